@@ -1,0 +1,100 @@
+"""Who holds which role. Every permission check in the project asks these functions, so the
+meaning of "DCCT" or "office head of" lives in exactly one place (DESIGN.md section 2)."""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    """Team roles held through Django groups; the value is the group's name."""
+
+    DCCT = "DCCT", "DCCT"
+    HEC = "HEC", "Head of Engagement and Communications"
+    POLICY_OWNER = "Policy owner", "Policy owner"
+    ADMINISTRATOR = "Administrator", "Administrator"
+
+
+def role_names(user) -> frozenset[str]:
+    """The team roles a person holds, read once and kept on the user object for the request."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_role_names", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._role_names = cached
+    return cached
+
+
+def forget_roles(user) -> None:
+    """Drop the cached roles after a change of group membership."""
+    user.__dict__.pop("_role_names", None)
+    user.__dict__.pop("_offices_headed_ids", None)
+
+
+def has_role(user, role: Role) -> bool:
+    return role.value in role_names(user)
+
+
+def is_dcct(user) -> bool:
+    return has_role(user, Role.DCCT)
+
+
+def is_hec(user) -> bool:
+    return has_role(user, Role.HEC)
+
+
+def is_policy_owner(user) -> bool:
+    return has_role(user, Role.POLICY_OWNER)
+
+
+def is_administrator(user) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_superuser or has_role(user, Role.ADMINISTRATOR)
+
+
+def offices_headed_ids(user) -> frozenset[int]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_offices_headed_ids", None)
+    if cached is None:
+        cached = frozenset(user.offices_headed.values_list("pk", flat=True))
+        user._offices_headed_ids = cached
+    return cached
+
+
+def is_office_head(user) -> bool:
+    """Heads at least one office."""
+    return bool(offices_headed_ids(user))
+
+
+def is_office_head_of(user, office) -> bool:
+    return office is not None and office.pk in offices_headed_ids(user)
+
+
+def is_member_of(user, office) -> bool:
+    """Belongs to the office, or heads it (a head may sit in another office's list)."""
+    if office is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.office_id == office.pk or is_office_head_of(user, office)
+
+
+def sees_all_offices(user) -> bool:
+    """DCCT oversees activity across the organisation; HEC and the policy owner need the
+    overall picture. Everybody else sees their own office only."""
+    return bool(role_names(user) & {Role.DCCT.value, Role.HEC.value, Role.POLICY_OWNER.value})
+
+
+def describe_roles(user) -> list[str]:
+    """The roles a person holds, in words, for the page header and their profile."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    labels = []
+    if user.office_id:
+        labels.append("Staff")
+    if is_office_head(user):
+        names = ", ".join(user.offices_headed.order_by("name").values_list("name", flat=True))
+        labels.append(f"Office head ({names})")
+    labels.extend(role.label for role in Role if has_role(user, role))
+    if user.is_superuser and not has_role(user, Role.ADMINISTRATOR):
+        labels.append(Role.ADMINISTRATOR.label)
+    return labels

@@ -1,0 +1,76 @@
+"""The cast every test can call on: one person per role, from two offices."""
+
+import os
+
+import pytest
+from django.test import Client
+
+from people.roles import Role
+from people.services import assign_role, set_office_head
+from tests.factories import OfficeFactory, UserFactory
+
+
+@pytest.fixture
+def office(db):
+    return OfficeFactory(name="Participation and Communities Team")
+
+
+@pytest.fixture
+def other_office(db):
+    return OfficeFactory(name="Education Service")
+
+
+@pytest.fixture
+def staff(office):
+    return UserFactory(office=office, full_name="Shona MacLeod")
+
+
+@pytest.fixture
+def office_head(office):
+    head = UserFactory(office=office, full_name="Fiona Sinclair")
+    set_office_head(office=office, head=head)
+    return head
+
+
+@pytest.fixture
+def outsider(other_office):
+    return UserFactory(office=other_office, full_name="Ewan Duncan")
+
+
+def _with_role(role, **kwargs):
+    user = UserFactory(**kwargs)
+    assign_role(user=user, role=role)
+    return user
+
+
+@pytest.fixture
+def dcct(db):
+    return _with_role(Role.DCCT, office=OfficeFactory(name="Parliament Communications Office"))
+
+
+@pytest.fixture
+def hec(db):
+    return _with_role(Role.HEC, office=OfficeFactory(name="Parliament Communications Office"))
+
+
+@pytest.fixture
+def policy_owner(db):
+    return _with_role(
+        Role.POLICY_OWNER, office=OfficeFactory(name="Parliament Communications Office")
+    )
+
+
+@pytest.fixture
+def administrator(db):
+    return _with_role(Role.ADMINISTRATOR, office=None)
+
+
+@pytest.fixture
+def csrf_client():
+    """A client that checks CSRF tokens as a browser's requests are checked."""
+    return Client(enforce_csrf_checks=True)
+
+
+@pytest.fixture
+def in_ci():
+    return os.environ.get("CI") == "true"

@@ -1,0 +1,105 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from accounts.models import Platform
+from people import roles
+from people.models import Office, TrainingRecord, User
+from proposals.models import EngagementPriority
+
+pytestmark = pytest.mark.django_db
+
+DEMO_SIGNINS = {
+    "staff@example.org": "staff",
+    "head@example.org": "office head",
+    "staff2@example.org": "staff",
+    "dcct@example.org": "dcct",
+    "hec@example.org": "hec",
+    "policy@example.org": "policy owner",
+    "admin@example.org": "administrator",
+}
+
+
+def counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (Office, User, TrainingRecord, Platform, EngagementPriority)
+    }
+
+
+def test_seed_demo_twice_creates_nothing_twice(capsys):
+    call_command("seed_demo")
+    first = counts()
+    call_command("seed_demo")
+
+    assert counts() == first
+    assert "Created 0 offices, 0 people, 0 training records, 0 platforms" in capsys.readouterr().out
+
+
+def test_seed_demo_builds_the_whole_cast():
+    call_command("seed_demo")
+
+    assert Office.objects.count() == 8
+    assert not Office.objects.filter(head=None).exists()
+    dcct = [user for user in User.objects.all() if roles.is_dcct(user)]
+    assert len(dcct) == 4
+    heads = set(Office.objects.values_list("head", flat=True))
+    plain_staff = User.objects.exclude(pk__in=heads).filter(groups=None, office__isnull=False)
+    assert plain_staff.count() == 40
+    assert Platform.objects.filter(internal=True).count() == 2
+    assert Platform.objects.get(slug="x").hosts == ["x.com", "twitter.com"]
+    assert EngagementPriority.objects.count() >= 5
+
+
+def test_demo_sign_ins_hold_their_roles():
+    call_command("seed_demo")
+    people = {user.email: user for user in User.objects.filter(email__in=DEMO_SIGNINS)}
+
+    staff, head, staff2 = (
+        people[e] for e in ("staff@example.org", "head@example.org", "staff2@example.org")
+    )
+    assert roles.is_office_head_of(head, staff.office)
+    assert staff2.office != staff.office
+    assert roles.is_dcct(people["dcct@example.org"])
+    assert roles.is_hec(people["hec@example.org"])
+    assert roles.is_policy_owner(people["policy@example.org"])
+    assert roles.is_administrator(people["admin@example.org"])
+    assert people["admin@example.org"].is_staff
+    for email in ("staff@example.org", "staff2@example.org"):
+        assert not roles.sees_all_offices(people[email])
+
+
+def test_seed_demo_prints_the_sign_ins_and_their_password(capsys):
+    call_command("seed_demo", password="another-password")
+
+    out = capsys.readouterr().out
+    assert "password: another-password" in out
+    for email in DEMO_SIGNINS:
+        assert email in out
+    assert User.objects.get(email="hec@example.org").check_password("another-password")
+
+
+def test_password_option_changes_the_demo_password_on_a_later_run():
+    call_command("seed_demo")
+    call_command("seed_demo", password="changed-password")
+
+    assert User.objects.get(email="staff@example.org").check_password("changed-password")
+
+
+def test_seed_demo_refuses_to_run_with_production_settings(settings):
+    settings.ALLOW_DEMO_DATA = False
+
+    with pytest.raises(CommandError, match="production"):
+        call_command("seed_demo")
+
+    assert User.objects.count() == 0
+
+
+def test_production_settings_forbid_demo_data(monkeypatch):
+    monkeypatch.setenv("DJANGO_SECRET_KEY", "x" * 60)
+    monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", "socialmedia.example.org")
+    import importlib
+
+    production = importlib.import_module("config.settings.production")
+
+    assert production.ALLOW_DEMO_DATA is False
+    assert production.DEBUG is False
