@@ -74,3 +74,11 @@ def csrf_client():
 @pytest.fixture
 def in_ci():
     return os.environ.get("CI") == "true"
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    broker = settings.CELERY_BROKER_URL.split("://", 1)[0]
+    return f"database: {engine}, celery broker: {broker}"
