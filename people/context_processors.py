@@ -30,6 +30,14 @@ class RoleFlags:
         return role_api.is_office_head(self.user)
 
     @cached_property
+    def approver(self):
+        """Line managers of office heads approve too, without heading an office."""
+        return (
+            self.user.is_authenticated
+            and self.user.reports.filter(offices_headed__isnull=False).exists()
+        )
+
+    @cached_property
     def labels(self):
         return role_api.describe_roles(self.user)
 

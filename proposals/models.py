@@ -1,4 +1,18 @@
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from proposals import permissions
+
+# A substantive answer to "why can the existing corporate channels not reach this audience".
+MIN_WORDS_WHY_NOT_EXISTING = 30
+MIN_TEAM_FOR_COVER = 2
 
 
 class EngagementPriority(models.Model):
@@ -15,3 +29,769 @@ class EngagementPriority(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class ProposalState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    WITH_OFFICE_HEAD = "with_office_head", "With office head"
+    WITH_DCCT = "with_dcct", "With DCCT"
+    REVISING = "revising", "Changes requested"
+    ALTERNATIVE_OFFERED = "alternative_offered", "Alternative offered"
+    CONTESTED = "contested", "Alternative disputed"
+    ESCALATED = "escalated", "Escalated to HEC"
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined by office head"
+    REJECTED = "rejected", "Rejected by HEC"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    SET_UP = "set_up", "Set-up started"
+
+
+S = ProposalState
+OPEN_STATES = [
+    S.WITH_OFFICE_HEAD,
+    S.WITH_DCCT,
+    S.REVISING,
+    S.ALTERNATIVE_OFFERED,
+    S.CONTESTED,
+    S.ESCALATED,
+]
+ENDED_STATES = [S.DECLINED, S.REJECTED, S.WITHDRAWN, S.SET_UP]
+
+# The state in words for the proposal page: what happens next, and who holds it.
+STATE_EXPLANATIONS = {
+    S.DRAFT: "A draft: the proposer completes the business case and submits it to their office "
+    "head.",
+    S.WITH_OFFICE_HEAD: "Waiting for the office head to approve it in principle, return it or "
+    "decline it.",
+    S.WITH_DCCT: "Approved in principle; DCCT is assessing it. DCCT may endorse it, ask for "
+    "changes or advise against it with an alternative plan.",
+    S.REVISING: "DCCT has asked for changes; the proposer revises the business case and "
+    "resubmits it.",
+    S.ALTERNATIVE_OFFERED: "DCCT has advised against it and offered an alternative plan; the "
+    "proposer accepts it, disagrees or withdraws.",
+    S.CONTESTED: "The proposer disagrees with DCCT's alternative; DCCT revises its advice or "
+    "escalates to HEC.",
+    S.ESCALATED: "DCCT and the business area could not agree; the Head of Engagement and "
+    "Communications decides.",
+    S.APPROVED: "Approved; DCCT sets the account up and trains the team.",
+    S.DECLINED: "Declined by the office head. Nothing more happens.",
+    S.REJECTED: "Rejected by HEC. Nothing more happens.",
+    S.WITHDRAWN: "Withdrawn by the proposer. Nothing more happens.",
+    S.SET_UP: "DCCT has started setting up the account.",
+}
+
+
+class Outcome(models.TextChoices):
+    AS_PROPOSED = "as_proposed", "Endorsed as proposed"
+    ALTERNATIVE = "alternative", "Alternative plan agreed"
+
+
+class ReviewFrequency(models.TextChoices):
+    MONTHLY = "monthly", "Monthly"
+    QUARTERLY = "quarterly", "Quarterly"
+    SIX_MONTHLY = "six_monthly", "Every six months"
+    YEARLY = "yearly", "Yearly"
+
+
+class ResponseTime(models.TextChoices):
+    SAME_DAY = "same_day", "The same working day"
+    ONE_DAY = "one_day", "Within one working day"
+    TWO_DAYS = "two_days", "Within two working days"
+    FIVE_DAYS = "five_days", "Within five working days"
+
+
+class Proposal(ConcurrentTransitionMixin, models.Model):
+    """A business case for a new account or channel (DESIGN.md section 3), and where it has got
+    to in the approval process (section 4)."""
+
+    proposer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proposals"
+    )
+    office = models.ForeignKey("people.Office", on_delete=models.PROTECT, related_name="proposals")
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who approves in principle: the office head, or their line manager when the "
+        "head is the proposer. Set on submission.",
+    )
+    state = FSMField(default=S.DRAFT, choices=ProposalState, protected=True)
+    state_changed_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome, blank=True)
+    conditions = models.TextField(
+        blank=True, help_text="Conditions DCCT or HEC attached to the approval."
+    )
+
+    # 1. What and where
+    title = models.CharField("working title", max_length=150)
+    platform = models.ForeignKey(
+        "accounts.Platform",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="proposals",
+        help_text="Leave empty for a channel that is not in the catalogue, and name it below.",
+    )
+    other_platform_name = models.CharField("other or new channel", max_length=100, blank=True)
+    proposed_handle = models.CharField(
+        "proposed account name or handle", max_length=120, blank=True
+    )
+    start_date = models.DateField(null=True, blank=True)
+    time_limited = models.BooleanField("time-limited", default=False)
+    end_date = models.DateField(null=True, blank=True)
+
+    # 2. Objectives
+    objectives = models.TextField(blank=True)
+    priorities = models.ManyToManyField(
+        EngagementPriority,
+        blank=True,
+        related_name="proposals",
+        verbose_name="public engagement priorities",
+    )
+
+    # 3. Audience
+    audience = models.TextField("target audience", blank=True)
+    audience_evidence = models.TextField(
+        "evidence the audience is active on this channel", blank=True
+    )
+
+    # 4. Existing channels first
+    why_not_existing = models.TextField(
+        "why the existing corporate channels cannot reach this audience", blank=True
+    )
+    existing_accounts_response = models.TextField(
+        "why the live corporate accounts on this platform are not enough", blank=True
+    )
+
+    # 5. Content plan
+    content_types = models.TextField(blank=True)
+    posting_frequency = models.CharField(max_length=150, blank=True)
+    content_sources = models.TextField("where content comes from", blank=True)
+    website_links = models.TextField("how posts link back to the website", blank=True)
+
+    # 6. Resourcing
+    hours_per_week = models.DecimalField(
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.5)],
+    )
+    cover_arrangements = models.TextField(blank=True)
+    monitoring_plan = models.TextField(
+        "how comments and messages will be monitored and answered", blank=True
+    )
+    response_time = models.CharField(
+        "response-time target", max_length=20, choices=ResponseTime, blank=True
+    )
+
+    # 7. Evaluation
+    review_frequency = models.CharField(
+        max_length=20, choices=ReviewFrequency, default=ReviewFrequency.QUARTERLY
+    )
+
+    # 8. Risks
+    risks = models.TextField("risks (reputational, moderation, security)", blank=True)
+    accessibility = models.TextField(blank=True)
+    records_and_data_protection = models.TextField("records and data protection", blank=True)
+
+    # 9. Exit plan
+    exit_plan = models.TextField(
+        blank=True, help_text="What happens if it does not work or cannot be resourced."
+    )
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(start_date__isnull=True)
+                | models.Q(end_date__gt=models.F("start_date")),
+                name="proposal_ends_after_it_starts",
+            ),
+        ]
+        indexes = [
+            # Queues read open proposals only; ended ones never slow them down.
+            models.Index(
+                fields=["state", "state_changed_at"],
+                name="proposal_open_by_state",
+                condition=models.Q(state__in=OPEN_STATES),
+            ),
+            models.Index(fields=["office", "state"], name="proposal_office_state"),
+        ]
+
+    def __str__(self):
+        return f"{self.reference}: {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("proposals:detail", args=[self.pk])
+
+    @property
+    def reference(self):
+        return f"P-{self.pk:04d}" if self.pk else "New proposal"
+
+    def holder(self):
+        """Who must act next, in words."""
+        return {
+            S.DRAFT: f"{self.proposer} (proposer)",
+            S.WITH_OFFICE_HEAD: f"{self.approver} (office head)" if self.approver_id else "",
+            S.WITH_DCCT: "DCCT",
+            S.REVISING: f"{self.proposer} (proposer)",
+            S.ALTERNATIVE_OFFERED: f"{self.proposer} (proposer)",
+            S.CONTESTED: "DCCT",
+            S.ESCALATED: "Head of Engagement and Communications",
+            S.APPROVED: "DCCT",
+        }.get(self.state, "")
+
+    @property
+    def platform_name(self):
+        return self.platform.name if self.platform_id else self.other_platform_name or "–"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.time_limited and not self.end_date:
+            errors["end_date"] = "A time-limited account needs an end date."
+        if self.end_date and self.start_date and self.end_date <= self.start_date:
+            errors["end_date"] = "The end date must be after the start date."
+        if self.platform_id and self.other_platform_name:
+            errors["other_platform_name"] = (
+                "Name another channel only when it is not in the list above."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    # --- What is still missing before it can be submitted --------------------------------------
+
+    def missing_items(self) -> list[tuple[int, str]]:
+        """(section, what is missing) for every gap in the business case."""
+        missing = []
+
+        def need(section, value, message):
+            if not value or (isinstance(value, str) and not value.strip()):
+                missing.append((section, message))
+
+        need(1, self.title, "Give the proposal a working title.")
+        need(1, self.platform_id or self.other_platform_name, "Choose the platform or channel.")
+        need(1, self.proposed_handle, "Suggest an account name or handle.")
+        need(1, self.start_date, "Give a start date.")
+        if self.time_limited:
+            need(1, self.end_date, "Give the end date of this time-limited account.")
+        need(2, self.objectives, "Describe the objectives.")
+        if self.pk is None or not self.priorities.exists():
+            missing.append((2, "Choose at least one public engagement priority it supports."))
+        need(3, self.audience, "Describe the target audience.")
+        need(3, self.audience_evidence, "Give evidence that this audience is active there.")
+        words = len(re.findall(r"\w+", self.why_not_existing))
+        if words < MIN_WORDS_WHY_NOT_EXISTING:
+            missing.append(
+                (
+                    4,
+                    "Explain why the existing corporate channels cannot reach this audience "
+                    f"(at least {MIN_WORDS_WHY_NOT_EXISTING} words; you have {words}).",
+                )
+            )
+        need(5, self.content_types, "Describe the types of content.")
+        need(5, self.posting_frequency, "Say how often you will post.")
+        need(5, self.content_sources, "Say where the content will come from.")
+        need(5, self.website_links, "Say how posts will link back to the website.")
+        team = self.team.count() if self.pk else 0
+        if team < MIN_TEAM_FOR_COVER:
+            missing.append(
+                (6, f"Name at least {MIN_TEAM_FOR_COVER} people in the team, so there is cover.")
+            )
+        need(6, self.hours_per_week, "Estimate the hours per week.")
+        need(6, self.cover_arrangements, "Describe the cover arrangements.")
+        need(6, self.monitoring_plan, "Say how comments and messages will be monitored.")
+        need(6, self.response_time, "Choose a response-time target.")
+        if self.pk is None or not self.kpis.exists():
+            missing.append((7, "Add at least one KPI with a target."))
+        need(8, self.risks, "Describe the risks.")
+        need(8, self.accessibility, "Say how the content will be accessible.")
+        need(8, self.records_and_data_protection, "Cover records and data protection.")
+        need(9, self.exit_plan, "Describe the exit plan.")
+        return missing
+
+    def business_case_complete(self) -> bool:
+        return not self.missing_items()
+
+    def has_alternative_plan(self) -> bool:
+        return self.alternative_plans.exists()
+
+    @property
+    def current_alternative(self):
+        return self.alternative_plans.order_by("-created_at").first()
+
+    @property
+    def open_escalation(self):
+        return self.escalations.filter(decided_at__isnull=True).first()
+
+    @property
+    def creates_new_account(self) -> bool:
+        if self.outcome == Outcome.ALTERNATIVE:
+            plan = self.current_alternative
+            return plan is not None and plan.creates_new_account
+        return self.platform_id is not None
+
+    def approved_for_a_new_account(self) -> bool:
+        return self.creates_new_account
+
+    # --- Transitions: the policy's own actions (DESIGN.md section 4) ---------------------------
+    # Each is called only through proposals.services, which records the Decision.
+
+    @transition(
+        field=state,
+        source=S.DRAFT,
+        target=S.WITH_OFFICE_HEAD,
+        conditions=[business_case_complete],
+        permission=permissions.is_proposer,
+        custom={"label": "Submit to office head", "role": "proposer"},
+    )
+    def submit(self):
+        self.submitted_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=[S.DRAFT, S.WITH_OFFICE_HEAD, S.REVISING, S.ALTERNATIVE_OFFERED],
+        target=S.WITHDRAWN,
+        permission=permissions.is_proposer,
+        custom={
+            "label": "Withdraw",
+            "role": "proposer",
+            "comment": "optional",
+            "style": "outline-danger",
+        },
+    )
+    def withdraw(self):
+        self.decided_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=S.WITH_OFFICE_HEAD,
+        target=S.WITH_DCCT,
+        permission=permissions.is_approver,
+        custom={"label": "Approve in principle", "role": "approver", "comment": "optional"},
+    )
+    def approve_in_principle(self):
+        pass
+
+    @transition(
+        field=state,
+        source=S.WITH_OFFICE_HEAD,
+        target=S.DRAFT,
+        permission=permissions.is_approver,
+        custom={
+            "label": "Return to proposer",
+            "role": "approver",
+            "comment": "required",
+            "style": "outline-secondary",
+        },
+    )
+    def return_to_proposer(self):
+        pass
+
+    @transition(
+        field=state,
+        source=S.WITH_OFFICE_HEAD,
+        target=S.DECLINED,
+        permission=permissions.is_approver,
+        custom={
+            "label": "Decline",
+            "role": "approver",
+            "comment": "required",
+            "style": "outline-danger",
+        },
+    )
+    def decline(self):
+        self.decided_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=S.WITH_DCCT,
+        target=S.APPROVED,
+        permission=permissions.may_assess,
+        custom={"label": "Endorse", "role": "dcct", "form": "endorse"},
+    )
+    def endorse(self):
+        self.outcome = Outcome.AS_PROPOSED
+        self.decided_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=S.WITH_DCCT,
+        target=S.REVISING,
+        permission=permissions.may_assess,
+        custom={
+            "label": "Request changes",
+            "role": "dcct",
+            "comment": "required",
+            "style": "outline-secondary",
+        },
+    )
+    def request_changes(self):
+        pass
+
+    @transition(
+        field=state,
+        source=S.REVISING,
+        target=S.WITH_DCCT,
+        conditions=[business_case_complete],
+        permission=permissions.is_proposer,
+        custom={"label": "Resubmit", "role": "proposer", "comment": "optional"},
+    )
+    def resubmit(self):
+        pass
+
+    @transition(
+        field=state,
+        source=S.WITH_DCCT,
+        target=S.ALTERNATIVE_OFFERED,
+        permission=permissions.may_assess,
+        custom={
+            "label": "Advise against",
+            "role": "dcct",
+            "form": "alternative",
+            "style": "outline-primary",
+        },
+    )
+    def advise_against(self):
+        pass
+
+    @transition(
+        field=state,
+        source=S.ALTERNATIVE_OFFERED,
+        target=S.APPROVED,
+        conditions=[has_alternative_plan],
+        permission=permissions.is_proposer,
+        custom={"label": "Accept alternative", "role": "proposer", "comment": "optional"},
+    )
+    def accept_alternative(self):
+        self.outcome = Outcome.ALTERNATIVE
+        self.decided_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=S.ALTERNATIVE_OFFERED,
+        target=S.CONTESTED,
+        permission=permissions.is_proposer,
+        custom={
+            "label": "Disagree",
+            "role": "proposer",
+            "comment": "required",
+            "style": "outline-secondary",
+        },
+    )
+    def disagree(self):
+        pass
+
+    @transition(
+        field=state,
+        source=S.CONTESTED,
+        target=S.WITH_DCCT,
+        permission=permissions.may_assess,
+        custom={
+            "label": "Revise advice",
+            "role": "dcct",
+            "comment": "required",
+            "style": "outline-secondary",
+        },
+    )
+    def revise_advice(self):
+        pass
+
+    @transition(
+        field=state,
+        source=[S.WITH_DCCT, S.CONTESTED],
+        target=S.ESCALATED,
+        permission=permissions.may_assess,
+        custom={
+            "label": "Escalate to HEC",
+            "role": "dcct",
+            "form": "escalation",
+            "style": "outline-danger",
+        },
+    )
+    def escalate(self):
+        pass
+
+    @transition(
+        field=state,
+        source=S.ESCALATED,
+        target=S.APPROVED,
+        permission=permissions.may_decide_escalation,
+        custom={"label": "Approve as proposed", "role": "hec", "comment": "required"},
+    )
+    def approve_as_proposed(self):
+        self.outcome = Outcome.AS_PROPOSED
+        self.decided_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=S.ESCALATED,
+        target=S.APPROVED,
+        conditions=[has_alternative_plan],
+        permission=permissions.may_decide_escalation,
+        custom={"label": "Approve alternative", "role": "hec", "comment": "required"},
+    )
+    def approve_alternative(self):
+        self.outcome = Outcome.ALTERNATIVE
+        self.decided_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=S.ESCALATED,
+        target=S.REJECTED,
+        permission=permissions.may_decide_escalation,
+        custom={"label": "Reject", "role": "hec", "comment": "required", "style": "outline-danger"},
+    )
+    def reject(self):
+        self.decided_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=S.ESCALATED,
+        target=S.WITH_DCCT,
+        permission=permissions.may_decide_escalation,
+        custom={
+            "label": "Refer back to DCCT",
+            "role": "hec",
+            "comment": "required",
+            "style": "outline-secondary",
+        },
+    )
+    def refer_back(self):
+        pass
+
+    @transition(
+        field=state,
+        source=S.APPROVED,
+        target=S.SET_UP,
+        conditions=[approved_for_a_new_account],
+        permission=permissions.may_set_up,
+        custom={"label": "Start set-up", "role": "dcct", "comment": "optional"},
+    )
+    def start_set_up(self):
+        pass
+
+
+class ProposalTeamMember(models.Model):
+    class Role(models.TextChoices):
+        OWNER = "owner", "Owner"
+        EDITOR = "editor", "Editor"
+        MODERATOR = "moderator", "Moderator"
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="team")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proposal_teams"
+    )
+    role = models.CharField(max_length=20, choices=Role, default=Role.EDITOR)
+
+    class Meta:
+        ordering = ["role", "person__full_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "person"], name="one_place_per_team"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} ({self.get_role_display()})"
+
+
+class KPIDirection(models.TextChoices):
+    HIGHER = "higher", "Higher is better"
+    LOWER = "lower", "Lower is better"
+
+
+class ProposalKPI(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="kpis")
+    metric = models.CharField(max_length=120)
+    unit = models.CharField(max_length=40, help_text="For example: followers, %, posts, hours.")
+    target = models.DecimalField(max_digits=12, decimal_places=2)
+    direction = models.CharField(max_length=10, choices=KPIDirection, default=KPIDirection.HIGHER)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = "KPI"
+
+    def __str__(self):
+        return f"{self.metric}: {self.target} {self.unit}"
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("The decision log is append-only.")
+
+    def delete(self):
+        raise TypeError("The decision log is append-only.")
+
+
+class Decision(models.Model):
+    """One step in a proposal's life: who did what, in which role, from which state to which.
+    Append-only: what was decided is never rewritten or lost."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="decisions")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor_role = models.CharField(max_length=80)
+    action = models.CharField(max_length=40)
+    from_state = models.CharField(max_length=30, choices=ProposalState)
+    to_state = models.CharField(max_length=30, choices=ProposalState)
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["proposal", "created_at"])]
+
+    def __str__(self):
+        return f"{self.proposal.reference}: {self.action} by {self.actor}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("The decision log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The decision log is append-only.")
+
+    @property
+    def label(self):
+        return action_label(self.action)
+
+
+class Comment(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"Comment by {self.author} on {self.proposal.reference}"
+
+
+class AlternativeApproach(models.TextChoices):
+    CORPORATE_SLOT = "corporate_slot", "A content slot on a corporate account"
+    CAMPAIGN = "campaign", "A campaign on the existing corporate channels"
+    PILOT = "pilot", "A time-limited pilot of the new account"
+    OTHER = "other", "Another approach"
+
+
+class AlternativePlan(models.Model):
+    """DCCT's alternative to what was proposed; the newest one is the one on the table."""
+
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="alternative_plans"
+    )
+    approach = models.CharField(max_length=20, choices=AlternativeApproach)
+    corporate_account = models.ForeignKey(
+        "accounts.Account",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The corporate account that would carry the content.",
+    )
+    pilot_end_date = models.DateField(null=True, blank=True)
+    recommendation = models.TextField("what DCCT recommends")
+    rationale = models.TextField("why this meets the aims better")
+    proposer_gets = models.TextField("what the proposer gets")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_approach_display()} for {self.proposal.reference}"
+
+    @property
+    def creates_new_account(self) -> bool:
+        return self.approach == AlternativeApproach.PILOT
+
+    def clean(self):
+        super().clean()
+        if self.approach == AlternativeApproach.CORPORATE_SLOT and not self.corporate_account_id:
+            raise ValidationError({"corporate_account": "Choose the corporate account."})
+        if self.approach == AlternativeApproach.PILOT and not self.pilot_end_date:
+            raise ValidationError({"pilot_end_date": "A pilot needs an end date."})
+
+
+class Escalation(models.Model):
+    """A disagreement DCCT puts to HEC, with both positions written down."""
+
+    class Ruling(models.TextChoices):
+        APPROVE_AS_PROPOSED = "approve_as_proposed", "Approved as proposed"
+        APPROVE_ALTERNATIVE = "approve_alternative", "Approved the alternative"
+        REJECT = "reject", "Rejected"
+        REFER_BACK = "refer_back", "Referred back to DCCT"
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="escalations")
+    business_area_position = models.TextField("the business area's position")
+    dcct_position = models.TextField("DCCT's position")
+    escalated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    escalated_at = models.DateTimeField(default=timezone.now)
+    ruling = models.CharField(max_length=30, choices=Ruling, blank=True)
+    reasons = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-escalated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal"],
+                condition=models.Q(decided_at__isnull=True),
+                name="one_open_escalation_per_proposal",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Escalation of {self.proposal.reference}"
+
+
+def evidence_path(instance, filename):
+    return f"evidence/{instance.proposal_id}/{timezone.now():%Y%m%d%H%M%S}-{filename}"
+
+
+class Attachment(models.Model):
+    """Evidence for a business case, stored outside the public static and media URLs."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=evidence_path, max_length=300)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveIntegerField()
+    description = models.CharField(max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+
+    def __str__(self):
+        return self.original_name
+
+
+def action_label(action: str) -> str:
+    """The policy's words for an action, as on its button ("Approve in principle")."""
+    for candidate in Proposal._meta.get_field("state").get_all_transitions(Proposal):
+        if candidate.name == action:
+            return candidate.custom["label"]
+    return action.replace("_", " ").capitalize()

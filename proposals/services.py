@@ -1,9 +1,43 @@
-"""Changes to proposals and their catalogues."""
+"""Every change to a proposal. Each public function is one action from the policy's table
+(DESIGN.md section 4): it checks that this person may take it, that the guards hold, runs the
+django-fsm transition, writes the Decision and sends the notices once the transaction commits."""
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django_fsm import ConcurrentTransition, can_proceed
 
+from accounts.models import Account, AccountKind
+from proposals import permissions
 from proposals.catalogue import ENGAGEMENT_PRIORITIES
-from proposals.models import EngagementPriority
+from proposals.models import (
+    Attachment,
+    Comment,
+    Decision,
+    EngagementPriority,
+    Escalation,
+    Proposal,
+)
+from proposals.selectors import existing_corporate_accounts
+
+
+class ProposalChanged(Exception):
+    """Somebody else acted on the proposal first."""
+
+    def __init__(self, proposal):
+        self.proposal = proposal
+        super().__init__(
+            f"This proposal has changed since you opened it: it is now "
+            f"“{proposal.get_state_display()}”. Check the latest version before acting."
+        )
+
+
+class NotReady(Exception):
+    """A guard refused the action; `reasons` says what is missing."""
+
+    def __init__(self, reasons):
+        self.reasons = reasons
+        super().__init__(" ".join(reasons))
 
 
 @transaction.atomic
@@ -16,3 +50,491 @@ def load_engagement_priorities() -> int:
         )
         created += was_created
     return created
+
+
+# --- Drafting ----------------------------------------------------------------------------------
+
+
+def approver_for(proposal: Proposal):
+    """The office head approves in principle; when the head proposes, their line manager does,
+    and the record says so. Nobody approves their own proposal."""
+    head = proposal.office.head
+    if head is None:
+        raise NotReady(
+            [f"{proposal.office} has no office head recorded. Ask an administrator to add one."]
+        )
+    if head.pk != proposal.proposer_id:
+        return head
+    manager = proposal.proposer.line_manager
+    if manager is None or manager.pk == proposal.proposer_id:
+        raise NotReady(
+            [
+                "You head this office, so your own line manager approves your proposal in "
+                "principle. Ask an administrator to record your line manager."
+            ]
+        )
+    return manager
+
+
+def approver_role(proposal: Proposal) -> str:
+    if proposal.office.head_id == proposal.proposer_id:
+        return "Line manager (the proposer heads the office)"
+    return "Office head"
+
+
+def role_in(proposal: Proposal, transition_role: str) -> str:
+    return {
+        "proposer": "Proposer",
+        "approver": approver_role(proposal),
+        "dcct": "DCCT",
+        "hec": "HEC",
+    }[transition_role]
+
+
+# --- Transitions -------------------------------------------------------------------------------
+
+
+def may_take(proposal, action, user) -> bool:
+    """Whether this person holds the role the action needs, whatever its guards say."""
+    meta = getattr(proposal, action)._django_fsm
+    return meta.has_transition(proposal.state) and meta.has_transition_perm(
+        proposal, proposal.state, user
+    )
+
+
+def refusal(transition) -> str:
+    return f"Your role does not allow you to “{transition.custom['label']}” on this proposal."
+
+
+def _act(*, proposal, actor, action, comment="", expected_state=None, before=None):
+    """Run one transition for `actor` and log it. Raises PermissionDenied, NotReady,
+    ValidationError (missing reasons) or ProposalChanged; on any of them nothing is saved."""
+    if expected_state is not None and proposal.state != expected_state:
+        raise ProposalChanged(proposal)
+    method = getattr(proposal, action)
+    meta = method._django_fsm
+    if not meta.has_transition(proposal.state):
+        raise ProposalChanged(proposal)
+    transition = meta.get_transition(proposal.state)
+    if not may_take(proposal, action, actor):
+        raise PermissionDenied(refusal(transition))
+    if not can_proceed(method):
+        reasons = [item for _, item in proposal.missing_items()] or [
+            f"“{transition.custom['label']}” is not possible yet."
+        ]
+        raise NotReady(reasons)
+    comment = (comment or "").strip()
+    if transition.custom.get("comment") == "required" and not comment:
+        raise ValidationError({"comment": "Give your reasons: the proposer will see them."})
+
+    from_state = proposal.state
+    if before is not None:
+        before()
+    method()
+    proposal.state_changed_at = timezone.now()
+    try:
+        proposal.save()
+    except ConcurrentTransition:
+        proposal.refresh_from_db()
+        raise ProposalChanged(proposal) from None
+    decision = Decision.objects.create(
+        proposal=proposal,
+        actor=actor,
+        actor_role=role_in(proposal, transition.custom["role"]),
+        action=action,
+        from_state=from_state,
+        to_state=proposal.state,
+        comment=comment,
+    )
+    transaction.on_commit(lambda: _notify(decision.pk))
+    return decision
+
+
+def _notify(decision_id):
+    from proposals.tasks import notify_decision
+
+    notify_decision.delay(decision_id)
+
+
+@transaction.atomic
+def submit(*, proposal, actor, existing_accounts_response="", expected_state=None):
+    """Submit to office head: the business case is complete and goes for approval in principle.
+
+    Existing channels come first: where live corporate accounts are on the same platform, the
+    proposer must say why they are not enough."""
+
+    def choose_approver():
+        response = (existing_accounts_response or "").strip()
+        if not response and existing_corporate_accounts(proposal.platform).exists():
+            raise ValidationError(
+                {
+                    "existing_accounts_response": "Say why the existing corporate accounts on "
+                    "this platform cannot reach your audience."
+                }
+            )
+        proposal.existing_accounts_response = response
+        proposal.approver = approver_for(proposal)
+
+    return _act(
+        proposal=proposal,
+        actor=actor,
+        action="submit",
+        expected_state=expected_state,
+        before=choose_approver,
+    )
+
+
+@transaction.atomic
+def withdraw(*, proposal, actor, comment="", expected_state=None):
+    """Withdraw: the proposer may stop the proposal at any point before a decision."""
+    return _act(
+        proposal=proposal,
+        actor=actor,
+        action="withdraw",
+        comment=comment,
+        expected_state=expected_state,
+    )
+
+
+@transaction.atomic
+def approve_in_principle(*, proposal, actor, comment="", expected_state=None):
+    """Approve in principle: the office head agrees it may be discussed with DCCT."""
+    return _act(
+        proposal=proposal,
+        actor=actor,
+        action="approve_in_principle",
+        comment=comment,
+        expected_state=expected_state,
+    )
+
+
+@transaction.atomic
+def return_to_proposer(*, proposal, actor, comment, expected_state=None):
+    """Return to proposer: the office head sends it back to draft with comments."""
+    return _act(
+        proposal=proposal,
+        actor=actor,
+        action="return_to_proposer",
+        comment=comment,
+        expected_state=expected_state,
+    )
+
+
+@transaction.atomic
+def decline(*, proposal, actor, comment, expected_state=None):
+    """Decline: the office head does not approve it in principle, with a reason."""
+    return _act(
+        proposal=proposal,
+        actor=actor,
+        action="decline",
+        comment=comment,
+        expected_state=expected_state,
+    )
+
+
+@transaction.atomic
+def endorse(*, proposal, actor, conditions="", comment="", expected_state=None):
+    """Endorse: DCCT supports the proposal, optionally with conditions."""
+
+    def record_conditions():
+        proposal.conditions = (conditions or "").strip()
+
+    return _act(
+        proposal=proposal,
+        actor=actor,
+        action="endorse",
+        comment=comment,
+        expected_state=expected_state,
+        before=record_conditions,
+    )
+
+
+@transaction.atomic
+def request_changes(*, proposal, actor, comment, expected_state=None):
+    """Request changes: DCCT asks the proposer to revise the business case."""
+    return _act(
+        proposal=proposal,
+        actor=actor,
+        action="request_changes",
+        comment=comment,
+        expected_state=expected_state,
+    )
+
+
+@transaction.atomic
+def resubmit(*, proposal, actor, comment="", expected_state=None):
+    """Resubmit: the revised business case goes back to DCCT."""
+    return _act(
+        proposal=proposal,
+        actor=actor,
+        action="resubmit",
+        comment=comment,
+        expected_state=expected_state,
+    )
+
+
+@transaction.atomic
+def advise_against(*, proposal, actor, plan, comment="", expected_state=None):
+    """Advise against: DCCT recommends an alternative plan that better meets the aims.
+
+    `plan` is an unsaved AlternativePlan; it is validated and saved with the decision."""
+
+    def save_plan():
+        plan.proposal = proposal
+        plan.created_by = actor
+        plan.full_clean()
+        plan.save()
+
+    return _act(
+        proposal=proposal,
+        actor=actor,
+        action="advise_against",
+        comment=comment,
+        expected_state=expected_state,
+        before=save_plan,
+    )
+
+
+@transaction.atomic
+def accept_alternative(*, proposal, actor, comment="", expected_state=None):
+    """Accept alternative: the proposer takes DCCT's plan; it is approved as the outcome."""
+    return _act(
+        proposal=proposal,
+        actor=actor,
+        action="accept_alternative",
+        comment=comment,
+        expected_state=expected_state,
+    )
+
+
+@transaction.atomic
+def disagree(*, proposal, actor, comment, expected_state=None):
+    """Disagree: the proposer does not accept the alternative and says why."""
+    return _act(
+        proposal=proposal,
+        actor=actor,
+        action="disagree",
+        comment=comment,
+        expected_state=expected_state,
+    )
+
+
+@transaction.atomic
+def revise_advice(*, proposal, actor, comment, expected_state=None):
+    """Revise advice: DCCT takes a disputed proposal back to reconsider it."""
+    return _act(
+        proposal=proposal,
+        actor=actor,
+        action="revise_advice",
+        comment=comment,
+        expected_state=expected_state,
+    )
+
+
+def business_area_position(proposal) -> str:
+    """The proposer's latest disagreement, which DCCT's escalation starts from."""
+    disagreement = (
+        proposal.decisions.filter(action="disagree").order_by("-created_at", "-pk").first()
+    )
+    return disagreement.comment if disagreement else ""
+
+
+@transaction.atomic
+def escalate(*, proposal, actor, business_area_position, dcct_position, expected_state=None):
+    """Escalate to HEC: DCCT and the business area cannot agree; both positions go to HEC."""
+    errors = {}
+    if not (business_area_position or "").strip():
+        errors["business_area_position"] = "Set out the business area's position."
+    if not (dcct_position or "").strip():
+        errors["dcct_position"] = "Set out DCCT's position."
+    if errors:
+        raise ValidationError(errors)
+
+    def open_escalation():
+        Escalation.objects.create(
+            proposal=proposal,
+            business_area_position=business_area_position.strip(),
+            dcct_position=dcct_position.strip(),
+            escalated_by=actor,
+        )
+
+    return _act(
+        proposal=proposal,
+        actor=actor,
+        action="escalate",
+        comment="Escalated to HEC.",
+        expected_state=expected_state,
+        before=open_escalation,
+    )
+
+
+def _hec_decision(*, proposal, actor, action, comment, expected_state):
+    def close_escalation():
+        escalation = proposal.open_escalation
+        escalation.ruling = action
+        escalation.reasons = comment.strip()
+        escalation.decided_by = actor
+        escalation.decided_at = timezone.now()
+        escalation.save()
+
+    if not (comment or "").strip():
+        raise ValidationError({"comment": "Give your reasons: both sides will see them."})
+    return _act(
+        proposal=proposal,
+        actor=actor,
+        action=action,
+        comment=comment,
+        expected_state=expected_state,
+        before=close_escalation,
+    )
+
+
+@transaction.atomic
+def approve_as_proposed(*, proposal, actor, comment, expected_state=None):
+    """Approve as proposed: HEC sides with the business area."""
+    return _hec_decision(
+        proposal=proposal,
+        actor=actor,
+        action="approve_as_proposed",
+        comment=comment,
+        expected_state=expected_state,
+    )
+
+
+@transaction.atomic
+def approve_alternative(*, proposal, actor, comment, expected_state=None):
+    """Approve alternative: HEC sides with DCCT's alternative plan."""
+    return _hec_decision(
+        proposal=proposal,
+        actor=actor,
+        action="approve_alternative",
+        comment=comment,
+        expected_state=expected_state,
+    )
+
+
+@transaction.atomic
+def reject(*, proposal, actor, comment, expected_state=None):
+    """Reject: HEC decides that neither goes ahead."""
+    return _hec_decision(
+        proposal=proposal,
+        actor=actor,
+        action="reject",
+        comment=comment,
+        expected_state=expected_state,
+    )
+
+
+@transaction.atomic
+def refer_back(*, proposal, actor, comment, expected_state=None):
+    """Refer back to DCCT: HEC asks DCCT to work on it further."""
+    return _hec_decision(
+        proposal=proposal,
+        actor=actor,
+        action="refer_back",
+        comment=comment,
+        expected_state=expected_state,
+    )
+
+
+@transaction.atomic
+def start_set_up(*, proposal, actor, comment="", expected_state=None):
+    """Start set-up: DCCT creates the account, in set-up, from the approved proposal."""
+
+    def create_account():
+        plan = proposal.current_alternative if proposal.outcome == "alternative" else None
+        Account.objects.create(
+            platform=proposal.platform,
+            handle=proposal.proposed_handle.lstrip("@"),
+            display_name=proposal.title,
+            office=proposal.office,
+            kind=AccountKind.BUSINESS_AREA,
+            purpose=proposal.objectives,
+            audience=proposal.audience,
+            proposal=proposal,
+        )
+        if plan is not None and plan.pilot_end_date and not proposal.end_date:
+            proposal.end_date = plan.pilot_end_date
+
+    if proposal.platform_id is None:
+        raise NotReady(["Add the channel to the platform catalogue before setting it up."])
+    return _act(
+        proposal=proposal,
+        actor=actor,
+        action="start_set_up",
+        comment=comment,
+        expected_state=expected_state,
+        before=create_account,
+    )
+
+
+ACTIONS = {
+    "submit": submit,
+    "withdraw": withdraw,
+    "approve_in_principle": approve_in_principle,
+    "return_to_proposer": return_to_proposer,
+    "decline": decline,
+    "endorse": endorse,
+    "request_changes": request_changes,
+    "resubmit": resubmit,
+    "advise_against": advise_against,
+    "accept_alternative": accept_alternative,
+    "disagree": disagree,
+    "revise_advice": revise_advice,
+    "escalate": escalate,
+    "approve_as_proposed": approve_as_proposed,
+    "approve_alternative": approve_alternative,
+    "reject": reject,
+    "refer_back": refer_back,
+    "start_set_up": start_set_up,
+}
+
+
+# --- Drafts, evidence and comments --------------------------------------------------------------
+
+
+@transaction.atomic
+def save_section(*, proposal, actor, form, formset=None) -> None:
+    """Save one section of a draft business case; incomplete is fine, invalid is not."""
+    if not permissions.can_edit(proposal, actor):
+        raise PermissionDenied("Only the proposer can change this proposal now.")
+    form.save()
+    if formset is not None:
+        formset.save()
+
+
+@transaction.atomic
+def create_draft(*, proposer, **fields) -> Proposal:
+    if proposer.office_id is None:
+        raise PermissionDenied("Only people in an office can propose an account.")
+    proposal = Proposal(proposer=proposer, office=proposer.office, **fields)
+    proposal.full_clean(exclude=["approver"])
+    proposal.save()
+    return proposal
+
+
+@transaction.atomic
+def add_comment(*, proposal, author, body) -> Comment:
+    if not permissions.can_view(proposal, author):
+        raise PermissionDenied("You may not comment on this proposal.")
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": "Write a comment before posting it."})
+    return Comment.objects.create(proposal=proposal, author=author, body=body)
+
+
+@transaction.atomic
+def add_evidence(*, proposal, actor, upload, content_type, description="") -> Attachment:
+    """Attach evidence to the business case; `content_type` is the type read from the file's
+    own bytes (see forms.EvidenceForm), never the one the browser claimed."""
+    if not permissions.can_add_evidence(proposal, actor):
+        raise PermissionDenied("You may not add evidence to this proposal now.")
+    return Attachment.objects.create(
+        proposal=proposal,
+        file=upload,
+        original_name=upload.name[:200],
+        content_type=content_type,
+        size=upload.size,
+        description=description,
+        uploaded_by=actor,
+    )

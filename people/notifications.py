@@ -1,0 +1,36 @@
+"""Email notices, recorded in the Notification outbox so that each goes out once."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils import timezone
+
+from people.models import Notification, User
+
+
+def queue_notice(*, key: str, recipient: User, subject: str, body: str, url: str = ""):
+    """Record a notice once per key; returns it, or None for someone who can no longer sign in."""
+    if not recipient.is_active:
+        return None
+    notice, _ = Notification.objects.get_or_create(
+        key=key,
+        defaults={"recipient": recipient, "subject": subject, "body": body, "url": url},
+    )
+    return notice
+
+
+def deliver(notice: Notification) -> bool:
+    """Email a queued notice unless it has gone already; True if it was sent now."""
+    if notice.sent_at is not None:
+        return False
+    link = f"\n\n{settings.SITE_URL}{notice.url}" if notice.url else ""
+    send_mail(
+        subject=notice.subject,
+        message=f"Hello {notice.recipient.get_short_name()},\n\n{notice.body}{link}\n",
+        from_email=None,
+        recipient_list=[notice.recipient.email],
+    )
+    return bool(
+        Notification.objects.filter(pk=notice.pk, sent_at__isnull=True).update(
+            sent_at=timezone.now()
+        )
+    )

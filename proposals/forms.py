@@ -1,0 +1,305 @@
+import filetype
+from django import forms
+from django.conf import settings
+from django.forms import inlineformset_factory
+from django.template.defaultfilters import filesizeformat
+
+from accounts.models import Account, AccountKind, AccountState, Platform
+from people.models import User
+from proposals.models import (
+    AlternativePlan,
+    EngagementPriority,
+    Proposal,
+    ProposalKPI,
+    ProposalTeamMember,
+)
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class WhatWhereForm(forms.ModelForm):
+    platform = forms.ModelChoiceField(
+        queryset=Platform.objects.filter(active=True),
+        required=False,
+        empty_label="Other or new channel (name it below)",
+    )
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "title",
+            "platform",
+            "other_platform_name",
+            "proposed_handle",
+            "start_date",
+            "time_limited",
+            "end_date",
+        ]
+        widgets = {"start_date": DATE_INPUT, "end_date": DATE_INPUT}
+        help_texts = {
+            "proposed_handle": "For example @ScotParlYouth. DCCT will check it is free.",
+            "time_limited": "Tick if the account is for a campaign or period that ends.",
+        }
+
+
+class ObjectivesForm(forms.ModelForm):
+    priorities = forms.ModelMultipleChoiceField(
+        queryset=EngagementPriority.objects.filter(active=True),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Public engagement priorities it supports",
+    )
+
+    class Meta:
+        model = Proposal
+        fields = ["objectives", "priorities"]
+        help_texts = {"objectives": "What should the account achieve, and for whom?"}
+
+
+class AudienceForm(forms.ModelForm):
+    class Meta:
+        model = Proposal
+        fields = ["audience", "audience_evidence"]
+        help_texts = {
+            "audience_evidence": "Figures, research or examples that show this audience uses "
+            "this channel. You can attach documents as evidence on the proposal's page.",
+        }
+
+
+class ExistingChannelsForm(forms.ModelForm):
+    class Meta:
+        model = Proposal
+        fields = ["why_not_existing"]
+        help_texts = {
+            "why_not_existing": "The policy asks us to use the existing corporate channels "
+            "unless there is a distinct or niche audience they cannot reach. Explain why this "
+            "audience is one of those.",
+        }
+
+
+class ContentForm(forms.ModelForm):
+    class Meta:
+        model = Proposal
+        fields = ["content_types", "posting_frequency", "content_sources", "website_links"]
+        help_texts = {"posting_frequency": "For example: three posts a week."}
+
+
+class ResourcingForm(forms.ModelForm):
+    class Meta:
+        model = Proposal
+        fields = ["hours_per_week", "cover_arrangements", "monitoring_plan", "response_time"]
+
+
+class EvaluationForm(forms.ModelForm):
+    class Meta:
+        model = Proposal
+        fields = ["review_frequency"]
+
+
+class RisksForm(forms.ModelForm):
+    class Meta:
+        model = Proposal
+        fields = ["risks", "accessibility", "records_and_data_protection"]
+
+
+class ExitPlanForm(forms.ModelForm):
+    class Meta:
+        model = Proposal
+        fields = ["exit_plan"]
+
+
+class TeamMemberForm(forms.ModelForm):
+    email = forms.EmailField(label="Work email address")
+
+    class Meta:
+        model = ProposalTeamMember
+        fields = ["email", "role"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.person_id:
+            self.fields["email"].initial = self.instance.person.email
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        try:
+            self.instance.person = User.objects.get(email=email, is_active=True)
+        except User.DoesNotExist:
+            raise forms.ValidationError(
+                "Nobody with this email address can sign in. Check the spelling, or ask an "
+                "administrator to add them."
+            ) from None
+        return email
+
+
+class BaseTeamFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        emails = [
+            form.cleaned_data.get("email")
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        if len(emails) != len(set(emails)):
+            raise forms.ValidationError("Name each person once.")
+
+
+TeamFormSet = inlineformset_factory(
+    Proposal,
+    ProposalTeamMember,
+    form=TeamMemberForm,
+    formset=BaseTeamFormSet,
+    extra=2,
+    can_delete=True,
+)
+
+KPIFormSet = inlineformset_factory(
+    Proposal,
+    ProposalKPI,
+    fields=["metric", "unit", "target", "direction"],
+    extra=1,
+    can_delete=True,
+)
+
+
+# (number, title, form, formset) of the nine sections of the business case.
+SECTIONS = [
+    (1, "What and where", WhatWhereForm, None),
+    (2, "Objectives and priorities", ObjectivesForm, None),
+    (3, "Audience", AudienceForm, None),
+    (4, "Existing channels", ExistingChannelsForm, None),
+    (5, "Content plan", ContentForm, None),
+    (6, "Resourcing", ResourcingForm, TeamFormSet),
+    (7, "Evaluation", EvaluationForm, KPIFormSet),
+    (8, "Risks, accessibility and records", RisksForm, None),
+    (9, "Exit plan", ExitPlanForm, None),
+]
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(label="Evidence file")
+    description = forms.CharField(max_length=200, required=False)
+
+    ALLOWED_TYPES = {
+        "application/pdf": "PDF",
+        "image/png": "PNG image",
+        "image/jpeg": "JPEG image",
+        "image/gif": "GIF image",
+        "image/webp": "WebP image",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation": "PowerPoint",
+        "application/vnd.oasis.opendocument.text": "OpenDocument text",
+        "application/vnd.oasis.opendocument.spreadsheet": "OpenDocument spreadsheet",
+        "application/vnd.oasis.opendocument.presentation": "OpenDocument presentation",
+    }
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.EVIDENCE_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"This file is {filesizeformat(upload.size)}; evidence files can be at most "
+                f"{filesizeformat(limit)}."
+            )
+        # The type is read from the file's own bytes; its name and the browser's word for it
+        # are easy to fake.
+        head = upload.read(8192)
+        upload.seek(0)
+        kind = filetype.guess(head)
+        if kind is None or kind.mime not in self.ALLOWED_TYPES:
+            raise forms.ValidationError(
+                "This type of file cannot be attached. Use a PDF, an image (PNG, JPEG, GIF, "
+                "WebP) or an office document (Word, Excel, PowerPoint, OpenDocument)."
+            )
+        self.content_type = kind.mime
+        return upload
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label="Add a comment", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ActionForm(forms.Form):
+    """A decision with optional or required comments; `expected_state` is the state the person
+    saw, so that a decision made on stale information is refused."""
+
+    expected_state = forms.CharField(widget=forms.HiddenInput)
+    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+    def __init__(self, *args, comment="optional", comment_label="Comments", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["comment"].required = comment == "required"
+        self.fields["comment"].label = (
+            comment_label if comment == "required" else f"{comment_label} (optional)"
+        )
+        if comment == "required":
+            self.fields["comment"].error_messages["required"] = (
+                "Give your reasons: the people concerned will see them."
+            )
+        if comment is None:
+            del self.fields["comment"]
+
+
+class SubmitForm(ActionForm):
+    existing_accounts_response = forms.CharField(
+        label="Why are these accounts not enough?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+
+    def __init__(self, *args, existing_accounts=(), **kwargs):
+        super().__init__(*args, comment=None, **kwargs)
+        self.existing_accounts = list(existing_accounts)
+        if self.existing_accounts:
+            self.fields["existing_accounts_response"].required = True
+            self.fields["existing_accounts_response"].error_messages["required"] = (
+                "Existing channels come first: say why these accounts cannot reach your audience."
+            )
+        else:
+            del self.fields["existing_accounts_response"]
+
+
+class EndorseForm(ActionForm):
+    conditions = forms.CharField(
+        label="Conditions (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="For example: review after six months, or no direct messages.",
+    )
+
+
+class AlternativePlanForm(forms.ModelForm):
+    expected_state = forms.CharField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = AlternativePlan
+        fields = [
+            "approach",
+            "corporate_account",
+            "pilot_end_date",
+            "recommendation",
+            "rationale",
+            "proposer_gets",
+        ]
+        widgets = {"approach": forms.RadioSelect, "pilot_end_date": DATE_INPUT}
+        help_texts = {
+            "recommendation": "For example: a weekly slot on the corporate Instagram account.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["corporate_account"].queryset = Account.objects.filter(
+            state=AccountState.LIVE, kind=AccountKind.CORPORATE
+        ).select_related("platform")
+        self.fields["corporate_account"].required = False
+
+
+class EscalationForm(forms.Form):
+    expected_state = forms.CharField(widget=forms.HiddenInput)
+    business_area_position = forms.CharField(
+        label="The business area's position", widget=forms.Textarea(attrs={"rows": 5})
+    )
+    dcct_position = forms.CharField(
+        label="DCCT's position", widget=forms.Textarea(attrs={"rows": 5})
+    )

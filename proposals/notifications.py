@@ -1,0 +1,71 @@
+"""Who hears about a decision on a proposal, and what they are told."""
+
+from people.models import User
+from people.roles import Role
+from proposals.models import Decision, ProposalState, action_label
+
+S = ProposalState
+
+NEXT_STEP = {
+    S.WITH_OFFICE_HEAD: "It is waiting for you to approve it in principle, return it or "
+    "decline it.",
+    S.WITH_DCCT: "It is waiting for DCCT to assess it.",
+    S.REVISING: "DCCT has asked for changes: revise the business case and resubmit it.",
+    S.ALTERNATIVE_OFFERED: "DCCT has advised against it and offered an alternative plan: "
+    "accept it, disagree or withdraw.",
+    S.CONTESTED: "The proposer disagrees with DCCT's alternative: revise the advice or "
+    "escalate to HEC.",
+    S.ESCALATED: "It has been escalated to HEC for a decision.",
+    S.DRAFT: "It has been returned to the proposer as a draft.",
+    S.APPROVED: "It is approved.",
+    S.DECLINED: "It has been declined.",
+    S.REJECTED: "It has been rejected.",
+    S.WITHDRAWN: "It has been withdrawn.",
+    S.SET_UP: "DCCT has started setting up the account.",
+}
+
+
+def _group(role):
+    return list(User.objects.filter(groups__name=role.value, is_active=True))
+
+
+def recipients(decision: Decision) -> list[User]:
+    """Whoever must act next, and the proposer on every decision they did not take
+    themselves; HEC's rulings also go to the office head and DCCT."""
+    proposal = decision.proposal
+    people = []
+    state = decision.to_state
+    if state == S.WITH_OFFICE_HEAD:
+        people.append(proposal.approver)
+    elif state in (S.WITH_DCCT, S.CONTESTED):
+        people.extend(_group(Role.DCCT))
+    elif state == S.ESCALATED:
+        people.extend(_group(Role.HEC))
+    elif state == S.SET_UP:
+        people.extend(member.person for member in proposal.team.select_related("person"))
+    people.append(proposal.proposer)
+    if decision.actor_role == "HEC":
+        people.append(proposal.approver)
+        people.extend(_group(Role.DCCT))
+    seen = set()
+    unique = []
+    for person in people:
+        if person is None or person.pk == decision.actor_id or person.pk in seen:
+            continue
+        if person.pk == proposal.proposer_id or person.is_active:
+            seen.add(person.pk)
+            unique.append(person)
+    return unique
+
+
+def message(decision: Decision) -> tuple[str, str]:
+    proposal = decision.proposal
+    subject = f"{proposal.reference} {proposal.title}: {decision.get_to_state_display()}"
+    lines = [
+        f"{decision.actor} ({decision.actor_role}) took the action "
+        f"“{action_label(decision.action)}” on {proposal.reference} {proposal.title}.",
+        NEXT_STEP.get(decision.to_state, ""),
+    ]
+    if decision.comment:
+        lines += ["", "Their comments:", decision.comment]
+    return subject, "\n".join(lines)

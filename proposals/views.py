@@ -1,0 +1,311 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from proposals import permissions, selectors, services
+from proposals.filters import QueueFilter
+from proposals.forms import (
+    SECTIONS,
+    ActionForm,
+    AlternativePlanForm,
+    CommentForm,
+    EndorseForm,
+    EscalationForm,
+    EvidenceForm,
+    SubmitForm,
+    WhatWhereForm,
+)
+from proposals.models import STATE_EXPLANATIONS, ProposalState, action_label
+
+PAGE_SIZE = 25
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def my_proposals(request):
+    return render(
+        request,
+        "proposals/my_proposals.html",
+        {"page": _page(request, selectors.my_proposals(request.user))},
+    )
+
+
+def awaiting_approval(request):
+    return render(
+        request,
+        "proposals/awaiting.html",
+        {"page": _page(request, selectors.awaiting_approval(request.user))},
+    )
+
+
+def queue(request):
+    if not selectors.may_see_queue(request.user):
+        raise PermissionDenied("Only DCCT, HEC and the policy owner see the proposal queue.")
+    filters = QueueFilter(request.GET, queryset=selectors.dcct_queue())
+    return render(
+        request,
+        "proposals/queue.html",
+        {"filter": filters, "page": _page(request, filters.qs)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def create(request):
+    if request.user.office_id is None:
+        raise PermissionDenied("Only people in an office can propose an account.")
+    form = WhatWhereForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        platform = form.cleaned_data["platform"]
+        if platform is not None and platform.internal:
+            # Internal tools need no approval: say so, and keep nothing.
+            return render(request, "proposals/internal_exempt.html", {"platform": platform})
+        proposal = services.create_draft(proposer=request.user, **form.cleaned_data)
+        messages.success(request, f"{proposal.reference} saved as a draft.")
+        return redirect("proposals:edit", pk=proposal.pk, section=2)
+    return render(request, "proposals/create.html", {"form": form})
+
+
+def detail(request, pk):
+    proposal = selectors.proposal_for(request.user, pk)
+    user = request.user
+    actions = [
+        transition
+        for transition in proposal.get_available_user_state_transitions(user)
+        if transition.name != "submit"
+    ]
+    submit_possible = permissions.is_proposer(proposal, user) and proposal.state == "draft"
+    return render(
+        request,
+        "proposals/detail.html",
+        {
+            "proposal": proposal,
+            "explanation": STATE_EXPLANATIONS[proposal.state],
+            "actions": actions,
+            "submit_possible": submit_possible,
+            "missing": proposal.missing_items() if proposal.state in ("draft", "revising") else [],
+            "can_edit": permissions.can_edit(proposal, user),
+            "can_add_evidence": permissions.can_add_evidence(proposal, user),
+            "timeline": selectors.timeline(proposal),
+            "comments": proposal.comments.select_related("author"),
+            "attachments": proposal.attachments.select_related("uploaded_by"),
+            "alternative": proposal.current_alternative,
+            "escalations": proposal.escalations.select_related("escalated_by", "decided_by"),
+            "comment_form": CommentForm(),
+            "evidence_form": EvidenceForm(),
+            "sections": SECTIONS,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def edit_section(request, pk, section):
+    proposal = selectors.proposal_for(request.user, pk)
+    if not permissions.can_edit(proposal, request.user):
+        raise PermissionDenied("Only the proposer can change a draft or a proposal being revised.")
+    if not 1 <= section <= len(SECTIONS):
+        raise Http404("No such section")
+    number, title, form_class, formset_class = SECTIONS[section - 1]
+    data = request.POST if request.method == "POST" else None
+    form = form_class(data, instance=proposal)
+    formset = formset_class(data, instance=proposal) if formset_class else None
+    if request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid()):
+        platform = form.cleaned_data.get("platform")
+        if platform is not None and platform.internal:
+            form.add_error(
+                "platform",
+                f"{platform} is an internal tool: site owners decide, and no approval is "
+                "needed. Withdraw this draft instead.",
+            )
+        else:
+            services.save_section(proposal=proposal, actor=request.user, form=form, formset=formset)
+            messages.success(request, f"Section {number}, {title}, saved.")
+            if "continue" in request.POST and number < len(SECTIONS):
+                return redirect("proposals:edit", pk=proposal.pk, section=number + 1)
+            if "continue" in request.POST:
+                return redirect("proposals:submit", pk=proposal.pk)
+            return redirect("proposals:edit", pk=proposal.pk, section=number)
+    missing_sections = {item_section for item_section, _ in proposal.missing_items()}
+    return render(
+        request,
+        "proposals/edit_section.html",
+        {
+            "proposal": proposal,
+            "form": form,
+            "formset": formset,
+            "number": number,
+            "title": title,
+            "sections": SECTIONS,
+            "missing_sections": missing_sections,
+            "is_last": number == len(SECTIONS),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def submit(request, pk):
+    proposal = selectors.proposal_for(request.user, pk)
+    if not permissions.is_proposer(proposal, request.user):
+        raise PermissionDenied("Only the proposer can submit a proposal.")
+    if proposal.state != ProposalState.DRAFT:
+        messages.info(request, f"{proposal.reference} has already been submitted.")
+        return redirect(proposal)
+    existing = selectors.existing_corporate_accounts(proposal.platform)
+    form = SubmitForm(
+        request.POST or None,
+        initial={
+            "expected_state": proposal.state,
+            "existing_accounts_response": proposal.existing_accounts_response,
+        },
+        existing_accounts=existing,
+    )
+    missing = proposal.missing_items()
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submit(
+                proposal=proposal,
+                actor=request.user,
+                expected_state=form.cleaned_data["expected_state"],
+                existing_accounts_response=form.cleaned_data.get("existing_accounts_response", ""),
+            )
+        except services.ProposalChanged as changed:
+            messages.error(request, str(changed))
+            return redirect(proposal)
+        except services.NotReady as not_ready:
+            for reason in not_ready.reasons:
+                form.add_error(None, reason)
+        else:
+            messages.success(
+                request,
+                f"{proposal.reference} is with {proposal.approver} for approval in principle.",
+            )
+            return redirect(proposal)
+    return render(
+        request,
+        "proposals/submit.html",
+        {"proposal": proposal, "form": form, "missing": missing, "existing": existing},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def act(request, pk, action):
+    """One page for every decision after submission: the form it needs, then the service."""
+    proposal = selectors.proposal_for(request.user, pk)
+    if action not in services.ACTIONS or action == "submit":
+        raise Http404("No such action")
+    method = getattr(proposal, action)
+    meta = method._django_fsm
+    if not meta.has_transition(proposal.state):
+        messages.warning(
+            request,
+            f"“{action_label(action)}” is not possible now: {proposal.reference} is "
+            f"“{proposal.get_state_display()}”.",
+        )
+        return redirect(proposal)
+    transition = meta.get_transition(proposal.state)
+    if not services.may_take(proposal, action, request.user):
+        raise PermissionDenied(services.refusal(transition))
+
+    kind = transition.custom.get("form")
+    data = request.POST if request.method == "POST" else None
+    initial = {"expected_state": proposal.state}
+    if kind == "alternative":
+        form = AlternativePlanForm(data, initial=initial)
+    elif kind == "escalation":
+        initial["business_area_position"] = services.business_area_position(proposal)
+        form = EscalationForm(data, initial=initial)
+    elif kind == "endorse":
+        form = EndorseForm(data, initial=initial)
+    else:
+        form = ActionForm(data, initial=initial, comment=transition.custom.get("comment"))
+
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        if kind == "alternative":
+            values = {"expected_state": values["expected_state"], "plan": form.instance}
+        try:
+            with transaction.atomic():
+                services.ACTIONS[action](proposal=proposal, actor=request.user, **values)
+        except services.ProposalChanged as changed:
+            messages.error(request, str(changed))
+            return redirect(proposal)
+        except services.NotReady as not_ready:
+            for reason in not_ready.reasons:
+                form.add_error(None, reason)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{transition.custom['label']}: done. {STATE_EXPLANATIONS[proposal.state]}",
+            )
+            return redirect(proposal)
+    return render(
+        request,
+        "proposals/act.html",
+        {
+            "proposal": proposal,
+            "form": form,
+            "transition": transition,
+            "alternative": proposal.current_alternative,
+        },
+    )
+
+
+def _add_errors(form, error):
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error)
+
+
+@require_POST
+def comment(request, pk):
+    proposal = selectors.proposal_for(request.user, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        services.add_comment(proposal=proposal, author=request.user, body=form.cleaned_data["body"])
+        messages.success(request, "Comment posted.")
+    else:
+        messages.error(request, "Write a comment before posting it.")
+    return redirect(reverse("proposals:detail", args=[proposal.pk]) + "#comments")
+
+
+@require_POST
+def upload_evidence(request, pk):
+    proposal = selectors.proposal_for(request.user, pk)
+    if not permissions.can_add_evidence(proposal, request.user):
+        raise PermissionDenied("You may not add evidence to this proposal now.")
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        services.add_evidence(
+            proposal=proposal,
+            actor=request.user,
+            upload=form.cleaned_data["file"],
+            content_type=form.content_type,
+            description=form.cleaned_data["description"],
+        )
+        messages.success(request, "Evidence attached.")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect(reverse("proposals:detail", args=[proposal.pk]) + "#evidence")
+
+
+def download_evidence(request, pk, attachment_id):
+    proposal = selectors.proposal_for(request.user, pk)
+    attachment = get_object_or_404(proposal.attachments, pk=attachment_id)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )

@@ -1,0 +1,412 @@
+"""Every action in the proposal table (DESIGN.md section 4): the allowed actor succeeds and the
+decision is logged; every other role is refused and nothing changes; bad input is refused."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from accounts.models import Account
+from proposals import services
+from proposals.models import AlternativePlan, Decision, Escalation, Proposal
+
+pytestmark = pytest.mark.django_db
+
+CAST = ["staff", "office_head", "outsider", "dcct", "hec", "policy_owner", "administrator"]
+
+# action, source state, who may, target state, comment ("required", "optional" or None)
+TABLE = [
+    ("submit", "draft", "staff", "with_office_head", None),
+    ("withdraw", "draft", "staff", "withdrawn", "optional"),
+    ("withdraw", "with_office_head", "staff", "withdrawn", "optional"),
+    ("withdraw", "revising", "staff", "withdrawn", "optional"),
+    ("withdraw", "alternative_offered", "staff", "withdrawn", "optional"),
+    ("approve_in_principle", "with_office_head", "office_head", "with_dcct", "optional"),
+    ("return_to_proposer", "with_office_head", "office_head", "draft", "required"),
+    ("decline", "with_office_head", "office_head", "declined", "required"),
+    ("endorse", "with_dcct", "dcct", "approved", "optional"),
+    ("request_changes", "with_dcct", "dcct", "revising", "required"),
+    ("resubmit", "revising", "staff", "with_dcct", "optional"),
+    ("advise_against", "with_dcct", "dcct", "alternative_offered", "optional"),
+    ("accept_alternative", "alternative_offered", "staff", "approved", "optional"),
+    ("disagree", "alternative_offered", "staff", "contested", "required"),
+    ("revise_advice", "contested", "dcct", "with_dcct", "required"),
+    ("escalate", "with_dcct", "dcct", "escalated", None),
+    ("escalate", "contested", "dcct", "escalated", None),
+    ("approve_as_proposed", "escalated", "hec", "approved", "required"),
+    ("approve_alternative", "escalated", "hec", "approved", "required"),
+    ("reject", "escalated", "hec", "rejected", "required"),
+    ("refer_back", "escalated", "hec", "with_dcct", "required"),
+    ("start_set_up", "approved", "dcct", "set_up", "optional"),
+]
+ROLE_LOGGED = {
+    "staff": "Proposer",
+    "office_head": "Office head",
+    "dcct": "DCCT",
+    "hec": "HEC",
+}
+
+
+def arguments(action, comment="Reasons for the record."):
+    """What each service needs besides the proposal and the actor."""
+    if action == "submit":
+        return {}
+    if action == "advise_against":
+        return {
+            "plan": AlternativePlan(
+                approach="campaign",
+                recommendation="A campaign on the corporate account.",
+                rationale="Same audience, no new account to staff.",
+                proposer_gets="Weekly slots for six weeks.",
+            ),
+            "comment": comment,
+        }
+    if action == "escalate":
+        return {"business_area_position": "We need our own account.", "dcct_position": "No."}
+    if action == "endorse":
+        return {"comment": comment, "conditions": "Review after six months."}
+    return {"comment": comment}
+
+
+def snapshot(proposal):
+    fresh = Proposal.objects.get(pk=proposal.pk)
+    return fresh.state, Decision.objects.filter(proposal=proposal).count()
+
+
+@pytest.mark.parametrize(("action", "source", "persona", "target", "comment"), TABLE)
+def test_allowed_actor_moves_the_proposal_and_the_decision_is_logged(
+    request, make_proposal, action, source, persona, target, comment
+):
+    proposal = make_proposal(source)
+    actor = request.getfixturevalue(persona)
+
+    decision = services.ACTIONS[action](proposal=proposal, actor=actor, **arguments(action))
+
+    proposal.refresh_from_db()
+    assert proposal.state == target
+    assert decision.actor == actor
+    assert decision.actor_role == ROLE_LOGGED[persona]
+    assert (decision.from_state, decision.to_state) == (source, target)
+    assert list(proposal.decisions.all()) == [decision]
+
+
+@pytest.mark.parametrize(("action", "source", "persona", "target", "comment"), TABLE)
+def test_every_other_role_is_refused_and_nothing_changes(
+    request, make_proposal, action, source, persona, target, comment
+):
+    proposal = make_proposal(source)
+    before = snapshot(proposal)
+
+    for other in CAST:
+        if other == persona:
+            continue
+        actor = request.getfixturevalue(other)
+        with pytest.raises(PermissionDenied):
+            services.ACTIONS[action](
+                proposal=Proposal.objects.get(pk=proposal.pk), actor=actor, **arguments(action)
+            )
+
+    assert snapshot(proposal) == before
+
+
+@pytest.mark.parametrize(
+    ("action", "source", "persona"),
+    [(action, source, persona) for action, source, persona, _, c in TABLE if c == "required"],
+)
+def test_actions_that_need_reasons_refuse_a_blank_comment(
+    request, make_proposal, action, source, persona
+):
+    proposal = make_proposal(source)
+    before = snapshot(proposal)
+
+    with pytest.raises(ValidationError) as error:
+        services.ACTIONS[action](
+            proposal=proposal,
+            actor=request.getfixturevalue(persona),
+            **arguments(action, comment="   "),
+        )
+
+    assert "comment" in error.value.message_dict
+    assert snapshot(proposal) == before
+
+
+@pytest.mark.parametrize(("action", "source", "persona", "target", "comment"), TABLE)
+def test_actions_are_refused_from_any_other_state(
+    request, make_proposal, action, source, persona, target, comment
+):
+    other_state = "rejected" if source != "rejected" else "draft"
+    proposal = make_proposal(other_state)
+
+    with pytest.raises(services.ProposalChanged):
+        services.ACTIONS[action](
+            proposal=proposal, actor=request.getfixturevalue(persona), **arguments(action)
+        )
+
+
+def test_submit_refuses_an_incomplete_case_and_says_what_is_missing(staff, office_head):
+    from tests.factories import ProposalFactory
+
+    proposal = ProposalFactory(proposer=staff, complete=False)
+
+    with pytest.raises(services.NotReady) as refused:
+        services.submit(proposal=proposal, actor=staff)
+
+    assert "Choose the platform or channel." in refused.value.reasons
+    assert any("at least 2 people" in reason for reason in refused.value.reasons)
+    assert snapshot(proposal) == ("draft", 0)
+
+
+def test_resubmit_refuses_a_case_made_incomplete(make_proposal, staff):
+    proposal = make_proposal("revising")
+    proposal.kpis.all().delete()
+
+    with pytest.raises(services.NotReady) as refused:
+        services.resubmit(proposal=proposal, actor=staff)
+
+    assert refused.value.reasons == ["Add at least one KPI with a target."]
+
+
+def test_submit_needs_a_reason_when_corporate_accounts_exist_on_the_platform(make_proposal, staff):
+    from tests.factories import AccountFactory
+
+    proposal = make_proposal("draft")
+    AccountFactory(platform=proposal.platform, kind="corporate", state="live")
+
+    with pytest.raises(ValidationError) as error:
+        services.submit(proposal=proposal, actor=staff)
+    assert "existing_accounts_response" in error.value.message_dict
+    assert snapshot(proposal) == ("draft", 0)
+
+    services.submit(
+        proposal=proposal, actor=staff, existing_accounts_response="They speak to adults."
+    )
+    proposal.refresh_from_db()
+    assert proposal.existing_accounts_response == "They speak to adults."
+
+
+def test_submit_sends_it_to_the_office_head(make_proposal, staff, office_head):
+    proposal = make_proposal("draft")
+
+    services.submit(proposal=proposal, actor=staff)
+
+    assert proposal.approver == office_head
+    assert proposal.submitted_at is not None
+
+
+def test_submit_is_refused_when_the_office_has_no_head(staff):
+    from tests.factories import ProposalFactory
+
+    proposal = ProposalFactory(proposer=staff)
+
+    with pytest.raises(services.NotReady, match="no office head"):
+        services.submit(proposal=proposal, actor=staff)
+
+
+def test_office_heads_own_proposal_goes_to_their_line_manager_on_record(office_head, outsider):
+    from tests.factories import ProposalFactory
+
+    office_head.line_manager = outsider
+    office_head.save()
+    proposal = ProposalFactory(proposer=office_head)
+
+    services.submit(proposal=proposal, actor=office_head)
+    with pytest.raises(PermissionDenied):
+        services.approve_in_principle(proposal=proposal, actor=office_head)
+    decision = services.approve_in_principle(proposal=proposal, actor=outsider)
+
+    assert proposal.approver == outsider
+    assert decision.actor_role == "Line manager (the proposer heads the office)"
+
+
+def test_office_head_without_a_line_manager_cannot_submit_to_themselves(office_head):
+    from tests.factories import ProposalFactory
+
+    proposal = ProposalFactory(proposer=office_head)
+
+    with pytest.raises(services.NotReady, match="line manager"):
+        services.submit(proposal=proposal, actor=office_head)
+    assert snapshot(proposal) == ("draft", 0)
+
+
+def test_dcct_member_cannot_assess_their_own_proposal(dcct, hec):
+    from tests.factories import ProposalFactory
+
+    proposal = ProposalFactory(proposer=dcct, state="with_dcct", approver=hec)
+
+    for action in ("endorse", "request_changes", "escalate"):
+        with pytest.raises(PermissionDenied):
+            services.ACTIONS[action](proposal=proposal, actor=dcct, **arguments(action))
+
+
+def test_dcct_member_named_in_the_team_cannot_assess_it(make_proposal, dcct):
+    proposal = make_proposal("with_dcct")
+    proposal.team.create(person=dcct, role="moderator")
+
+    with pytest.raises(PermissionDenied):
+        services.endorse(proposal=proposal, actor=dcct)
+
+
+def test_hec_cannot_decide_an_escalation_of_their_own_proposal(hec, dcct):
+    from tests.factories import ProposalFactory
+
+    proposal = ProposalFactory(proposer=hec, state="escalated", approver=dcct)
+
+    with pytest.raises(PermissionDenied):
+        services.approve_as_proposed(proposal=proposal, actor=hec, comment="Mine.")
+
+
+def test_endorse_records_conditions_and_outcome(make_proposal, dcct):
+    proposal = make_proposal("with_dcct")
+
+    services.endorse(proposal=proposal, actor=dcct, conditions="No direct messages.")
+
+    proposal.refresh_from_db()
+    assert proposal.outcome == "as_proposed"
+    assert proposal.conditions == "No direct messages."
+
+
+def test_advise_against_saves_the_alternative_plan(make_proposal, dcct):
+    proposal = make_proposal("with_dcct")
+
+    services.advise_against(proposal=proposal, actor=dcct, **arguments("advise_against"))
+
+    plan = proposal.current_alternative
+    assert plan.approach == "campaign"
+    assert plan.created_by == dcct
+
+
+def test_advise_against_with_an_incomplete_plan_saves_nothing(make_proposal, dcct):
+    proposal = make_proposal("with_dcct")
+    plan = AlternativePlan(
+        approach="corporate_slot", recommendation="x", rationale="y", proposer_gets="z"
+    )
+
+    with pytest.raises(ValidationError) as error:
+        services.advise_against(proposal=proposal, actor=dcct, plan=plan)
+
+    assert "corporate_account" in error.value.message_dict
+    assert snapshot(proposal) == ("with_dcct", 0)
+    assert not AlternativePlan.objects.filter(proposal=proposal).exists()
+
+
+def test_accepting_the_alternative_approves_it_as_the_outcome(make_proposal, staff):
+    proposal = make_proposal("alternative_offered")
+
+    services.accept_alternative(proposal=proposal, actor=staff)
+
+    assert proposal.outcome == "alternative"
+
+
+def test_escalation_needs_both_positions(make_proposal, dcct):
+    proposal = make_proposal("contested")
+
+    with pytest.raises(ValidationError) as error:
+        services.escalate(
+            proposal=proposal, actor=dcct, business_area_position=" ", dcct_position=""
+        )
+
+    assert set(error.value.message_dict) == {"business_area_position", "dcct_position"}
+    assert snapshot(proposal) == ("contested", 0)
+    assert not Escalation.objects.filter(proposal=proposal).exists()
+
+
+def test_escalation_starts_from_the_proposers_disagreement(make_proposal, staff, dcct):
+    proposal = make_proposal("alternative_offered")
+    services.disagree(proposal=proposal, actor=staff, comment="Pupils are not on that account.")
+
+    assert services.business_area_position(proposal) == "Pupils are not on that account."
+
+    services.escalate(
+        proposal=proposal,
+        actor=dcct,
+        business_area_position=services.business_area_position(proposal),
+        dcct_position="The corporate account reaches enough pupils.",
+    )
+    escalation = proposal.open_escalation
+    assert escalation.business_area_position == "Pupils are not on that account."
+
+
+@pytest.mark.parametrize(
+    ("action", "ruling", "state"),
+    [
+        ("approve_as_proposed", "approve_as_proposed", "approved"),
+        ("approve_alternative", "approve_alternative", "approved"),
+        ("reject", "reject", "rejected"),
+        ("refer_back", "refer_back", "with_dcct"),
+    ],
+)
+def test_hec_ruling_closes_the_escalation_with_reasons(make_proposal, hec, action, ruling, state):
+    proposal = make_proposal("escalated")
+
+    services.ACTIONS[action](proposal=proposal, actor=hec, comment="Weighed both positions.")
+
+    escalation = Escalation.objects.get(proposal=proposal)
+    assert (escalation.ruling, escalation.reasons, escalation.decided_by) == (
+        ruling,
+        "Weighed both positions.",
+        hec,
+    )
+    assert proposal.open_escalation is None
+    assert proposal.state == state
+
+
+def test_hec_cannot_approve_an_alternative_that_was_never_offered(hec, staff, office_head, dcct):
+    from tests.factories import ProposalFactory
+
+    proposal = ProposalFactory(proposer=staff, state="escalated", approver=office_head)
+    Escalation.objects.create(
+        proposal=proposal, business_area_position="a", dcct_position="b", escalated_by=dcct
+    )
+
+    with pytest.raises(services.NotReady):
+        services.approve_alternative(proposal=proposal, actor=hec, comment="Alternative.")
+
+
+def test_start_set_up_creates_the_account_in_set_up(make_proposal, dcct):
+    proposal = make_proposal("approved", outcome="as_proposed")
+
+    services.start_set_up(proposal=proposal, actor=dcct)
+
+    account = Account.objects.get(proposal=proposal)
+    assert account.state == "setting_up"
+    assert (account.platform, account.handle, account.office) == (
+        proposal.platform,
+        "ScotParlYouth",
+        proposal.office,
+    )
+
+
+def test_no_set_up_for_an_alternative_that_needs_no_new_account(make_proposal, dcct):
+    proposal = make_proposal("alternative_offered")
+    services.accept_alternative(proposal=proposal, actor=proposal.proposer)
+
+    with pytest.raises(services.NotReady):
+        services.start_set_up(proposal=proposal, actor=dcct)
+    assert not Account.objects.filter(proposal=proposal).exists()
+
+
+def test_a_decision_seen_on_a_stale_page_is_refused(make_proposal, office_head):
+    proposal = make_proposal("with_office_head")
+
+    with pytest.raises(services.ProposalChanged, match="has changed"):
+        services.approve_in_principle(proposal=proposal, actor=office_head, expected_state="draft")
+
+
+def test_the_decision_log_is_append_only(make_proposal, staff):
+    proposal = make_proposal("draft")
+    decision = services.submit(proposal=proposal, actor=staff)
+
+    decision.comment = "rewritten"
+    with pytest.raises(TypeError):
+        decision.save()
+    with pytest.raises(TypeError):
+        decision.delete()
+    with pytest.raises(TypeError):
+        Decision.objects.filter(pk=decision.pk).update(comment="rewritten")
+    with pytest.raises(TypeError):
+        Decision.objects.all().delete()
+
+
+def test_state_cannot_be_set_by_hand(make_proposal):
+    proposal = make_proposal("draft")
+
+    with pytest.raises(AttributeError):
+        proposal.state = "approved"
