@@ -133,7 +133,8 @@ def _act(*, proposal, actor, action, comment="", expected_state=None, before=Non
     method()
     proposal.state_changed_at = timezone.now()
     try:
-        proposal.save()
+        with transaction.atomic():  # a savepoint, so the state can be read again after a clash
+            proposal.save()
     except ConcurrentTransition:
         proposal.refresh_from_db()
         raise ProposalChanged(proposal) from None
@@ -508,7 +509,7 @@ def create_draft(*, proposer, **fields) -> Proposal:
     if proposer.office_id is None:
         raise PermissionDenied("Only people in an office can propose an account.")
     proposal = Proposal(proposer=proposer, office=proposer.office, **fields)
-    proposal.full_clean(exclude=["approver"])
+    proposal.full_clean(exclude=["approver", "state"])
     proposal.save()
     return proposal
 
