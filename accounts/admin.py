@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from accounts.models import Platform
+from accounts.models import Account, Platform
 
 
 @admin.register(Platform)
@@ -10,3 +10,12 @@ class PlatformAdmin(admin.ModelAdmin):
     list_editable = ("sort_order",)
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Account)
+class AccountAdmin(admin.ModelAdmin):
+    list_display = ("display_name", "platform", "handle", "office", "kind", "state")
+    list_filter = ("state", "kind", "platform", "office")
+    list_select_related = ("platform", "office")
+    search_fields = ("display_name", "handle")
+    readonly_fields = ("state", "proposal")

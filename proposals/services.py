@@ -2,6 +2,9 @@
 (DESIGN.md section 4): it checks that this person may take it, that the guards hold, runs the
 django-fsm transition, writes the Decision and sends the notices once the transaction commits."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -147,7 +150,8 @@ def _act(*, proposal, actor, action, comment="", expected_state=None, before=Non
         to_state=proposal.state,
         comment=comment,
     )
-    transaction.on_commit(lambda: _notify(decision.pk))
+    if not _quiet.get():
+        transaction.on_commit(lambda: _notify(decision.pk))
     return decision
 
 
@@ -155,6 +159,19 @@ def _notify(decision_id):
     from proposals.tasks import notify_decision
 
     notify_decision.delay(decision_id)
+
+
+_quiet = ContextVar("proposal_notices_paused", default=False)
+
+
+@contextmanager
+def without_notices():
+    """For loading demo history: record the decisions but email nobody about them."""
+    token = _quiet.set(True)
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
 
 
 @transaction.atomic
@@ -363,7 +380,7 @@ def escalate(*, proposal, actor, business_area_position, dcct_position, expected
         proposal=proposal,
         actor=actor,
         action="escalate",
-        comment="Escalated to HEC.",
+        comment=dcct_position.strip(),
         expected_state=expected_state,
         before=open_escalation,
     )

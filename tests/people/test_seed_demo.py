@@ -1,10 +1,10 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from accounts.models import Platform
+from accounts.models import Account, Platform
 from people import roles
-from people.models import Office, TrainingRecord, User
-from proposals.models import EngagementPriority
+from people.models import Notification, Office, TrainingRecord, User
+from proposals.models import Decision, EngagementPriority, Proposal, ProposalState
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,16 @@ DEMO_SIGNINS = {
 def counts():
     return {
         model.__name__: model.objects.count()
-        for model in (Office, User, TrainingRecord, Platform, EngagementPriority)
+        for model in (
+            Office,
+            User,
+            TrainingRecord,
+            Platform,
+            EngagementPriority,
+            Account,
+            Proposal,
+            Decision,
+        )
     }
 
 
@@ -103,3 +112,31 @@ def test_production_settings_forbid_demo_data(monkeypatch):
 
     assert production.ALLOW_DEMO_DATA is False
     assert production.DEBUG is False
+
+
+def test_seed_demo_has_proposals_in_every_state_with_their_timelines():
+    call_command("seed_demo")
+
+    states = set(Proposal.objects.values_list("state", flat=True))
+    assert states == set(ProposalState.values)
+    escalated = Proposal.objects.get(state="escalated")
+    assert list(escalated.decisions.values_list("action", flat=True)) == [
+        "submit",
+        "approve_in_principle",
+        "advise_against",
+        "disagree",
+        "escalate",
+    ]
+    assert escalated.open_escalation.business_area_position
+
+
+def test_demo_history_emails_nobody():
+    call_command("seed_demo")
+
+    assert Notification.objects.count() == 0
+
+
+def test_demo_has_live_corporate_accounts_for_existing_channels_first():
+    call_command("seed_demo")
+
+    assert Account.objects.filter(kind="corporate", state="live", platform__slug="x").exists()

@@ -4,8 +4,12 @@ import pytest
 from django.core import mail
 
 from proposals.models import Proposal
-from tests.factories import EngagementPriorityFactory, PlatformFactory, UserFactory
-from tests.factories import WHY_NOT_EXISTING
+from tests.factories import (
+    WHY_NOT_EXISTING,
+    EngagementPriorityFactory,
+    PlatformFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

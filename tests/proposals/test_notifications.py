@@ -1,6 +1,6 @@
 import pytest
-from django.core.exceptions import ValidationError
 from django.core import mail
+from django.core.exceptions import ValidationError
 
 from people.models import Notification
 from proposals import services

@@ -550,3 +550,24 @@ def test_proposal_page_runs_a_bounded_number_of_queries(
 
     with django_assert_max_num_queries(30):
         client.get(url(proposal))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/proposals/proposal/",
+        "/admin/proposals/decision/",
+        "/admin/accounts/account/",
+        "/admin/proposals/escalation/",
+    ],
+)
+def test_administrator_reads_proposals_in_the_admin(client, make_proposal, administrator, path):
+    from proposals import services
+
+    proposal = make_proposal("draft")
+    services.submit(proposal=proposal, actor=proposal.proposer)
+    client.force_login(administrator)
+
+    assert client.get(path).status_code == 200
+    assert client.get(f"/admin/proposals/proposal/{proposal.pk}/change/").status_code == 200
+    assert client.post(f"/admin/proposals/proposal/{proposal.pk}/delete/").status_code == 403

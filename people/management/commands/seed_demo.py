@@ -2,8 +2,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from accounts.demo import seed_corporate_accounts
 from accounts.services import load_platform_catalogue
-from people.demo import DEFAULT_DEMO_PASSWORD, DEMO_SIGNINS, seed_people
+from people.demo import DCCT_OFFICE, DEFAULT_DEMO_PASSWORD, DEMO_SIGNINS, seed_people
+from people.models import User
+from proposals.demo import seed_proposals
 from proposals.services import load_engagement_priorities
 
 
@@ -24,10 +27,17 @@ class Command(BaseCommand):
         platforms = load_platform_catalogue()
         priorities = load_engagement_priorities()
         people = seed_people(password=password, today=today)
+        accounts = seed_corporate_accounts(office_name=DCCT_OFFICE)
+        cast = {
+            "dcct": User.objects.get(email="dcct@example.org"),
+            "hec": User.objects.get(email="hec@example.org"),
+        }
+        proposals = seed_proposals(cast=cast)
         self.stdout.write(
             f"Created {people['offices']} offices, {people['people']} people, "
-            f"{people['training']} training records, {platforms} platforms and "
-            f"{priorities} engagement priorities."
+            f"{people['training']} training records, {platforms} platforms, "
+            f"{priorities} engagement priorities, {accounts} accounts and "
+            f"{proposals} proposals."
         )
         self.stdout.write(self.style.SUCCESS(f"Demo sign-ins (password: {password}):"))
         for email, _, _, role in DEMO_SIGNINS:
