@@ -7,6 +7,7 @@ from django.template.defaultfilters import filesizeformat
 from accounts.models import Account, AccountKind, AccountState, Platform
 from people.models import User
 from proposals.models import (
+    AlternativeApproach,
     AlternativePlan,
     EngagementPriority,
     Proposal,
@@ -289,6 +290,7 @@ class AlternativePlanForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["approach"].choices = AlternativeApproach.choices
         self.fields["corporate_account"].queryset = Account.objects.filter(
             state=AccountState.LIVE, kind=AccountKind.CORPORATE
         ).select_related("platform")

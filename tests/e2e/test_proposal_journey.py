@@ -59,3 +59,33 @@ def test_proposer_drafts_and_hec_decides_an_escalation(page, screenshot, transac
     screenshot("proposal-approved-by-hec")
     escalated.refresh_from_db()
     assert (escalated.state, escalated.outcome) == ("approved", "alternative")
+
+
+def test_submit_and_advise_against_pages(page, screenshot, transactional_db):
+    call_command("seed_demo", stdout=io.StringIO())
+
+    sign_in(page, "staff@example.org")
+    draft = Proposal.objects.get(state="draft")
+    page.goto(draft.get_absolute_url())
+    page.get_by_role("link", name="Submit to office head").click()
+    expect(page.get_by_text("Scottish Parliament TV")).to_be_visible()
+    page.get_by_role("button", name="Submit to office head").click()
+    expect(page.get_by_text("Existing channels come first")).to_be_visible()
+    screenshot("proposal-submit")
+    page.get_by_label("Why are these accounts not enough?").fill(
+        "The corporate channel posts chamber clips; community groups want their own voices."
+    )
+    page.get_by_role("button", name="Submit to office head").click()
+    expect(page.get_by_text("for approval in principle")).to_be_visible()
+
+    sign_out(page)
+    sign_in(page, "dcct@example.org")
+    page.get_by_role("link", name="Proposal queue").click()
+    screenshot("proposals-queue")
+    assessed = Proposal.objects.get(state="with_dcct")
+    page.goto(assessed.get_absolute_url())
+    page.get_by_role("link", name="Advise against").click()
+    page.get_by_label("A content slot on a corporate account").check()
+    page.get_by_role("button", name="Advise against").click()
+    expect(page.get_by_text("Choose the corporate account.")).to_be_visible()
+    screenshot("proposal-advise-against")

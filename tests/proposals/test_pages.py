@@ -571,3 +571,81 @@ def test_administrator_reads_proposals_in_the_admin(client, make_proposal, admin
     assert client.get(path).status_code == 200
     assert client.get(f"/admin/proposals/proposal/{proposal.pk}/change/").status_code == 200
     assert client.post(f"/admin/proposals/proposal/{proposal.pk}/delete/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("action", "source", "persona"),
+    [
+        ("return_to_proposer", "with_office_head", "office_head"),
+        ("decline", "with_office_head", "office_head"),
+        ("request_changes", "with_dcct", "dcct"),
+        ("disagree", "alternative_offered", "staff"),
+        ("revise_advice", "contested", "dcct"),
+        ("approve_as_proposed", "escalated", "hec"),
+        ("approve_alternative", "escalated", "hec"),
+        ("reject", "escalated", "hec"),
+        ("refer_back", "escalated", "hec"),
+    ],
+)
+def test_every_page_that_needs_reasons_refuses_a_blank_one(
+    request, client, make_proposal, action, source, persona
+):
+    proposal = make_proposal(source)
+    client.force_login(request.getfixturevalue(persona))
+
+    response = client.post(
+        url(proposal, f"act/{action}/"), {"expected_state": source, "comment": "  "}
+    )
+
+    assert response.status_code == 200
+    assert "Give your reasons" in response.text
+    proposal.refresh_from_db()
+    assert proposal.state == source
+    assert not proposal.decisions.exists()
+
+
+def test_escalation_page_needs_both_positions(client, make_proposal, dcct):
+    proposal = make_proposal("contested")
+    client.force_login(dcct)
+
+    response = client.post(
+        url(proposal, "act/escalate/"),
+        {
+            "expected_state": "contested",
+            "business_area_position": "",
+            "dcct_position": "We disagree.",
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["business_area_position"]
+    proposal.refresh_from_db()
+    assert proposal.state == "contested"
+
+
+def test_endorse_page_records_conditions(client, make_proposal, dcct):
+    proposal = make_proposal("with_dcct")
+    client.force_login(dcct)
+
+    response = client.post(
+        url(proposal, "act/endorse/"),
+        {"expected_state": "with_dcct", "conditions": "Review in 3 months."},
+        follow=True,
+    )
+
+    assert "Endorse: done." in response.text
+    proposal.refresh_from_db()
+    assert (proposal.state, proposal.conditions) == ("approved", "Review in 3 months.")
+
+
+def test_a_stale_page_is_refused_with_a_clear_message(client, make_proposal, office_head):
+    proposal = make_proposal("with_office_head")
+    client.force_login(office_head)
+
+    response = client.post(
+        url(proposal, "act/approve_in_principle/"), {"expected_state": "draft"}, follow=True
+    )
+
+    assert "has changed since you opened it" in response.text
+    proposal.refresh_from_db()
+    assert proposal.state == "with_office_head"
