@@ -1,6 +1,22 @@
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
-from django_fsm import FSMField
+from django.urls import reverse
+from django.utils import timezone
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from accounts import permissions
+from accounts.handles import (
+    HandleError,
+    canonical_url,
+    handle_from_url,
+    handle_key,
+    normalise_handle,
+)
+from proposals.models import AppendOnlyRecord
 
 
 class Platform(models.Model):
@@ -52,9 +68,14 @@ class AccountState(models.TextChoices):
     SETTING_UP = "setting_up", "Being set up"
     LIVE = "live", "Live"
     CLOSURE_PROPOSED = "closure_proposed", "Closure proposed"
+    CLOSURE_CONTESTED = "closure_contested", "Closure contested"
     CLOSURE_ESCALATED = "closure_escalated", "Closure escalated to HEC"
     CLOSING = "closing", "Closing"
     CLOSED = "closed", "Closed"
+
+
+A = AccountState
+OPEN_CLOSURE_STATES = [A.CLOSURE_PROPOSED, A.CLOSURE_CONTESTED, A.CLOSURE_ESCALATED]
 
 
 class AccountKind(models.TextChoices):
@@ -62,12 +83,26 @@ class AccountKind(models.TextChoices):
     BUSINESS_AREA = "business_area", "Business area"
 
 
-class Account(models.Model):
-    """An official social media account of the Parliament."""
+class ClosureReason(models.TextChoices):
+    NOT_EFFECTIVE = "not_effective", "Not effective"
+    CANNOT_BE_RESOURCED = "cannot_be_resourced", "Cannot be resourced"
+    CAMPAIGN_ENDED = "campaign_ended", "Campaign ended"
+
+
+class Side(models.TextChoices):
+    DCCT = "dcct", "DCCT"
+    BUSINESS_AREA = "business_area", "Business area"
+
+
+MIN_TRAINED_TEAM = 2
+
+
+class Account(ConcurrentTransitionMixin, models.Model):
+    """An official social media account of the Parliament, from set-up to closure."""
 
     platform = models.ForeignKey(Platform, on_delete=models.PROTECT, related_name="accounts")
     handle = models.CharField(max_length=120, blank=True)
-    url = models.URLField(blank=True)
+    url = models.URLField("profile URL", blank=True)
     display_name = models.CharField(max_length=150)
     office = models.ForeignKey("people.Office", on_delete=models.PROTECT, related_name="accounts")
     kind = models.CharField(max_length=20, choices=AccountKind, default=AccountKind.BUSINESS_AREA)
@@ -80,17 +115,29 @@ class Account(models.Model):
         on_delete=models.PROTECT,
         related_name="account",
     )
-    state = FSMField(default=AccountState.SETTING_UP, choices=AccountState, protected=True)
+    state = FSMField(default=A.SETTING_UP, choices=AccountState, protected=True)
+    state_changed_at = models.DateTimeField(default=timezone.now)
     created_at = models.DateTimeField(auto_now_add=True)
+    went_live_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    closure_reason = models.CharField(max_length=30, choices=ClosureReason, blank=True)
+    closure_explanation = models.TextField(blank=True)
+    closure_proposed_by = models.CharField(max_length=20, choices=Side, blank=True)
+    closure_proposer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    retention_conditions = models.TextField(blank=True)
 
     class Meta:
-        ordering = ["platform", "display_name"]
+        ordering = ["platform__sort_order", "display_name"]
         constraints = [
             models.UniqueConstraint(
                 "platform",
                 Lower("handle"),
                 name="one_live_account_per_platform_handle",
                 condition=models.Q(state="live"),
+                violation_error_message="A live account with this handle is already on the "
+                "register for this platform.",
             ),
         ]
         indexes = [
@@ -99,7 +146,377 @@ class Account(models.Model):
                 name="account_live_by_platform",
                 condition=models.Q(state="live"),
             ),
+            models.Index(fields=["office", "state"], name="account_office_state"),
         ]
 
     def __str__(self):
         return f"{self.display_name} ({self.platform})"
+
+    def get_absolute_url(self):
+        return reverse("accounts:detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        if not self.platform_id:
+            return
+        errors = {}
+        if self.handle:
+            try:
+                self.handle = normalise_handle(self.platform, self.handle)
+            except HandleError as error:
+                errors["handle"] = str(error)
+        if self.url:
+            try:
+                from_url = handle_from_url(self.platform, self.url)
+            except HandleError as error:
+                errors["url"] = str(error)
+            else:
+                if not self.handle:
+                    self.handle = from_url
+                elif handle_key(self.platform, from_url) != handle_key(self.platform, self.handle):
+                    errors["url"] = f"This address is for “{from_url}”, not “{self.handle}”."
+        if self.handle and not errors:
+            self.url = canonical_url(self.platform, self.handle) or self.url
+        if errors:
+            raise ValidationError(errors)
+
+    # --- Guards ---------------------------------------------------------------------------------
+
+    def current_team(self):
+        return [member for member in self.members.all() if member.removed_on is None]
+
+    def trained_team(self, on=None):
+        return [member for member in self.current_team() if member.is_trained(on)]
+
+    def has_enough_trained_people(self) -> bool:
+        return len(self.trained_team()) >= MIN_TRAINED_TEAM
+
+    def setup_complete(self) -> bool:
+        checklist = getattr(self, "setup", None)
+        return checklist is not None and checklist.is_complete
+
+    def exit_steps_done(self) -> bool:
+        strategy = getattr(self, "exit_strategy", None)
+        return strategy is not None and strategy.is_complete
+
+    def go_live_blockers(self) -> list[str]:
+        blockers = []
+        if not self.setup_complete():
+            blockers.append("Complete the set-up checklist.")
+        trained = len(self.trained_team())
+        if trained < MIN_TRAINED_TEAM:
+            blockers.append(
+                f"At least {MIN_TRAINED_TEAM} team members need current training "
+                f"({trained} have it)."
+            )
+        if not self.handle:
+            blockers.append("Record the account's handle.")
+        return blockers
+
+    def ready_to_go_live(self) -> bool:
+        return not self.go_live_blockers()
+
+    # --- Transitions (DESIGN.md section 4); called only through accounts.services ---------------
+
+    @transition(
+        field=state,
+        source=A.SETTING_UP,
+        target=A.LIVE,
+        conditions=[ready_to_go_live],
+        permission=permissions.is_dcct_for,
+        custom={"label": "Go live", "role": "dcct", "comment": "optional"},
+    )
+    def go_live(self):
+        self.went_live_on = timezone.localdate()
+
+    @transition(
+        field=state,
+        source=A.LIVE,
+        target=A.CLOSURE_PROPOSED,
+        permission=permissions.may_propose_closure,
+        custom={
+            "label": "Propose closure",
+            "role": "either",
+            "form": "closure",
+            "style": "outline-danger",
+        },
+    )
+    def propose_closure(self):
+        pass
+
+    @transition(
+        field=state,
+        source=A.CLOSURE_PROPOSED,
+        target=A.CLOSING,
+        permission=permissions.is_other_side,
+        custom={"label": "Agree exit strategy", "role": "either", "form": "exit_strategy"},
+    )
+    def agree_exit_strategy(self):
+        pass
+
+    @transition(
+        field=state,
+        source=A.CLOSURE_PROPOSED,
+        target=A.CLOSURE_CONTESTED,
+        permission=permissions.is_other_side,
+        custom={
+            "label": "Contest closure",
+            "role": "either",
+            "comment": "required",
+            "style": "outline-secondary",
+        },
+    )
+    def contest_closure(self):
+        pass
+
+    @transition(
+        field=state,
+        source=A.CLOSURE_CONTESTED,
+        target=A.CLOSURE_ESCALATED,
+        permission=permissions.is_dcct_for,
+        custom={
+            "label": "Escalate to HEC",
+            "role": "dcct",
+            "form": "escalation",
+            "style": "outline-danger",
+        },
+    )
+    def escalate_closure(self):
+        pass
+
+    @transition(
+        field=state,
+        source=A.CLOSURE_ESCALATED,
+        target=A.CLOSING,
+        permission=permissions.may_decide_escalation,
+        custom={
+            "label": "Close account",
+            "role": "hec",
+            "form": "exit_strategy",
+            "comment": "required",
+            "style": "danger",
+        },
+    )
+    def close_account(self):
+        pass
+
+    @transition(
+        field=state,
+        source=A.CLOSURE_ESCALATED,
+        target=A.LIVE,
+        permission=permissions.may_decide_escalation,
+        custom={"label": "Retain account", "role": "hec", "comment": "required", "form": "retain"},
+    )
+    def retain_account(self):
+        self.closure_reason = ""
+        self.closure_proposed_by = ""
+        self.closure_proposer = None
+
+    @transition(
+        field=state,
+        source=A.CLOSING,
+        target=A.CLOSED,
+        conditions=[exit_steps_done],
+        permission=permissions.is_dcct_for,
+        custom={"label": "Mark as closed", "role": "dcct", "comment": "optional"},
+    )
+    def mark_closed(self):
+        self.closed_on = timezone.localdate()
+
+
+class AccountMember(models.Model):
+    """A person on an account's team; leaving is recorded, never deleted."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", "Owner"
+        EDITOR = "editor", "Editor"
+        MODERATOR = "moderator", "Moderator"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="members")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="account_memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role, default=Role.EDITOR)
+    provides_cover = models.BooleanField(
+        default=False, help_text="Covers for the owner when they are away."
+    )
+    added_on = models.DateField(default=timezone.localdate)
+    removed_on = models.DateField(null=True, blank=True)
+    removal_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["role", "person__full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "person"],
+                condition=models.Q(removed_on__isnull=True),
+                name="one_current_place_per_account_team",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} ({self.get_role_display()})"
+
+    def is_trained(self, on=None) -> bool:
+        """Holds current social media training (uses prefetched records where there are)."""
+        return any(record.is_current(on) for record in self.person.training_records.all())
+
+
+class SetupChecklist(models.Model):
+    """What DCCT ticks off before an account goes live. Where the sign-in is kept is recorded;
+    the password itself never is."""
+
+    ITEMS = [
+        ("corporate_email", "Created with a corporate (not personal) email address"),
+        ("credentials_in_password_manager", "Sign-in details held in the password manager"),
+        ("two_factor", "Two-factor authentication turned on"),
+        ("profile_complete", "Profile, bio and a link to the website"),
+        ("in_management_tool", "Added to the social media management tool"),
+        ("team_trained", "Team trained"),
+        ("listed_in_register", "Listed in the register"),
+    ]
+
+    account = models.OneToOneField(Account, on_delete=models.CASCADE, related_name="setup")
+    corporate_email = models.BooleanField(default=False)
+    corporate_email_address = models.EmailField(blank=True)
+    credentials_in_password_manager = models.BooleanField(default=False)
+    password_manager_entry = models.CharField(
+        "where in the password manager",
+        max_length=200,
+        blank=True,
+        help_text="The vault or entry name. Never type a password here.",
+    )
+    two_factor = models.BooleanField(default=False)
+    profile_complete = models.BooleanField(default=False)
+    in_management_tool = models.BooleanField(default=False)
+    team_trained = models.BooleanField(default=False)
+    listed_in_register = models.BooleanField(default=False)
+
+    def __str__(self):
+        return f"Set-up of {self.account}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.corporate_email and not self.corporate_email_address:
+            errors["corporate_email_address"] = "Give the corporate email address used."
+        if self.credentials_in_password_manager and not self.password_manager_entry:
+            errors["password_manager_entry"] = "Say where in the password manager they are."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def items(self):
+        return [(label, getattr(self, field)) for field, label in self.ITEMS]
+
+    @property
+    def is_complete(self) -> bool:
+        return all(done for _, done in self.items)
+
+
+class ExitStrategy(models.Model):
+    """How an account closes, agreed by the business area and DCCT (or decided by HEC), with
+    the steps that follow practice elsewhere: notices four weeks, two weeks and two days before,
+    a pinned pointer to the channel that replaces it, content archived, access revoked,
+    sign-off."""
+
+    class HandleOutcome(models.TextChoices):
+        DORMANT = "dormant", "Keep the handle, dormant"
+        DELETE = "delete", "Delete the account"
+
+    STEPS = [
+        ("notice_four_weeks_on", "Notice to followers four weeks before", 28),
+        ("notice_two_weeks_on", "Notice to followers two weeks before", 14),
+        ("notice_two_days_on", "Notice to followers two days before", 2),
+        ("pinned_pointer_on", "Pinned post pointing to the replacement channel", 2),
+        ("content_archived_on", "Content archived", 0),
+        ("access_revoked_on", "Admins removed and credentials revoked", 0),
+        ("signed_off_on", "Closure signed off", 0),
+    ]
+
+    account = models.OneToOneField(Account, on_delete=models.CASCADE, related_name="exit_strategy")
+    final_post = models.TextField("text of the final post")
+    redirect_to = models.CharField(
+        "where followers are redirected",
+        max_length=200,
+        help_text="The channel or page that replaces it.",
+    )
+    archive_location = models.CharField("where the content is archived", max_length=200)
+    handle_outcome = models.CharField(
+        max_length=20, choices=HandleOutcome, default=HandleOutcome.DORMANT
+    )
+    closing_date = models.DateField()
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    agreed_at = models.DateTimeField(default=timezone.now)
+    notice_four_weeks_on = models.DateField(null=True, blank=True)
+    notice_two_weeks_on = models.DateField(null=True, blank=True)
+    notice_two_days_on = models.DateField(null=True, blank=True)
+    pinned_pointer_on = models.DateField(null=True, blank=True)
+    content_archived_on = models.DateField(null=True, blank=True)
+    access_revoked_on = models.DateField(null=True, blank=True)
+    signed_off_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "exit strategies"
+
+    def __str__(self):
+        return f"Exit strategy for {self.account}"
+
+    @property
+    def steps(self):
+        """(field, label, due date, done on) for each step of the closure."""
+        return [
+            (
+                field,
+                label,
+                self.closing_date - datetime.timedelta(days=days_before),
+                getattr(self, field),
+            )
+            for field, label, days_before in self.STEPS
+        ]
+
+    @property
+    def is_complete(self) -> bool:
+        return all(done for *_, done in self.steps)
+
+
+class AccountEvent(AppendOnlyRecord):
+    """The account's timeline: every transition and team change, append-only."""
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="events")
+    from_state = models.CharField(max_length=30, choices=AccountState, blank=True)
+    to_state = models.CharField(max_length=30, choices=AccountState, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["account", "created_at"])]
+
+    def __str__(self):
+        return f"{self.account}: {self.action} by {self.actor}"
+
+    @property
+    def label(self):
+        return account_action_label(self.action)
+
+
+TEAM_ACTIONS = {
+    "add_member": "Added to the team",
+    "remove_member": "Left the team",
+    "hand_over": "Ownership handed over",
+    "record_training": "Training recorded",
+    "update_setup": "Set-up checklist updated",
+    "update_exit_steps": "Exit steps updated",
+    "import": "Registered from the inventory import",
+    "created": "Account created for set-up",
+}
+
+
+def account_action_label(action: str) -> str:
+    if action in TEAM_ACTIONS:
+        return TEAM_ACTIONS[action]
+    for candidate in Account._meta.get_field("state").get_all_transitions(Account):
+        if candidate.name == action:
+            return candidate.custom["label"]
+    return action.replace("_", " ").capitalize()

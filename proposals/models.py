@@ -624,26 +624,42 @@ class ProposalKPI(models.Model):
 
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise TypeError("The decision log is append-only.")
+        raise TypeError("This log is append-only.")
 
     def delete(self):
-        raise TypeError("The decision log is append-only.")
+        raise TypeError("This log is append-only.")
 
 
-class Decision(models.Model):
-    """One step in a proposal's life: who did what, in which role, from which state to which.
-    Append-only: what was decided is never rewritten or lost."""
+class AppendOnlyRecord(models.Model):
+    """A row of a log that is only ever added to: what was decided is never rewritten or lost.
+    Proposals' decisions and accounts' events both keep one."""
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="decisions")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     actor_role = models.CharField(max_length=80)
     action = models.CharField(max_length=40)
-    from_state = models.CharField(max_length=30, choices=ProposalState)
-    to_state = models.CharField(max_length=30, choices=ProposalState)
     comment = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("This log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("This log is append-only.")
+
+
+class Decision(AppendOnlyRecord):
+    """One step in a proposal's life: who did what, in which role, from which state to which."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="decisions")
+    from_state = models.CharField(max_length=30, choices=ProposalState)
+    to_state = models.CharField(max_length=30, choices=ProposalState)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -651,14 +667,6 @@ class Decision(models.Model):
 
     def __str__(self):
         return f"{self.proposal.reference}: {self.action} by {self.actor}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("The decision log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("The decision log is append-only.")
 
     @property
     def label(self):

@@ -8,9 +8,9 @@ from contextvars import ContextVar
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django_fsm import ConcurrentTransition, can_proceed
 
 from accounts.models import Account, AccountKind
+from config import workflow
 from proposals import permissions
 from proposals.catalogue import ENGAGEMENT_PRIORITIES
 from proposals.models import (
@@ -23,24 +23,9 @@ from proposals.models import (
 )
 from proposals.selectors import existing_corporate_accounts
 
-
-class ProposalChanged(Exception):
-    """Somebody else acted on the proposal first."""
-
-    def __init__(self, proposal):
-        self.proposal = proposal
-        super().__init__(
-            f"This proposal has changed since you opened it: it is now "
-            f"“{proposal.get_state_display()}”. Check the latest version before acting."
-        )
-
-
-class NotReady(Exception):
-    """A guard refused the action; `reasons` says what is missing."""
-
-    def __init__(self, reasons):
-        self.reasons = reasons
-        super().__init__(" ".join(reasons))
+# What callers catch: somebody acted first, or a guard refused.
+ProposalChanged = workflow.Changed
+NotReady = workflow.NotReady
 
 
 @transaction.atomic
@@ -97,58 +82,19 @@ def role_in(proposal: Proposal, transition_role: str) -> str:
 # --- Transitions -------------------------------------------------------------------------------
 
 
-def may_take(proposal, action, user) -> bool:
-    """Whether this person holds the role the action needs, whatever its guards say."""
-    meta = getattr(proposal, action)._django_fsm
-    return meta.has_transition(proposal.state) and meta.has_transition_perm(
-        proposal, proposal.state, user
-    )
-
-
-def refusal(transition) -> str:
-    return f"Your role does not allow you to “{transition.custom['label']}” on this proposal."
-
-
 def _act(*, proposal, actor, action, comment="", expected_state=None, before=None):
-    """Run one transition for `actor` and log it. Raises PermissionDenied, NotReady,
-    ValidationError (missing reasons) or ProposalChanged; on any of them nothing is saved."""
-    if expected_state is not None and proposal.state != expected_state:
-        raise ProposalChanged(proposal)
-    method = getattr(proposal, action)
-    meta = method._django_fsm
-    if not meta.has_transition(proposal.state):
-        raise ProposalChanged(proposal)
-    transition = meta.get_transition(proposal.state)
-    if not may_take(proposal, action, actor):
-        raise PermissionDenied(refusal(transition))
-    if not can_proceed(method):
-        reasons = [item for _, item in proposal.missing_items()] or [
-            f"“{transition.custom['label']}” is not possible yet."
-        ]
-        raise NotReady(reasons)
-    comment = (comment or "").strip()
-    if transition.custom.get("comment") == "required" and not comment:
-        raise ValidationError({"comment": "Give your reasons: the proposer will see them."})
-
-    from_state = proposal.state
-    if before is not None:
-        before()
-    method()
-    proposal.state_changed_at = timezone.now()
-    try:
-        with transaction.atomic():  # a savepoint, so the state can be read again after a clash
-            proposal.save()
-    except ConcurrentTransition:
-        proposal.refresh_from_db()
-        raise ProposalChanged(proposal) from None
-    decision = Decision.objects.create(
-        proposal=proposal,
-        actor=actor,
-        actor_role=role_in(proposal, transition.custom["role"]),
+    """Run one transition for `actor` and log it as a Decision; notices go after commit."""
+    transition = workflow.transition_of(proposal, action)
+    decision = workflow.run(
+        obj=proposal,
         action=action,
-        from_state=from_state,
-        to_state=proposal.state,
+        actor=actor,
+        actor_role=role_in(proposal, transition.custom["role"]) if transition else "",
+        log=lambda **row: Decision.objects.create(proposal=proposal, **row),
         comment=comment,
+        expected_state=expected_state,
+        before=before,
+        not_ready_reasons=[item for _, item in proposal.missing_items()],
     )
     if not _quiet.get():
         transaction.on_commit(lambda: _notify(decision.pk))

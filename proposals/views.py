@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config import workflow
 from proposals import permissions, selectors, services
 from proposals.filters import QueueFilter
 from proposals.forms import (
@@ -199,18 +200,16 @@ def act(request, pk, action):
     proposal = selectors.proposal_for(request.user, pk)
     if action not in services.ACTIONS or action == "submit":
         raise Http404("No such action")
-    method = getattr(proposal, action)
-    meta = method._django_fsm
-    if not meta.has_transition(proposal.state):
+    transition = workflow.transition_of(proposal, action)
+    if transition is None:
         messages.warning(
             request,
             f"“{action_label(action)}” is not possible now: {proposal.reference} is "
             f"“{proposal.get_state_display()}”.",
         )
         return redirect(proposal)
-    transition = meta.get_transition(proposal.state)
-    if not services.may_take(proposal, action, request.user):
-        raise PermissionDenied(services.refusal(transition))
+    if not workflow.may_take(proposal, action, request.user):
+        raise PermissionDenied(workflow.refusal(proposal, transition))
 
     kind = transition.custom.get("form")
     data = request.POST if request.method == "POST" else None

@@ -1,0 +1,72 @@
+"""Who may do what to an account (DESIGN.md section 2): named as the transitions'
+`permission=`, used by the pages to show this person's actions and by the services to enforce
+them."""
+
+from people import roles
+
+
+def _signed_in(user) -> bool:
+    return getattr(user, "is_authenticated", False) and user.is_active
+
+
+def _on_team(account, user, role=None) -> bool:
+    return any(
+        member.person_id == user.pk
+        and member.removed_on is None
+        and (role is None or member.role == role)
+        for member in account.members.all()
+    )
+
+
+def is_business_area(account, user) -> bool:
+    """The owning office's head, or an owner of the account."""
+    return _signed_in(user) and (
+        roles.is_office_head_of(user, account.office) or _on_team(account, user, "owner")
+    )
+
+
+def is_dcct_for(account, user) -> bool:
+    return roles.is_dcct(user)
+
+
+def may_propose_closure(account, user) -> bool:
+    return roles.is_dcct(user) or is_business_area(account, user)
+
+
+def is_other_side(account, user) -> bool:
+    """The side that did not propose the closure, and never the person who proposed it."""
+    if not _signed_in(user) or account.closure_proposer_id == user.pk:
+        return False
+    if account.closure_proposed_by == "dcct":
+        return is_business_area(account, user)
+    return roles.is_dcct(user)
+
+
+def may_decide_escalation(account, user) -> bool:
+    return roles.is_hec(user) and not is_business_area(account, user)
+
+
+def can_view(account, user) -> bool:
+    if not _signed_in(user):
+        return False
+    return (
+        roles.sees_all_offices(user)
+        or roles.is_member_of(user, account.office)
+        or _on_team(account, user)
+    )
+
+
+def can_manage_team(account, user) -> bool:
+    return account.state != "closed" and (roles.is_dcct(user) or is_business_area(account, user))
+
+
+def can_record_training(account, user) -> bool:
+    return roles.is_dcct(user)
+
+
+def can_tick_setup(account, user) -> bool:
+    return roles.is_dcct(user) and account.state == "setting_up"
+
+
+def can_tick_exit_steps(account, user) -> bool:
+    return account.state == "closing" and (roles.is_dcct(user) or is_business_area(account, user))

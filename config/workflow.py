@@ -1,0 +1,102 @@
+"""The one way every workflow object changes state (DESIGN.md section 4): check the actor's
+role for this object, the guards and the reasons; run the django-fsm transition; save with
+optimistic locking; write the append-only log row. Proposals and accounts both go through it."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django_fsm import ConcurrentTransition, can_proceed
+
+
+class Changed(Exception):
+    """Somebody else acted on the object first; nothing was saved."""
+
+    def __init__(self, obj):
+        self.obj = obj
+        noun = obj._meta.verbose_name
+        super().__init__(
+            f"This {noun} has changed since you opened it: it is now "
+            f"“{obj.get_state_display()}”. Check the latest version before acting."
+        )
+
+
+class NotReady(Exception):
+    """A guard refused the action; `reasons` says what is missing."""
+
+    def __init__(self, reasons):
+        self.reasons = list(reasons)
+        super().__init__(" ".join(self.reasons))
+
+
+def transition_of(obj, action):
+    """The django-fsm transition `action` would run from the object's current state, or None."""
+    meta = getattr(obj, action)._django_fsm
+    return meta.get_transition(obj.state) if meta.has_transition(obj.state) else None
+
+
+def may_take(obj, action, user) -> bool:
+    """Whether this person holds the role the action needs here, whatever its guards say."""
+    meta = getattr(obj, action)._django_fsm
+    return meta.has_transition(obj.state) and meta.has_transition_perm(obj, obj.state, user)
+
+
+def refusal(obj, transition) -> str:
+    return (
+        f"Your role does not allow you to “{transition.custom['label']}” on this "
+        f"{obj._meta.verbose_name}."
+    )
+
+
+def run(
+    *,
+    obj,
+    action,
+    actor,
+    log,
+    actor_role,
+    comment="",
+    expected_state=None,
+    before=None,
+    not_ready_reasons=(),
+):
+    """Run `action` for `actor`, then create the log row with `log(from_state=..., ...)`.
+
+    `before` runs inside the transaction just before the transition (to save what the action
+    carries, such as a plan or an escalation); `not_ready_reasons` says why guards may refuse.
+    Raises PermissionDenied, NotReady, ValidationError or Changed; the caller's transaction
+    rolls back on any of them, so nothing is half-saved."""
+    if expected_state is not None and obj.state != expected_state:
+        raise Changed(obj)
+    transition = transition_of(obj, action)
+    if transition is None:
+        raise Changed(obj)
+    if not may_take(obj, action, actor):
+        raise PermissionDenied(refusal(obj, transition))
+    method = getattr(obj, action)
+    if not can_proceed(method):
+        raise NotReady(
+            list(not_ready_reasons) or [f"“{transition.custom['label']}” is not possible yet."]
+        )
+    comment = (comment or "").strip()
+    if transition.custom.get("comment") == "required" and not comment:
+        raise ValidationError({"comment": "Give your reasons: the people concerned will see them."})
+
+    from_state = obj.state
+    if before is not None:
+        before()
+    method()
+    obj.state_changed_at = timezone.now()
+    try:
+        with transaction.atomic():  # a savepoint, so the state can be read again after a clash
+            obj.save()
+    except ConcurrentTransition:
+        obj.refresh_from_db()
+        raise Changed(obj) from None
+    return log(
+        actor=actor,
+        actor_role=actor_role,
+        action=action,
+        from_state=from_state,
+        to_state=obj.state,
+        comment=comment,
+    )
