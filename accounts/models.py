@@ -520,3 +520,38 @@ def account_action_label(action: str) -> str:
         if candidate.name == action:
             return candidate.custom["label"]
     return action.replace("_", " ").capitalize()
+
+
+class ClosureEscalation(models.Model):
+    """A closure the business area and DCCT could not agree, put to HEC with both positions."""
+
+    class Ruling(models.TextChoices):
+        CLOSE = "close_account", "Closed"
+        RETAIN = "retain_account", "Retained with conditions"
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="escalations")
+    business_area_position = models.TextField("the business area's position")
+    dcct_position = models.TextField("DCCT's position")
+    escalated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    escalated_at = models.DateTimeField(default=timezone.now)
+    ruling = models.CharField(max_length=30, choices=Ruling, blank=True)
+    reasons = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-escalated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account"],
+                condition=models.Q(decided_at__isnull=True),
+                name="one_open_closure_escalation_per_account",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Closure escalation of {self.account}"

@@ -1,9 +1,30 @@
-"""Changes to the platform catalogue and, later, to official accounts."""
+"""Every change to an official account (DESIGN.md section 4, Account): set-up, go-live, team
+and training, closure with an exit strategy, escalation to HEC, and the inventory import.
+Each checks the actor's role for this account, runs in one transaction and logs an event."""
 
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
+from accounts import permissions
 from accounts.catalogue import PLATFORMS
-from accounts.models import Platform
+from accounts.models import (
+    Account,
+    AccountEvent,
+    AccountKind,
+    AccountMember,
+    AccountState,
+    ClosureEscalation,
+    Platform,
+    SetupChecklist,
+    Side,
+)
+from config import workflow
+from people import roles
+from people.models import TrainingRecord
+
+AccountChanged = workflow.Changed
+NotReady = workflow.NotReady
 
 
 @transaction.atomic
@@ -24,4 +45,388 @@ def load_platform_catalogue() -> int:
         }
         _, was_created = Platform.objects.update_or_create(slug=entry["slug"], defaults=defaults)
         created += was_created
+    return created
+
+
+def role_of(account, user) -> str:
+    """The role in which this person acts on this account, for the log."""
+    if roles.is_hec(user) and not permissions.is_business_area(account, user):
+        return "HEC"
+    if roles.is_office_head_of(user, account.office):
+        return "Office head"
+    if permissions.is_business_area(account, user):
+        return "Account owner"
+    if roles.is_dcct(user):
+        return "DCCT"
+    return "Staff"
+
+
+def _log(account, actor, action, comment=""):
+    return AccountEvent.objects.create(
+        account=account,
+        actor=actor,
+        actor_role=role_of(account, actor),
+        action=action,
+        comment=comment,
+    )
+
+
+def _act(
+    *,
+    account,
+    actor,
+    action,
+    comment="",
+    expected_state=None,
+    prepare=None,
+    record=None,
+    reasons=(),
+):
+    return workflow.run(
+        obj=account,
+        action=action,
+        actor=actor,
+        actor_role=role_of(account, actor),
+        log=lambda **row: AccountEvent.objects.create(account=account, **row),
+        comment=comment,
+        expected_state=expected_state,
+        prepare=prepare,
+        record=record,
+        not_ready_reasons=reasons,
+    )
+
+
+# --- Set-up and going live ----------------------------------------------------------------------
+
+
+def open_for_set_up(*, proposal, actor, plan=None) -> Account:
+    """Create the account of an approved proposal, in set-up, with the proposal's team.
+
+    Part of the proposal's `start set-up`; runs inside its transaction."""
+    account = Account(
+        platform=proposal.platform,
+        handle=proposal.proposed_handle.lstrip("@"),
+        display_name=proposal.title,
+        office=proposal.office,
+        kind=AccountKind.BUSINESS_AREA,
+        purpose=proposal.objectives,
+        audience=proposal.audience,
+        proposal=proposal,
+    )
+    account.save()
+    SetupChecklist.objects.create(account=account)
+    for member in proposal.team.all():
+        AccountMember.objects.create(account=account, person=member.person, role=member.role)
+    _log(account, actor, "created", f"From proposal {proposal.reference}.")
+    return account
+
+
+@transaction.atomic
+def update_setup(*, account, actor, form) -> None:
+    """Tick off the set-up checklist (DCCT)."""
+    if not permissions.can_tick_setup(account, actor):
+        raise PermissionDenied("Only DCCT ticks off the set-up checklist, before go-live.")
+    form.save()
+    done = [label for label, ticked in form.instance.items if ticked]
+    _log(account, actor, "update_setup", f"Done: {len(done)} of {len(form.instance.items)}.")
+
+
+@transaction.atomic
+def go_live(*, account, actor, comment="", expected_state=None):
+    """Go live: the checklist is complete and at least two team members are trained."""
+    return _act(
+        account=account,
+        actor=actor,
+        action="go_live",
+        comment=comment,
+        expected_state=expected_state,
+        reasons=account.go_live_blockers(),
+    )
+
+
+# --- Team and training -------------------------------------------------------------------------
+
+
+def _require_team_manager(account, actor):
+    if not permissions.can_manage_team(account, actor):
+        raise PermissionDenied("Only DCCT, the office head or an account owner changes the team.")
+
+
+@transaction.atomic
+def add_member(*, account, actor, person, role, provides_cover=False, reason=""):
+    _require_team_manager(account, actor)
+    if not person.is_active:
+        raise ValidationError({"person": "This person can no longer sign in."})
+    try:
+        with transaction.atomic():
+            member = AccountMember.objects.create(
+                account=account, person=person, role=role, provides_cover=provides_cover
+            )
+    except IntegrityError:
+        raise ValidationError({"person": f"{person} is already on the team."}) from None
+    _log(account, actor, "add_member", f"{person} as {member.get_role_display().lower()}. {reason}")
+    return member
+
+
+@transaction.atomic
+def remove_member(*, account, actor, member, reason):
+    """A leaver or a change of duties; the record stays, with the date and reason."""
+    _require_team_manager(account, actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why they are leaving the team."})
+    if member.account_id != account.pk or member.removed_on is not None:
+        raise ValidationError({"reason": "This person is not on the team."})
+    if member.role == AccountMember.Role.OWNER and account.state != AccountState.CLOSED:
+        owners = [m for m in account.current_team() if m.role == AccountMember.Role.OWNER]
+        if len(owners) == 1:
+            raise ValidationError(
+                {"reason": "Hand ownership to someone else before the owner leaves."}
+            )
+    member.removed_on = timezone.localdate()
+    member.removal_reason = reason
+    member.save(update_fields=["removed_on", "removal_reason"])
+    _log(account, actor, "remove_member", f"{member.person}: {reason}")
+
+
+@transaction.atomic
+def hand_over(*, account, actor, new_owner):
+    """Make `new_owner` (a current member) the owner; the previous owners become editors."""
+    _require_team_manager(account, actor)
+    if new_owner.account_id != account.pk or new_owner.removed_on is not None:
+        raise ValidationError({"member": "Choose someone on the team."})
+    previous = AccountMember.objects.filter(
+        account=account, role=AccountMember.Role.OWNER, removed_on__isnull=True
+    ).exclude(pk=new_owner.pk)
+    names = ", ".join(str(member.person) for member in previous) or "nobody"
+    previous.update(role=AccountMember.Role.EDITOR)
+    new_owner.role = AccountMember.Role.OWNER
+    new_owner.save(update_fields=["role"])
+    _log(account, actor, "hand_over", f"From {names} to {new_owner.person}.")
+
+
+@transaction.atomic
+def record_training(*, account, actor, person, course, completed_on, expires_on=None):
+    """DCCT records training a team member has completed."""
+    if not permissions.can_record_training(account, actor):
+        raise PermissionDenied("Only DCCT records training.")
+    record = TrainingRecord(
+        person=person,
+        course=course,
+        completed_on=completed_on,
+        expires_on=expires_on,
+        recorded_by=actor,
+    )
+    record.full_clean()
+    record.save()
+    _log(account, actor, "record_training", f"{person}: {course}, {completed_on:%d %b %Y}.")
+    return record
+
+
+# --- Closure -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def propose_closure(*, account, actor, reason, explanation, expected_state=None):
+    """Propose closure: the account is not effective, cannot be resourced or its campaign
+    has ended. DCCT or the business area proposes; the other side answers."""
+    explanation = (explanation or "").strip()
+    if not explanation:
+        raise ValidationError({"explanation": "Explain why it should close."})
+
+    def record_reason():
+        account.closure_reason = reason
+        account.closure_explanation = explanation
+        business_area = permissions.is_business_area(account, actor)
+        account.closure_proposed_by = Side.BUSINESS_AREA if business_area else Side.DCCT
+        account.closure_proposer = actor
+
+    return _act(
+        account=account,
+        actor=actor,
+        action="propose_closure",
+        comment=explanation,
+        expected_state=expected_state,
+        prepare=record_reason,
+    )
+
+
+def _check_exit_strategy(account, actor, strategy):
+    strategy.account = account
+    strategy.agreed_by = actor
+    strategy.full_clean()
+
+
+@transaction.atomic
+def agree_exit_strategy(*, account, actor, strategy, comment="", expected_state=None):
+    """Agree exit strategy: the other side accepts the closure and how it will be done."""
+    return _act(
+        account=account,
+        actor=actor,
+        action="agree_exit_strategy",
+        comment=comment,
+        expected_state=expected_state,
+        prepare=lambda: _check_exit_strategy(account, actor, strategy),
+        record=strategy.save,
+    )
+
+
+@transaction.atomic
+def contest_closure(*, account, actor, comment, expected_state=None):
+    """Contest closure: the other side does not agree, and says why."""
+    return _act(
+        account=account,
+        actor=actor,
+        action="contest_closure",
+        comment=comment,
+        expected_state=expected_state,
+    )
+
+
+def contested_position(account) -> str:
+    event = account.events.filter(action="contest_closure").order_by("-created_at", "-pk").first()
+    return event.comment if event else ""
+
+
+@transaction.atomic
+def escalate_closure(*, account, actor, business_area_position, dcct_position, expected_state=None):
+    """Escalate to HEC: the business area and DCCT cannot agree on the closure."""
+    errors = {}
+    if not (business_area_position or "").strip():
+        errors["business_area_position"] = "Set out the business area's position."
+    if not (dcct_position or "").strip():
+        errors["dcct_position"] = "Set out DCCT's position."
+    if errors:
+        raise ValidationError(errors)
+
+    def open_escalation():
+        ClosureEscalation.objects.create(
+            account=account,
+            business_area_position=business_area_position.strip(),
+            dcct_position=dcct_position.strip(),
+            escalated_by=actor,
+        )
+
+    return _act(
+        account=account,
+        actor=actor,
+        action="escalate_closure",
+        comment=dcct_position.strip(),
+        expected_state=expected_state,
+        record=open_escalation,
+    )
+
+
+def _rule(account, actor, action, reasons):
+    ClosureEscalation.objects.filter(account=account, decided_at__isnull=True).update(
+        ruling=action,
+        reasons=(reasons or "").strip(),
+        decided_by=actor,
+        decided_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def close_account(*, account, actor, comment, strategy, expected_state=None):
+    """Close account: HEC decides the account closes, with the exit strategy to follow."""
+
+    def rule_and_plan():
+        _rule(account, actor, "close_account", comment)
+        strategy.save()
+
+    return _act(
+        account=account,
+        actor=actor,
+        action="close_account",
+        comment=comment,
+        expected_state=expected_state,
+        prepare=lambda: _check_exit_strategy(account, actor, strategy),
+        record=rule_and_plan,
+    )
+
+
+@transaction.atomic
+def retain_account(*, account, actor, comment, expected_state=None):
+    """Retain account: HEC keeps it live; the reasons are the conditions it must meet."""
+
+    def keep():
+        account.retention_conditions = (comment or "").strip()
+
+    return _act(
+        account=account,
+        actor=actor,
+        action="retain_account",
+        comment=comment,
+        expected_state=expected_state,
+        prepare=keep,
+        record=lambda: _rule(account, actor, "retain_account", comment),
+    )
+
+
+@transaction.atomic
+def update_exit_steps(*, account, actor, form) -> None:
+    if not permissions.can_tick_exit_steps(account, actor):
+        raise PermissionDenied("Exit steps are ticked off by DCCT or the business area.")
+    form.save()
+    _log(account, actor, "update_exit_steps")
+
+
+@transaction.atomic
+def mark_closed(*, account, actor, comment="", expected_state=None):
+    """Mark as closed: every step of the exit strategy is done."""
+    return _act(
+        account=account,
+        actor=actor,
+        action="mark_closed",
+        comment=comment,
+        expected_state=expected_state,
+        reasons=["Finish every step of the exit strategy first."],
+    )
+
+
+ACTIONS = {
+    "go_live": go_live,
+    "propose_closure": propose_closure,
+    "agree_exit_strategy": agree_exit_strategy,
+    "contest_closure": contest_closure,
+    "escalate_closure": escalate_closure,
+    "close_account": close_account,
+    "retain_account": retain_account,
+    "mark_closed": mark_closed,
+}
+
+
+# --- Inventory import --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def import_inventory(*, actor, rows) -> list[Account]:
+    """Register existing accounts straight into `live`; all rows or none.
+
+    `rows` are the validated rows of accounts.inventory.read_inventory."""
+    if not roles.is_dcct(actor):
+        raise PermissionDenied("Only DCCT imports the inventory.")
+    created = []
+    for row in rows:
+        account = Account(
+            platform=row.platform,
+            handle=row.handle,
+            url=row.url,
+            display_name=row.display_name,
+            office=row.office,
+            kind=row.kind,
+            state=AccountState.LIVE,
+        )
+        account.save()
+        for owner in row.owners:
+            AccountMember.objects.create(
+                account=account, person=owner, role=AccountMember.Role.OWNER
+            )
+        _log(
+            account,
+            actor,
+            "import",
+            f"Registered as live from the inventory import (line {row.line}).",
+        )
+        created.append(account)
     return created

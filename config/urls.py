@@ -9,6 +9,7 @@ admin.site.site_title = "Social media governance"
 urlpatterns = [
     path("", include("people.urls")),
     path("proposals/", include("proposals.urls")),
+    path("accounts/", include("accounts.urls")),
     path("health/", health, name="health"),
     path("admin/", admin.site.urls),
 ]

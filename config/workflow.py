@@ -47,6 +47,13 @@ def refusal(obj, transition) -> str:
     )
 
 
+def stamp(obj) -> str:
+    """The state and the moment it was entered: what a page records as what its reader saw, so
+    that a decision made on a stale page is refused even after a round trip back to the same
+    state."""
+    return f"{obj.state}@{obj.state_changed_at.isoformat()}"
+
+
 def run(
     *,
     obj,
@@ -56,16 +63,19 @@ def run(
     actor_role,
     comment="",
     expected_state=None,
-    before=None,
+    prepare=None,
+    record=None,
     not_ready_reasons=(),
 ):
-    """Run `action` for `actor`, then create the log row with `log(from_state=..., ...)`.
+    """Run `action` for `actor` and create the log row with `log(from_state=..., ...)`.
 
-    `before` runs inside the transaction just before the transition (to save what the action
-    carries, such as a plan or an escalation); `not_ready_reasons` says why guards may refuse.
-    Raises PermissionDenied, NotReady, ValidationError or Changed; the caller's transaction
-    rolls back on any of them, so nothing is half-saved."""
-    if expected_state is not None and obj.state != expected_state:
+    `prepare` checks and sets what the action carries on the object, before the transition,
+    writing nothing; `record` saves what goes with it (a plan, an escalation) once the
+    state-checked save has succeeded, so that of two people acting at once the second is
+    stopped before anything of theirs is written. `expected_state` is the state (or the
+    `stamp`) the actor saw. Raises PermissionDenied, NotReady, ValidationError or Changed; the
+    caller's transaction rolls back on any of them, so nothing is half-saved."""
+    if expected_state is not None and expected_state not in (obj.state, stamp(obj)):
         raise Changed(obj)
     transition = transition_of(obj, action)
     if transition is None:
@@ -80,10 +90,10 @@ def run(
     comment = (comment or "").strip()
     if transition.custom.get("comment") == "required" and not comment:
         raise ValidationError({"comment": "Give your reasons: the people concerned will see them."})
+    if prepare is not None:
+        prepare()
 
     from_state = obj.state
-    if before is not None:
-        before()
     method()
     obj.state_changed_at = timezone.now()
     try:
@@ -92,6 +102,8 @@ def run(
     except ConcurrentTransition:
         obj.refresh_from_db()
         raise Changed(obj) from None
+    if record is not None:
+        record()
     return log(
         actor=actor,
         actor_role=actor_role,

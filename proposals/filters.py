@@ -9,7 +9,11 @@ from proposals.models import OPEN_STATES, ProposalState
 class QueueFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="search")
     state = django_filters.ChoiceFilter(
-        choices=[(s.value, s.label) for s in OPEN_STATES if s != ProposalState.WITH_OFFICE_HEAD],
+        choices=[
+            (s.value, s.label)
+            for s in [*OPEN_STATES, ProposalState.APPROVED]
+            if s != ProposalState.WITH_OFFICE_HEAD
+        ],
         empty_label="All open states",
     )
     office = django_filters.ModelChoiceFilter(

@@ -70,11 +70,14 @@ class AudienceForm(forms.ModelForm):
 class ExistingChannelsForm(forms.ModelForm):
     class Meta:
         model = Proposal
-        fields = ["why_not_existing"]
+        fields = ["why_not_existing", "existing_accounts_response"]
         help_texts = {
             "why_not_existing": "The policy asks us to use the existing corporate channels "
             "unless there is a distinct or niche audience they cannot reach. Explain why this "
             "audience is one of those.",
+            "existing_accounts_response": "Needed when the Parliament already has live "
+            "corporate accounts on the platform you chose; you are asked again on "
+            "submitting.",
         }
 
 

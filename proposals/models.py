@@ -221,7 +221,7 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
             models.Index(
                 fields=["state", "state_changed_at"],
                 name="proposal_open_by_state",
-                condition=models.Q(state__in=OPEN_STATES),
+                condition=models.Q(state__in=[*OPEN_STATES, S.APPROVED]),
             ),
             models.Index(fields=["office", "state"], name="proposal_office_state"),
         ]
@@ -246,7 +246,7 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
             S.ALTERNATIVE_OFFERED: f"{self.proposer} (proposer)",
             S.CONTESTED: "DCCT",
             S.ESCALATED: "Head of Engagement and Communications",
-            S.APPROVED: "DCCT",
+            S.APPROVED: "DCCT, to set the account up" if self.creates_new_account else "",
         }.get(self.state, "")
 
     @property
@@ -338,6 +338,13 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
             plan = self.current_alternative
             return plan is not None and plan.creates_new_account
         return self.platform_id is not None
+
+    @property
+    def alternative_on_table(self) -> bool:
+        """DCCT's alternative is under discussion, or is what was agreed."""
+        return self.state in (S.ALTERNATIVE_OFFERED, S.CONTESTED, S.ESCALATED) or (
+            self.outcome == Outcome.ALTERNATIVE
+        )
 
     def approved_for_a_new_account(self) -> bool:
         return self.creates_new_account

@@ -37,7 +37,7 @@ def recipients(decision: Decision) -> list[User]:
     state = decision.to_state
     if state == S.WITH_OFFICE_HEAD:
         people.append(proposal.approver)
-    elif state in (S.WITH_DCCT, S.CONTESTED):
+    elif state in (S.WITH_DCCT, S.CONTESTED, S.APPROVED):
         people.extend(_group(Role.DCCT))
     elif state == S.ESCALATED:
         people.extend(_group(Role.HEC))
@@ -60,7 +60,8 @@ def recipients(decision: Decision) -> list[User]:
 
 def message(decision: Decision) -> tuple[str, str]:
     proposal = decision.proposal
-    subject = f"{proposal.reference} {proposal.title}: {decision.get_to_state_display()}"
+    title = " ".join(proposal.title.split())  # a line break in a subject is refused by email
+    subject = f"{proposal.reference} {title}: {decision.get_to_state_display()}"
     lines = [
         f"{decision.actor} ({decision.actor_role}) took the action "
         f"“{action_label(decision.action)}” on {proposal.reference} {proposal.title}.",

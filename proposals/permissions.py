@@ -17,9 +17,23 @@ def on_team(proposal, user) -> bool:
     return _signed_in(user) and any(member.person_id == user.pk for member in proposal.team.all())
 
 
+def rightful_approver_id(proposal):
+    """Who approves in principle now: the office's current head, or, when the head is the
+    proposer, the head's line manager. Follows a change of head while a proposal waits."""
+    head_id = proposal.office.head_id
+    if head_id is not None and head_id == proposal.proposer_id:
+        return proposal.proposer.line_manager_id
+    return head_id
+
+
 def is_approver(proposal, user) -> bool:
-    """The office head (or, for a head's own proposal, their line manager) chosen at submission."""
-    return _signed_in(user) and proposal.approver_id == user.pk and proposal.proposer_id != user.pk
+    """Never the proposer, nor anyone named to help run the account."""
+    return (
+        _signed_in(user)
+        and rightful_approver_id(proposal) == user.pk
+        and not is_proposer(proposal, user)
+        and not on_team(proposal, user)
+    )
 
 
 def may_assess(proposal, user) -> bool:
@@ -36,15 +50,21 @@ def may_set_up(proposal, user) -> bool:
 
 
 def can_view(proposal, user) -> bool:
-    """Drafts are the proposer's (and their named team's, and their approver's once returned);
-    submitted proposals are seen by their office, DCCT, HEC and the policy owner."""
+    """Drafts are the proposer's and their named team's (and, once returned, their approver's);
+    submitted proposals are seen by their office, their approver, DCCT, HEC and the policy
+    owner. A draft never submitted stays private even after it is withdrawn."""
     if not _signed_in(user):
         return False
-    if is_proposer(proposal, user) or on_team(proposal, user) or proposal.approver_id == user.pk:
+    if is_proposer(proposal, user) or on_team(proposal, user):
         return True
-    if proposal.state == "draft":
-        return False
-    return roles.sees_all_offices(user) or roles.is_member_of(user, proposal.office)
+    if proposal.submitted_at is None or proposal.state == "draft":
+        return proposal.submitted_at is not None and proposal.approver_id == user.pk
+    return (
+        proposal.approver_id == user.pk
+        or is_approver(proposal, user)
+        or roles.sees_all_offices(user)
+        or roles.is_member_of(user, proposal.office)
+    )
 
 
 def can_edit(proposal, user) -> bool:

@@ -1,30 +1,25 @@
 """Reads for proposal pages; each returns a queryset whose page costs a fixed number of queries."""
 
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Account, AccountKind, AccountState
 from people import roles
 from proposals import permissions
-from proposals.models import OPEN_STATES, Decision, Proposal, ProposalState, ProposalTeamMember
+from proposals.models import (
+    OPEN_STATES,
+    AlternativeApproach,
+    Decision,
+    Outcome,
+    Proposal,
+    ProposalState,
+    ProposalTeamMember,
+)
 
 
 def _listed(queryset):
     return queryset.select_related("office", "platform", "proposer")
-
-
-def visible_proposals(user):
-    """Everything this person may see (the same rule as permissions.can_view, as a query)."""
-    mine = Q(proposer=user) | Q(team__person=user) | Q(approver=user)
-    if roles.sees_all_offices(user):
-        others = ~Q(state=ProposalState.DRAFT)
-    else:
-        office_ids = set(roles.offices_headed_ids(user))
-        if user.office_id:
-            office_ids.add(user.office_id)
-        others = Q(office_id__in=office_ids) & ~Q(state=ProposalState.DRAFT)
-    return _listed(Proposal.objects.filter(mine | others).distinct())
 
 
 def my_proposals(user):
@@ -35,17 +30,32 @@ def my_proposals(user):
 
 
 def awaiting_approval(user):
-    """What waits for this person's approval in principle, oldest first."""
-    return _listed(
-        Proposal.objects.filter(state=ProposalState.WITH_OFFICE_HEAD, approver=user)
-    ).order_by("state_changed_at")
+    """What waits for this person's approval in principle, oldest first: their offices'
+    proposals, and the proposals of office heads whose line manager they are."""
+    heads_own = Q(office__head=F("proposer")) & Q(proposer__line_manager=user)
+    theirs = Q(office_id__in=roles.offices_headed_ids(user)) & ~Q(office__head=F("proposer"))
+    return (
+        _listed(Proposal.objects.filter(state=ProposalState.WITH_OFFICE_HEAD))
+        .filter(heads_own | theirs)
+        .exclude(proposer=user)
+        .exclude(team__person=user)
+        .order_by("state_changed_at")
+    )
 
 
 def dcct_queue():
-    """Open proposals past the office head, oldest in their state first."""
-    return _listed(
-        Proposal.objects.filter(state__in=OPEN_STATES).exclude(state=ProposalState.WITH_OFFICE_HEAD)
-    ).order_by("state_changed_at")
+    """Open proposals past the office head, and approved ones waiting to be set up, oldest in
+    their state first."""
+    awaiting_set_up = Q(state=ProposalState.APPROVED) & (
+        Q(outcome=Outcome.AS_PROPOSED, platform__isnull=False)
+        | Q(outcome=Outcome.ALTERNATIVE, alternative_plans__approach=AlternativeApproach.PILOT)
+    )
+    in_progress = Q(state__in=OPEN_STATES) & ~Q(state=ProposalState.WITH_OFFICE_HEAD)
+    return (
+        _listed(Proposal.objects.filter(in_progress | awaiting_set_up))
+        .distinct()
+        .order_by("state_changed_at")
+    )
 
 
 def may_see_queue(user) -> bool:

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Account, AccountKind
+from accounts import services as accounts_services
 from config import workflow
 from proposals import permissions
 from proposals.catalogue import ENGAGEMENT_PRIORITIES
@@ -47,14 +47,17 @@ def approver_for(proposal: Proposal):
     """The office head approves in principle; when the head proposes, their line manager does,
     and the record says so. Nobody approves their own proposal."""
     head = proposal.office.head
-    if head is None:
+    if head is None or not head.is_active:
         raise NotReady(
-            [f"{proposal.office} has no office head recorded. Ask an administrator to add one."]
+            [
+                f"{proposal.office} has no active office head recorded. Ask an administrator to "
+                "record one."
+            ]
         )
     if head.pk != proposal.proposer_id:
         return head
     manager = proposal.proposer.line_manager
-    if manager is None or manager.pk == proposal.proposer_id:
+    if manager is None or manager.pk == proposal.proposer_id or not manager.is_active:
         raise NotReady(
             [
                 "You head this office, so your own line manager approves your proposal in "
@@ -82,7 +85,17 @@ def role_in(proposal: Proposal, transition_role: str) -> str:
 # --- Transitions -------------------------------------------------------------------------------
 
 
-def _act(*, proposal, actor, action, comment="", expected_state=None, before=None):
+def _act(
+    *,
+    proposal,
+    actor,
+    action,
+    comment="",
+    expected_state=None,
+    prepare=None,
+    record=None,
+    reasons=None,
+):
     """Run one transition for `actor` and log it as a Decision; notices go after commit."""
     transition = workflow.transition_of(proposal, action)
     decision = workflow.run(
@@ -93,11 +106,15 @@ def _act(*, proposal, actor, action, comment="", expected_state=None, before=Non
         log=lambda **row: Decision.objects.create(proposal=proposal, **row),
         comment=comment,
         expected_state=expected_state,
-        before=before,
-        not_ready_reasons=[item for _, item in proposal.missing_items()],
+        prepare=prepare,
+        record=record,
+        not_ready_reasons=reasons
+        if reasons is not None
+        else [item for _, item in proposal.missing_items()],
     )
     if not _quiet.get():
-        transaction.on_commit(lambda: _notify(decision.pk))
+        # robust: a broker that is down must not turn a decision already made into an error.
+        transaction.on_commit(lambda: _notify(decision.pk), robust=True)
     return decision
 
 
@@ -120,23 +137,29 @@ def without_notices():
         _quiet.reset(token)
 
 
+def _existing_channels_answered(proposal, response):
+    """Existing channels come first: where live corporate accounts are on the same platform,
+    the proposer must say why they are not enough."""
+    response = (response or "").strip()
+    if not response and existing_corporate_accounts(proposal.platform).exists():
+        raise ValidationError(
+            {
+                "existing_accounts_response": "Say why the existing corporate accounts on "
+                "this platform cannot reach your audience."
+            }
+        )
+    return response
+
+
 @transaction.atomic
 def submit(*, proposal, actor, existing_accounts_response="", expected_state=None):
-    """Submit to office head: the business case is complete and goes for approval in principle.
-
-    Existing channels come first: where live corporate accounts are on the same platform, the
-    proposer must say why they are not enough."""
+    """Submit to office head: the business case is complete and goes for approval in
+    principle, to the office head (or, for a head's own proposal, their line manager)."""
 
     def choose_approver():
-        response = (existing_accounts_response or "").strip()
-        if not response and existing_corporate_accounts(proposal.platform).exists():
-            raise ValidationError(
-                {
-                    "existing_accounts_response": "Say why the existing corporate accounts on "
-                    "this platform cannot reach your audience."
-                }
-            )
-        proposal.existing_accounts_response = response
+        proposal.existing_accounts_response = _existing_channels_answered(
+            proposal, existing_accounts_response
+        )
         proposal.approver = approver_for(proposal)
 
     return _act(
@@ -144,7 +167,7 @@ def submit(*, proposal, actor, existing_accounts_response="", expected_state=Non
         actor=actor,
         action="submit",
         expected_state=expected_state,
-        before=choose_approver,
+        prepare=choose_approver,
     )
 
 
@@ -209,7 +232,7 @@ def endorse(*, proposal, actor, conditions="", comment="", expected_state=None):
         action="endorse",
         comment=comment,
         expected_state=expected_state,
-        before=record_conditions,
+        prepare=record_conditions,
     )
 
 
@@ -227,13 +250,27 @@ def request_changes(*, proposal, actor, comment, expected_state=None):
 
 @transaction.atomic
 def resubmit(*, proposal, actor, comment="", expected_state=None):
-    """Resubmit: the revised business case goes back to DCCT."""
+    """Resubmit: the revised business case goes back to DCCT (existing channels still first,
+    even if the platform changed while revising)."""
+
+    def still_answered():
+        try:
+            _existing_channels_answered(proposal, proposal.existing_accounts_response)
+        except ValidationError:
+            raise NotReady(
+                [
+                    "Section 4: say why the live corporate accounts on "
+                    f"{proposal.platform_name} are not enough."
+                ]
+            ) from None
+
     return _act(
         proposal=proposal,
         actor=actor,
         action="resubmit",
         comment=comment,
         expected_state=expected_state,
+        prepare=still_answered,
     )
 
 
@@ -241,13 +278,12 @@ def resubmit(*, proposal, actor, comment="", expected_state=None):
 def advise_against(*, proposal, actor, plan, comment="", expected_state=None):
     """Advise against: DCCT recommends an alternative plan that better meets the aims.
 
-    `plan` is an unsaved AlternativePlan; it is validated and saved with the decision."""
+    `plan` is an unsaved AlternativePlan; it is checked first and saved with the decision."""
 
-    def save_plan():
+    def check_plan():
         plan.proposal = proposal
         plan.created_by = actor
         plan.full_clean()
-        plan.save()
 
     return _act(
         proposal=proposal,
@@ -255,7 +291,8 @@ def advise_against(*, proposal, actor, plan, comment="", expected_state=None):
         action="advise_against",
         comment=comment,
         expected_state=expected_state,
-        before=save_plan,
+        prepare=check_plan,
+        record=plan.save,
     )
 
 
@@ -328,28 +365,23 @@ def escalate(*, proposal, actor, business_area_position, dcct_position, expected
         action="escalate",
         comment=dcct_position.strip(),
         expected_state=expected_state,
-        before=open_escalation,
+        record=open_escalation,
     )
 
 
 def _hec_decision(*, proposal, actor, action, comment, expected_state):
     def close_escalation():
-        escalation = proposal.open_escalation
-        escalation.ruling = action
-        escalation.reasons = comment.strip()
-        escalation.decided_by = actor
-        escalation.decided_at = timezone.now()
-        escalation.save()
+        Escalation.objects.filter(proposal=proposal, decided_at__isnull=True).update(
+            ruling=action, reasons=comment.strip(), decided_by=actor, decided_at=timezone.now()
+        )
 
-    if not (comment or "").strip():
-        raise ValidationError({"comment": "Give your reasons: both sides will see them."})
     return _act(
         proposal=proposal,
         actor=actor,
         action=action,
         comment=comment,
         expected_state=expected_state,
-        before=close_escalation,
+        record=close_escalation,
     )
 
 
@@ -405,30 +437,22 @@ def refer_back(*, proposal, actor, comment, expected_state=None):
 def start_set_up(*, proposal, actor, comment="", expected_state=None):
     """Start set-up: DCCT creates the account, in set-up, from the approved proposal."""
 
-    def create_account():
+    def pilot_ends():
+        if proposal.platform_id is None:
+            raise NotReady(["Add the channel to the platform catalogue before setting it up."])
         plan = proposal.current_alternative if proposal.outcome == "alternative" else None
-        Account.objects.create(
-            platform=proposal.platform,
-            handle=proposal.proposed_handle.lstrip("@"),
-            display_name=proposal.title,
-            office=proposal.office,
-            kind=AccountKind.BUSINESS_AREA,
-            purpose=proposal.objectives,
-            audience=proposal.audience,
-            proposal=proposal,
-        )
         if plan is not None and plan.pilot_end_date and not proposal.end_date:
             proposal.end_date = plan.pilot_end_date
 
-    if proposal.platform_id is None:
-        raise NotReady(["Add the channel to the platform catalogue before setting it up."])
     return _act(
         proposal=proposal,
         actor=actor,
         action="start_set_up",
         comment=comment,
         expected_state=expected_state,
-        before=create_account,
+        prepare=pilot_ends,
+        record=lambda: accounts_services.open_for_set_up(proposal=proposal, actor=actor),
+        reasons=["Only a proposal approved for a new account is set up."],
     )
 
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -96,9 +97,10 @@ def detail(request, pk):
             "timeline": selectors.timeline(proposal),
             "comments": proposal.comments.select_related("author"),
             "attachments": proposal.attachments.select_related("uploaded_by"),
-            "alternative": proposal.current_alternative,
+            "alternative": proposal.current_alternative if proposal.alternative_on_table else None,
             "escalations": proposal.escalations.select_related("escalated_by", "decided_by"),
             "comment_form": CommentForm(),
+            "evidence_limit": settings.EVIDENCE_MAX_BYTES,
             "evidence_form": EvidenceForm(),
             "sections": SECTIONS,
         },
@@ -115,7 +117,15 @@ def edit_section(request, pk, section):
     number, title, form_class, formset_class = SECTIONS[section - 1]
     data = request.POST if request.method == "POST" else None
     form = form_class(data, instance=proposal)
-    formset = formset_class(data, instance=proposal) if formset_class else None
+    formset = (
+        formset_class(
+            data,
+            instance=proposal,
+            queryset=formset_class.model.objects.filter(proposal=proposal).select_related(),
+        )
+        if formset_class
+        else None
+    )
     if request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid()):
         platform = form.cleaned_data.get("platform")
         if platform is not None and platform.internal:
@@ -161,7 +171,7 @@ def submit(request, pk):
     form = SubmitForm(
         request.POST or None,
         initial={
-            "expected_state": proposal.state,
+            "expected_state": workflow.stamp(proposal),
             "existing_accounts_response": proposal.existing_accounts_response,
         },
         existing_accounts=existing,
@@ -213,7 +223,7 @@ def act(request, pk, action):
 
     kind = transition.custom.get("form")
     data = request.POST if request.method == "POST" else None
-    initial = {"expected_state": proposal.state}
+    initial = {"expected_state": workflow.stamp(proposal)}
     if kind == "alternative":
         form = AlternativePlanForm(data, initial=initial)
     elif kind == "escalation":

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import timezone
 
 from proposals.models import AlternativePlan, Escalation
 from tests.factories import ProposalFactory
@@ -11,8 +12,14 @@ def make_proposal(staff, office_head, dcct):
     once escalated)."""
 
     def make(state="draft", **kwargs):
-        approver = office_head if state != "draft" else None
-        proposal = ProposalFactory(proposer=staff, state=state, approver=approver, **kwargs)
+        submitted = state != "draft"
+        proposal = ProposalFactory(
+            proposer=staff,
+            state=state,
+            approver=office_head if submitted else None,
+            submitted_at=timezone.now() if submitted else None,
+            **kwargs,
+        )
         if state in ("alternative_offered", "contested", "escalated"):
             AlternativePlan.objects.create(
                 proposal=proposal,

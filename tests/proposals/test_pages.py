@@ -190,11 +190,16 @@ def test_choosing_an_internal_platform_for_a_draft_is_refused(client, staff):
 
 
 @pytest.mark.parametrize(
-    ("persona", "status"), [("outsider", 404), ("office_head", 403), ("dcct", 404)]
+    ("persona", "status"),
+    [("outsider", 404), ("office_head", 404), ("dcct", 404), ("teammate", 403)],
 )
-def test_only_the_proposer_edits_a_draft(request, client, staff, persona, status):
-    proposal = ProposalFactory(proposer=staff, approver=request.getfixturevalue("office_head"))
-    client.force_login(request.getfixturevalue(persona))
+def test_only_the_proposer_edits_a_draft(request, client, staff, office, persona, status):
+    from tests.factories import UserFactory
+
+    proposal = ProposalFactory(proposer=staff)
+    teammate = UserFactory(office=office)
+    proposal.team.create(person=teammate, role="editor")
+    client.force_login(teammate if persona == "teammate" else request.getfixturevalue(persona))
 
     assert client.get(url(proposal, "edit/1/")).status_code == status
     assert client.post(url(proposal, "edit/1/"), {"title": "Hijacked"}).status_code == status

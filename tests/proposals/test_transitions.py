@@ -196,7 +196,7 @@ def test_submit_is_refused_when_the_office_has_no_head(staff):
 
     proposal = ProposalFactory(proposer=staff)
 
-    with pytest.raises(services.NotReady, match="no office head"):
+    with pytest.raises(services.NotReady, match="no active office head"):
         services.submit(proposal=proposal, actor=staff)
 
 

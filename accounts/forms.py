@@ -1,0 +1,160 @@
+from django import forms
+
+from accounts.models import AccountMember, ClosureReason, ExitStrategy, SetupChecklist
+from people.models import User
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class SetupChecklistForm(forms.ModelForm):
+    class Meta:
+        model = SetupChecklist
+        fields = [
+            "corporate_email",
+            "corporate_email_address",
+            "credentials_in_password_manager",
+            "password_manager_entry",
+            "two_factor",
+            "profile_complete",
+            "in_management_tool",
+            "team_trained",
+            "listed_in_register",
+        ]
+        labels = dict(
+            SetupChecklist.ITEMS,
+            corporate_email_address="Corporate email address used",
+        )
+
+
+class ExitStepsForm(forms.ModelForm):
+    class Meta:
+        model = ExitStrategy
+        fields = [field for field, _, _ in ExitStrategy.STEPS]
+        labels = {field: f"{label}: done on" for field, label, _ in ExitStrategy.STEPS}
+        widgets = {field: DATE_INPUT for field, _, _ in ExitStrategy.STEPS}
+
+
+def _person_by_email(email):
+    try:
+        return User.objects.get(email=email.strip().lower(), is_active=True)
+    except User.DoesNotExist:
+        raise forms.ValidationError(
+            "Nobody with this email address can sign in. Check the spelling, or ask an "
+            "administrator to add them."
+        ) from None
+
+
+class AddMemberForm(forms.Form):
+    email = forms.EmailField(label="Work email address")
+    role = forms.ChoiceField(choices=AccountMember.Role.choices, initial="editor")
+    provides_cover = forms.BooleanField(required=False, label="Covers for the owner")
+
+    def clean_email(self):
+        self.person = _person_by_email(self.cleaned_data["email"])
+        return self.cleaned_data["email"]
+
+
+class RemoveMemberForm(forms.Form):
+    reason = forms.CharField(max_length=200, label="Why they are leaving the team")
+
+
+class TrainingForm(forms.Form):
+    email = forms.EmailField(label="Team member's work email address")
+    course = forms.CharField(max_length=200, initial="Social media for SPS staff")
+    completed_on = forms.DateField(widget=DATE_INPUT)
+    expires_on = forms.DateField(
+        widget=DATE_INPUT, required=False, help_text="Leave empty if it does not expire."
+    )
+
+    def clean_email(self):
+        self.person = _person_by_email(self.cleaned_data["email"])
+        return self.cleaned_data["email"]
+
+    def clean(self):
+        cleaned = super().clean()
+        completed, expires = cleaned.get("completed_on"), cleaned.get("expires_on")
+        if completed and expires and expires <= completed:
+            self.add_error("expires_on", "The expiry date must be after the completion date.")
+        return cleaned
+
+
+class AccountActionForm(forms.Form):
+    expected_state = forms.CharField(widget=forms.HiddenInput)
+    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+    def __init__(self, *args, comment="optional", comment_label="Comments", **kwargs):
+        super().__init__(*args, **kwargs)
+        if comment is None:
+            del self.fields["comment"]
+            return
+        self.fields["comment"].required = comment == "required"
+        self.fields["comment"].label = (
+            comment_label if comment == "required" else f"{comment_label} (optional)"
+        )
+        self.fields["comment"].error_messages["required"] = (
+            "Give your reasons: the people concerned will see them."
+        )
+
+
+class ClosureForm(AccountActionForm):
+    reason = forms.ChoiceField(choices=ClosureReason.choices, widget=forms.RadioSelect)
+    explanation = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Why it should close",
+        error_messages={"required": "Explain why it should close."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, comment=None, **kwargs)
+
+
+class ExitStrategyForm(forms.ModelForm):
+    expected_state = forms.CharField(widget=forms.HiddenInput)
+    comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Comments (optional)"
+    )
+
+    class Meta:
+        model = ExitStrategy
+        fields = ["final_post", "redirect_to", "archive_location", "handle_outcome", "closing_date"]
+        widgets = {"closing_date": DATE_INPUT, "final_post": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "closing_date": "Allow four weeks for the notices to followers.",
+        }
+
+    def __init__(self, *args, reasons_required=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if reasons_required:
+            self.fields["comment"].required = True
+            self.fields["comment"].label = "Your reasons"
+            self.fields["comment"].error_messages["required"] = (
+                "Give your reasons: the people concerned will see them."
+            )
+
+
+class ClosureEscalationForm(forms.Form):
+    expected_state = forms.CharField(widget=forms.HiddenInput)
+    business_area_position = forms.CharField(
+        label="The business area's position", widget=forms.Textarea(attrs={"rows": 5})
+    )
+    dcct_position = forms.CharField(
+        label="DCCT's position", widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class InventoryUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Inventory CSV file",
+        help_text="Columns: platform, handle, url, office, owner_emails "
+        "(separated by ;), and optionally display_name and kind.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 2 * 1024 * 1024:
+            raise forms.ValidationError("The file is too large: at most 2 MB.")
+        try:
+            self.text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError("Save the file as CSV (UTF-8) and try again.") from None
+        return upload

@@ -1,0 +1,134 @@
+"""Reading DCCT's inventory of existing accounts from a CSV file: every row is checked and
+every problem named (line and field) before anything is imported."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.db.models.functions import Lower
+
+from accounts.handles import HandleError, handle_from_url, handle_key, normalise_handle
+from accounts.models import Account, AccountKind, AccountState, Platform
+from people.models import Office, User, normalise_email
+
+COLUMNS = ["platform", "handle", "url", "office", "owner_emails", "display_name", "kind"]
+REQUIRED = ["platform", "office", "owner_emails"]
+MAX_ROWS = 2000
+
+
+@dataclass
+class Row:
+    line: int
+    values: dict
+    errors: dict = field(default_factory=dict)
+    platform: Platform | None = None
+    handle: str = ""
+    url: str = ""
+    office: Office | None = None
+    owners: list = field(default_factory=list)
+    display_name: str = ""
+    kind: str = AccountKind.BUSINESS_AREA
+
+
+class InventoryError(ValueError):
+    """The file as a whole cannot be read."""
+
+
+def read_inventory(text: str) -> list[Row]:
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    headers = [name.strip().lower() for name in (reader.fieldnames or [])]
+    missing = [
+        name
+        for name in ("platform", "handle", "url", "office", "owner_emails")
+        if name not in headers
+    ]
+    if missing:
+        raise InventoryError(
+            "The first line must name the columns; missing: " + ", ".join(missing) + "."
+        )
+    reader.fieldnames = headers
+    platforms = {}
+    for platform in Platform.objects.filter(internal=False):
+        platforms[platform.slug.lower()] = platform
+        platforms[platform.name.lower()] = platform
+    offices = {office.name.lower(): office for office in Office.objects.all()}
+    rows = []
+    for line, values in enumerate(reader, start=2):
+        if line - 1 > MAX_ROWS:
+            raise InventoryError(f"Import at most {MAX_ROWS} accounts at a time.")
+        values = {key: (value or "").strip() for key, value in values.items() if key}
+        if not any(values.values()):
+            continue
+        rows.append(_check(Row(line=line, values=values), platforms, offices))
+    if not rows:
+        raise InventoryError("The file has no accounts in it.")
+    _check_duplicates(rows)
+    return rows
+
+
+def _check(row, platforms, offices):
+    values, errors = row.values, row.errors
+    for name in REQUIRED:
+        if not values.get(name):
+            errors[name] = "Required."
+    row.platform = platforms.get(values.get("platform", "").lower())
+    if values.get("platform") and row.platform is None:
+        errors["platform"] = f"“{values['platform']}” is not in the platform catalogue."
+    row.office = offices.get(values.get("office", "").lower())
+    if values.get("office") and row.office is None:
+        errors["office"] = f"No office called “{values['office']}”."
+    if row.platform is not None:
+        _check_handle(row)
+    emails = [normalise_email(e) for e in values.get("owner_emails", "").split(";") if e.strip()]
+    found = {user.email: user for user in User.objects.filter(email__in=emails, is_active=True)}
+    unknown = [email for email in emails if email not in found]
+    if unknown:
+        errors["owner_emails"] = "Nobody active with: " + ", ".join(unknown) + "."
+    row.owners = [found[email] for email in emails if email in found]
+    kind = values.get("kind", "").lower().replace(" ", "_") or AccountKind.BUSINESS_AREA
+    if kind not in AccountKind.values:
+        errors["kind"] = "Use “corporate” or “business area”."
+    row.kind = kind
+    if row.platform is not None and row.handle:
+        row.display_name = values.get("display_name") or f"{row.handle} ({row.platform})"
+    return row
+
+
+def _check_handle(row):
+    values, errors, platform = row.values, row.errors, row.platform
+    if values.get("handle"):
+        try:
+            row.handle = normalise_handle(platform, values["handle"])
+        except HandleError as error:
+            errors["handle"] = str(error)
+    if values.get("url"):
+        try:
+            from_url = handle_from_url(platform, values["url"])
+        except HandleError as error:
+            errors["url"] = str(error)
+        else:
+            if not row.handle and "handle" not in errors:
+                row.handle = from_url
+            elif row.handle and handle_key(platform, from_url) != handle_key(platform, row.handle):
+                errors["url"] = f"This address is for “{from_url}”, not “{row.handle}”."
+    if not row.handle and not errors.keys() & {"handle", "url"}:
+        errors["handle"] = "Give the handle or the profile URL."
+    if row.handle and not errors.keys() & {"handle", "url"}:
+        row.url = platform.canonical_url.format(handle=row.handle)
+        taken = Account.objects.annotate(key=Lower("handle")).filter(
+            platform=platform, state=AccountState.LIVE, key=row.handle.lower()
+        )
+        if taken.exists():
+            errors["handle"] = "Already on the register as a live account."
+
+
+def _check_duplicates(rows):
+    seen = {}
+    for row in rows:
+        if row.platform is None or not row.handle:
+            continue
+        key = (row.platform.pk, handle_key(row.platform, row.handle))
+        if key in seen:
+            row.errors["handle"] = f"The same account as line {seen[key]}."
+        else:
+            seen[key] = row.line

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("", views.register, name="register"),
+    path("import/", views.import_inventory, name="import"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/act/<slug:action>/", views.act, name="act"),
+    path("<int:pk>/setup/", views.update_setup, name="setup"),
+    path("<int:pk>/exit-steps/", views.update_exit_steps, name="exit_steps"),
+    path("<int:pk>/team/", views.add_member, name="add_member"),
+    path("<int:pk>/team/<int:member_id>/remove/", views.remove_member, name="remove_member"),
+    path("<int:pk>/team/<int:member_id>/owner/", views.hand_over, name="hand_over"),
+    path("<int:pk>/training/", views.record_training, name="record_training"),
+]
