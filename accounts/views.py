@@ -61,7 +61,7 @@ def detail(request, pk):
         {
             "account": account,
             "next_step": NEXT_STEP[account.state],
-            "actions": [t for t in account.get_available_user_state_transitions(user)],
+            "actions": list(account.get_available_user_state_transitions(user)),
             "blocked": _blocked_actions(account, user),
             "team": account.current_team(),
             "trained": len(account.trained_team()),
@@ -90,9 +90,12 @@ def _blocked_actions(account, user):
     blocked = []
     if account.state == AccountState.SETTING_UP and workflow.may_take(account, "go_live", user):
         blocked.extend(("Go live", reason) for reason in account.go_live_blockers())
-    if account.state == AccountState.CLOSING and workflow.may_take(account, "mark_closed", user):
-        if not account.exit_steps_done():
-            blocked.append(("Mark as closed", "Finish every step of the exit strategy first."))
+    if (
+        account.state == AccountState.CLOSING
+        and workflow.may_take(account, "mark_closed", user)
+        and not account.exit_steps_done()
+    ):
+        blocked.append(("Mark as closed", "Finish every step of the exit strategy first."))
     return blocked
 
 
