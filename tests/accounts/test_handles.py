@@ -1,0 +1,122 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from accounts.handles import HandleError, handle_from_url, normalise_handle, parse_profile_url
+from accounts.models import Account, Platform
+from accounts.services import load_platform_catalogue
+from tests.factories import AccountFactory, OfficeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue():
+    load_platform_catalogue()
+    return {platform.slug: platform for platform in Platform.objects.all()}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://x.com/ScotParl",
+        "https://twitter.com/ScotParl",
+        "http://www.twitter.com/scotparl/",
+        "https://mobile.twitter.com/ScotParl",
+        "HTTPS://X.COM/ScotParl",
+        "x.com/ScotParl",
+        "https://x.com/ScotParl?ref_src=twsrc#top",
+        "https://x.com//ScotParl//",
+        "https://m.x.com/@ScotParl",
+        "https://X.com:443/ScotParl",
+    ],
+)
+def test_spellings_of_one_x_profile_read_as_one_handle(catalogue, url):
+    platform, handle = parse_profile_url(url, catalogue.values())
+
+    assert platform.slug == "x"
+    assert handle.lower() == "scotparl"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://faketwitter.com/ScotParl",
+        "https://x.com.evil.example/ScotParl",
+        "https://twitter.co/ScotParl",
+        "https://x.com/ScotParl/status/1",
+        "https://x.com/",
+    ],
+)
+def test_look_alikes_and_non_profiles_are_not_matched(catalogue, url):
+    assert parse_profile_url(url, catalogue.values()) is None
+
+
+@pytest.mark.parametrize(
+    ("slug", "url", "handle"),
+    [
+        ("youtube", "https://m.youtube.com/@ScottishParliament/", "ScottishParliament"),
+        ("facebook", "https://fb.com/scottishparliament", "scottishparliament"),
+        ("instagram", "https://www.instagram.com/scotparl/", "scotparl"),
+        (
+            "linkedin",
+            "https://www.linkedin.com/company/the-scottish-parliament/",
+            "the-scottish-parliament",
+        ),
+        ("bluesky", "https://bsky.app/profile/scotparl.bsky.social", "scotparl.bsky.social"),
+        ("threads", "https://www.threads.net/@scotparl", "scotparl"),
+    ],
+)
+def test_each_platform_reads_its_profile_urls(catalogue, slug, url, handle):
+    assert handle_from_url(catalogue[slug], url) == handle
+
+
+def test_handles_are_stripped_of_at_and_space_and_checked(catalogue):
+    x = catalogue["x"]
+    assert normalise_handle(x, "  @ScotParl ") == "ScotParl"
+    assert normalise_handle(x, "https://twitter.com/ScotParl") == "ScotParl"
+    with pytest.raises(HandleError, match="not a valid"):
+        normalise_handle(x, "Scot Parl!")
+    with pytest.raises(HandleError, match="not a X"):
+        normalise_handle(x, "https://facebook.com/ScotParl")
+
+
+def test_account_clean_normalises_handle_and_sets_the_canonical_url(catalogue):
+    account = Account(
+        platform=catalogue["x"],
+        handle="@ScotParlYouth",
+        url="https://mobile.twitter.com/scotparlyouth/",
+        display_name="Youth",
+        office=OfficeFactory(),
+    )
+
+    account.full_clean(exclude=["state"])
+
+    assert (account.handle, account.url) == ("ScotParlYouth", "https://x.com/ScotParlYouth")
+
+
+def test_account_clean_refuses_a_url_for_another_handle(catalogue):
+    account = Account(
+        platform=catalogue["x"],
+        handle="ScotParl",
+        url="https://x.com/Someone",
+        display_name="X",
+        office=OfficeFactory(),
+    )
+
+    with pytest.raises(ValidationError) as error:
+        account.full_clean(exclude=["state"])
+    assert "url" in error.value.message_dict
+
+
+def test_one_live_account_per_platform_and_handle_ignoring_case(catalogue):
+    AccountFactory(platform=catalogue["x"], handle="ScotParl", state="live")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AccountFactory(platform=catalogue["x"], handle="scotparl", state="live")
+
+
+def test_a_closed_account_does_not_block_its_handle(catalogue):
+    AccountFactory(platform=catalogue["x"], handle="ScotParl", state="closed")
+
+    AccountFactory(platform=catalogue["x"], handle="ScotParl", state="live")

@@ -1,0 +1,162 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from accounts.models import Account, AccountEvent
+from accounts.services import load_platform_catalogue
+from tests.factories import AccountFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "platform,handle,url,office,owner_emails,display_name,kind\n"
+
+
+@pytest.fixture
+def owners(office):
+    load_platform_catalogue()
+    return UserFactory(office=office, email="ann@example.org"), UserFactory(
+        office=office, email="bob@example.org"
+    )
+
+
+def upload(client, text):
+    return client.post(
+        "/accounts/import/",
+        {
+            "file": SimpleUploadedFile("inventory.csv", text.encode(), content_type="text/csv"),
+        },
+    )
+
+
+def csv_for(office, *lines):
+    return HEADER + "".join(line.format(office=office.name) + "\n" for line in lines)
+
+
+def test_dcct_previews_then_imports_all_rows_as_live(client, dcct, office, owners):
+    client.force_login(dcct)
+    text = csv_for(
+        office,
+        "X,@ScotParlYouth,,{office},ann@example.org;bob@example.org,Youth,business area",
+        "instagram,,https://www.instagram.com/holyrood.learning/,{office},ann@example.org,,",
+    )
+
+    preview = upload(client, text)
+
+    assert "All 2 rows are ready to import." in preview.text
+    assert not Account.objects.exists()
+    response = client.post(
+        "/accounts/import/", {"payload": preview.context["payload"]}, follow=True
+    )
+
+    assert "2 accounts added to the register as live." in response.text
+    youth = Account.objects.get(handle="ScotParlYouth")
+    assert (youth.state, youth.url, youth.display_name) == (
+        "live",
+        "https://x.com/ScotParlYouth",
+        "Youth",
+    )
+    assert set(youth.members.values_list("person__email", flat=True)) == {
+        "ann@example.org",
+        "bob@example.org",
+    }
+    learning = Account.objects.get(handle="holyrood.learning")
+    assert learning.display_name == "holyrood.learning (Instagram)"
+    event = AccountEvent.objects.get(account=youth)
+    assert (event.action, event.actor) == ("import", dcct)
+    assert "inventory import" in event.comment
+
+
+def test_one_bad_row_imports_nothing_and_names_the_row_and_field(client, dcct, office, owners):
+    client.force_login(dcct)
+    text = csv_for(
+        office,
+        "X,@ScotParlYouth,,{office},ann@example.org,,",
+        "X,@Scot Parl!,,{office},ann@example.org,,",
+        "Myspace,someone,,{office},ann@example.org,,",
+        "X,GoodHandle,,Nowhere Office,nobody@example.org,,",
+    )
+
+    preview = upload(client, text)
+
+    rows = {row.line: row.errors for row in preview.context["rows"]}
+    assert rows[2] == {}
+    assert rows[3] == {"handle": "“Scot Parl!” is not a valid X (Twitter) handle."}
+    assert rows[4]["platform"] == "“Myspace” is not in the platform catalogue."
+    assert rows[5]["office"] == "No office called “Nowhere Office”."
+    assert rows[5]["owner_emails"] == "Nobody active with: nobody@example.org."
+    assert "3 rows have problems. Nothing has been imported" in preview.text
+    assert preview.context["payload"] is None
+    assert not Account.objects.exists()
+
+
+def test_duplicates_in_the_file_or_on_the_register_are_refused(client, dcct, office, owners):
+    from accounts.models import Platform
+
+    AccountFactory(platform=Platform.objects.get(slug="x"), handle="ScotParl", state="live")
+    client.force_login(dcct)
+
+    preview = upload(
+        client,
+        csv_for(
+            office,
+            "X,ScotParl,,{office},ann@example.org,,",
+            "X,NewOne,,{office},ann@example.org,,",
+            "X,https://twitter.com/newone,,{office},ann@example.org,,",
+        ),
+    )
+
+    rows = {row.line: row.errors for row in preview.context["rows"]}
+    assert rows[2] == {"handle": "Already on the register as a live account."}
+    assert rows[4] == {"handle": "The same account as line 3."}
+
+
+def test_a_url_for_another_handle_is_refused(client, dcct, office, owners):
+    client.force_login(dcct)
+
+    preview = upload(
+        client, csv_for(office, "X,ScotParl,https://x.com/Other,{office},ann@example.org,,")
+    )
+
+    assert preview.context["rows"][0].errors == {
+        "url": "This address is for “Other”, not “ScotParl”."
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("name,handle\nX,ScotParl\n", "missing: platform, url, office, owner_emails"),
+        (HEADER, "The file has no accounts in it."),
+    ],
+)
+def test_a_file_that_cannot_be_read_says_why(client, dcct, owners, text, message):
+    client.force_login(dcct)
+
+    assert message in upload(client, text).text
+
+
+def test_a_file_that_is_not_text_is_refused(client, dcct, owners):
+    client.force_login(dcct)
+    response = client.post(
+        "/accounts/import/",
+        {
+            "file": SimpleUploadedFile("inventory.xlsx", b"\xff\xfe\x00\x81binary", "text/csv"),
+        },
+    )
+
+    assert "Save the file as CSV (UTF-8)" in response.text
+
+
+def test_a_tampered_preview_is_refused(client, dcct, owners):
+    client.force_login(dcct)
+
+    response = client.post("/accounts/import/", {"payload": "forged:payload"})
+
+    assert response.status_code == 403
+    assert not Account.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["staff", "office_head", "hec", "policy_owner"])
+def test_only_dcct_imports(request, client, persona):
+    client.force_login(request.getfixturevalue(persona))
+
+    assert client.get("/accounts/import/").status_code == 403

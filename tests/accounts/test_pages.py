@@ -1,0 +1,271 @@
+import datetime
+
+import pytest
+
+from accounts.models import Account
+from tests.accounts.conftest import complete_setup
+from tests.factories import AccountFactory, OfficeFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def url(account, rest=""):
+    return f"/accounts/{account.pk}/{rest}"
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("staff", 200),
+        ("office_head", 200),
+        ("owner", 200),
+        ("dcct", 200),
+        ("hec", 200),
+        ("policy_owner", 200),
+        ("outsider", 404),
+    ],
+)
+def test_who_sees_an_account(request, client, make_account, persona, status):
+    account = make_account("live")
+    client.force_login(request.getfixturevalue(persona))
+
+    assert client.get(url(account)).status_code == status
+
+
+def test_a_team_member_from_another_office_sees_it(client, make_account, other_office):
+    account = make_account("live")
+    helper = UserFactory(office=other_office)
+    account.members.create(person=helper, role="moderator")
+    client.force_login(helper)
+
+    assert client.get(url(account)).status_code == 200
+
+
+def test_register_lists_what_this_person_may_see(client, make_account, staff, outsider):
+    mine = make_account("live", display_name="Our youth channel")
+    AccountFactory(display_name="Elsewhere", office=OfficeFactory(name="Other place"))
+    client.force_login(staff)
+
+    page = client.get("/accounts/").text
+    assert mine.display_name in page and "Elsewhere" not in page
+
+    client.force_login(outsider)
+    assert mine.display_name not in client.get("/accounts/").text
+
+
+def test_register_filters_and_searches(client, make_account, dcct):
+    make_account("live", display_name="Youth voices", handle="YouthVoices")
+    make_account("closed", display_name="Old campaign", handle="OldCampaign")
+    client.force_login(dcct)
+
+    assert "Old campaign" not in client.get("/accounts/?state=live").text
+    page = client.get("/accounts/?q=@youthvoices").text
+    assert "Youth voices" in page and "Old campaign" not in page
+
+
+def test_register_runs_a_fixed_number_of_queries(
+    client, make_account, dcct, django_assert_max_num_queries
+):
+    for _ in range(3):
+        make_account("live")
+    client.force_login(dcct)
+    client.get("/accounts/")
+    with django_assert_max_num_queries(14) as few:
+        client.get("/accounts/")
+    for _ in range(15):
+        make_account("live")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/accounts/")
+
+
+def test_account_page_runs_a_bounded_number_of_queries(
+    client, make_account, dcct, django_assert_max_num_queries
+):
+    account = make_account("setting_up")
+    client.force_login(dcct)
+    with django_assert_max_num_queries(30):
+        client.get(url(account))
+
+
+def test_too_few_trained_people_shows_a_warning(client, make_account, dcct):
+    account = make_account("live", trained=False)
+    client.force_login(dcct)
+
+    page = client.get(url(account)).text
+
+    assert "Only 0 of the team have current training" in page
+    assert "0 trained – below two" in client.get("/accounts/").text
+
+
+def test_go_live_shows_what_blocks_it(client, make_account, dcct):
+    account = make_account("setting_up", trained=False)
+    client.force_login(dcct)
+
+    page = client.get(url(account)).text
+
+    assert "Go live: Complete the set-up checklist." in page
+    assert "need current training (0 have it)" in page
+
+
+def test_dcct_ticks_the_checklist_saying_where_the_credentials_are(client, make_account, dcct):
+    account = make_account("setting_up")
+    client.force_login(dcct)
+
+    response = client.post(
+        url(account, "setup/"),
+        {
+            "corporate_email": "on",
+            "corporate_email_address": "youth@example.org",
+            "credentials_in_password_manager": "on",
+            "password_manager_entry": "Vault: Youth",
+            "two_factor": "on",
+        },
+        follow=True,
+    )
+
+    assert "Set-up checklist saved." in response.text
+    account.setup.refresh_from_db()
+    assert account.setup.password_manager_entry == "Vault: Youth"
+    assert not account.setup.is_complete
+
+
+def test_checklist_refuses_a_tick_without_its_detail(client, make_account, dcct):
+    account = make_account("setting_up")
+    client.force_login(dcct)
+
+    response = client.post(
+        url(account, "setup/"), {"credentials_in_password_manager": "on"}, follow=True
+    )
+
+    assert "Say where in the password manager they are." in response.text
+    account.setup.refresh_from_db()
+    assert not account.setup.credentials_in_password_manager
+
+
+@pytest.mark.parametrize("persona", ["office_head", "owner", "staff"])
+def test_only_dcct_ticks_the_checklist(request, client, make_account, persona):
+    account = make_account("setting_up")
+    client.force_login(request.getfixturevalue(persona))
+
+    assert client.post(url(account, "setup/"), {"two_factor": "on"}).status_code == 403
+    account.setup.refresh_from_db()
+    assert not account.setup.two_factor
+
+
+def test_adding_an_unknown_person_says_so(client, make_account, dcct):
+    account = make_account("live")
+    client.force_login(dcct)
+
+    response = client.post(
+        url(account, "team/"), {"email": "nobody@example.org", "role": "editor"}, follow=True
+    )
+
+    assert "Nobody with this email address can sign in." in response.text
+    assert account.members.count() == 2
+
+
+def test_remove_page_needs_a_reason(client, make_account, dcct):
+    account = make_account("live")
+    editor = account.members.get(role="editor")
+    client.force_login(dcct)
+
+    response = client.post(url(account, f"team/{editor.pk}/remove/"), {"reason": ""})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["reason"]
+    editor.refresh_from_db()
+    assert editor.removed_on is None
+
+
+def test_training_form_checks_dates(client, make_account, dcct, owner):
+    account = make_account("live")
+    client.force_login(dcct)
+
+    response = client.post(
+        url(account, "training/"),
+        {
+            "email": owner.email,
+            "course": "Moderation",
+            "completed_on": "2026-05-01",
+            "expires_on": "2026-04-01",
+        },
+        follow=True,
+    )
+
+    assert "The expiry date must be after the completion date." in response.text
+
+
+def test_closure_form_needs_a_reason_and_explanation(client, make_account, office_head):
+    account = make_account("live")
+    client.force_login(office_head)
+
+    response = client.post(
+        url(account, "act/propose_closure/"), {"expected_state": "live", "explanation": ""}
+    )
+
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"reason", "explanation"}
+    assert Account.objects.get(pk=account.pk).state == "live"
+
+
+def test_exit_strategy_form_refuses_a_missing_closing_date(client, make_account, office_head):
+    account = make_account("closure_proposed")
+    client.force_login(office_head)
+
+    response = client.post(
+        url(account, "act/agree_exit_strategy/"),
+        {
+            "expected_state": "closure_proposed",
+            "final_post": "Bye",
+            "redirect_to": "@ScotParl",
+            "archive_location": "Records",
+            "handle_outcome": "dormant",
+            "closing_date": "",
+        },
+    )
+
+    assert response.context["form"].errors["closing_date"]
+    assert Account.objects.get(pk=account.pk).state == "closure_proposed"
+
+
+def test_hec_sees_both_positions_of_a_closure(client, make_account, hec):
+    account = make_account("closure_escalated")
+    client.force_login(hec)
+
+    page = client.get(url(account)).text
+
+    assert "Keep it." in page and "Close it." in page
+    assert "Close account" in page and "Retain account" in page
+
+
+def test_exit_steps_are_ticked_while_closing(client, make_account, dcct):
+    account = make_account("closing")
+    client.force_login(dcct)
+    today = datetime.date.today().isoformat()
+
+    client.post(url(account, "exit-steps/"), {"notice_four_weeks_on": today})
+
+    account.exit_strategy.refresh_from_db()
+    assert account.exit_strategy.notice_four_weeks_on == datetime.date.today()
+    assert (
+        client.post(
+            url(account, "exit-steps/"), {"notice_four_weeks_on": "x"}, follow=True
+        ).status_code
+        == 200
+    )
+
+
+def test_setting_up_the_checklist_and_going_live_through_the_pages(client, make_account, dcct):
+    account = make_account("setting_up")
+    complete_setup(account)
+    client.force_login(dcct)
+    page = client.get(url(account, "act/go_live/"))
+
+    response = client.post(
+        url(account, "act/go_live/"),
+        {"expected_state": page.context["form"].initial["expected_state"]},
+        follow=True,
+    )
+
+    assert "Go live: done." in response.text
+    assert Account.objects.get(pk=account.pk).state == "live"
