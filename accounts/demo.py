@@ -1,7 +1,22 @@
-"""Demo accounts: the Parliament's live corporate channels (seed_demo). Keyed on platform and
-handle, so a second run makes nothing twice."""
+"""Demo accounts: the Parliament's corporate channels and business-area accounts in every state
+(seed_demo). Keyed on platform and handle, so a second run makes nothing twice."""
 
-from accounts.models import Account, AccountKind, AccountState, Platform
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import services
+from accounts.models import (
+    Account,
+    AccountEvent,
+    AccountKind,
+    AccountMember,
+    AccountState,
+    ExitStrategy,
+    Platform,
+)
+from config import workflow
 from people.models import Office
 
 CORPORATE_ACCOUNTS = [
@@ -35,3 +50,150 @@ def seed_corporate_accounts(*, office_name: str) -> int:
         )
         created += was_created
     return created
+
+
+# Business-area accounts: (platform, handle, name, office, what happens after import)
+BUSINESS_AREA_ACCOUNTS = [
+    ("instagram", "holyroodlearning", "Holyrood Learning", "Education Service", []),
+    ("youtube", "HolyroodLearning", "Holyrood Learning videos", "Education Service", []),
+    ("x", "SP_Education", "Parliament Education", "Education Service", []),
+    ("facebook", "holyrood.learning", "Holyrood Learning", "Education Service", []),
+    ("x", "SP_Committees", "Scottish Parliament Committees", "Committee Office", []),
+    ("linkedin", "sp-committees", "Parliament Committees", "Committee Office", []),
+    ("bluesky", "spcommittees.bsky.social", "Committees", "Committee Office", []),
+    ("x", "SP_HealthCttee", "Health Committee", "Committee Office", ["propose"]),
+    ("x", "SP_NetZero", "Net Zero Committee", "Committee Office", ["propose", "contest"]),
+    (
+        "x",
+        "SP_Petitions",
+        "Citizen Participation and Petitions",
+        "Committee Office",
+        ["propose", "contest", "escalate"],
+    ),
+    ("instagram", "visitholyrood", "Visit Holyrood", "Visitor Services", []),
+    ("facebook", "visitholyrood", "Visit Holyrood", "Visitor Services", []),
+    ("tiktok", "visitholyrood", "Visit Holyrood", "Visitor Services", []),
+    ("threads", "visitholyrood", "Visit Holyrood", "Visitor Services", []),
+    ("x", "SPICe_research", "SPICe", "Scottish Parliament Information Centre", []),
+    ("linkedin", "spice-research", "SPICe research", "Scottish Parliament Information Centre", []),
+    ("bluesky", "spice.bsky.social", "SPICe", "Scottish Parliament Information Centre", []),
+    ("instagram", "festivalofpolitics", "Festival of Politics", "Events and Exhibitions", []),
+    ("x", "FestOfPolitics", "Festival of Politics", "Events and Exhibitions", []),
+    (
+        "facebook",
+        "festivalofpolitics",
+        "Festival of Politics",
+        "Events and Exhibitions",
+        ["propose", "agree"],
+    ),
+    ("youtube", "HolyroodEvents", "Holyrood events", "Events and Exhibitions", []),
+    (
+        "flickr",
+        "holyroodevents",
+        "Holyrood events photos",
+        "Events and Exhibitions",
+        ["propose", "agree", "close"],
+    ),
+    ("youtube", "HolyroodTV", "Holyrood TV archive", "Broadcasting Office", []),
+    ("x", "SP_Broadcast", "Parliament Broadcasting", "Broadcasting Office", []),
+    ("x", "SP_Outreach", "Parliament Outreach", "Participation and Communities Team", []),
+    ("instagram", "sp_outreach", "Parliament Outreach", "Participation and Communities Team", []),
+    ("facebook", "spoutreach", "Parliament Outreach", "Participation and Communities Team", []),
+    (
+        "tiktok",
+        "sp_outreach",
+        "Parliament Outreach",
+        "Participation and Communities Team",
+        ["propose"],
+    ),
+    ("x", "SP_Gaelic", "Pàrlamaid na h-Alba", "Participation and Communities Team", []),
+    ("instagram", "sp_youth", "Young people at Holyrood", "Participation and Communities Team", []),
+    (
+        "x",
+        "SP_Women",
+        "Women in the Parliament 2021",
+        "Participation and Communities Team",
+        ["propose", "agree", "close"],
+    ),
+    ("youtube", "SPOutreachTalks", "Outreach talks", "Participation and Communities Team", []),
+]
+
+
+def seed_business_area_accounts(*, dcct, hec) -> int:
+    """Live accounts with their teams, some of them on the way to closure."""
+    created = 0
+    for slug, handle, name, office_name, path in BUSINESS_AREA_ACCOUNTS:
+        platform = Platform.objects.get(slug=slug)
+        if Account.objects.filter(platform=platform, handle=handle).exists():
+            continue
+        with transaction.atomic(), workflow.without_notices():
+            office = Office.objects.get(name=office_name)
+            account = Account.objects.create(
+                platform=platform,
+                handle=handle,
+                display_name=name,
+                office=office,
+                url=platform.canonical_url.format(handle=handle),
+                kind=AccountKind.BUSINESS_AREA,
+                state=AccountState.LIVE,
+                purpose=f"{name}: news and conversation from the {office}.",
+                audience="People who follow this part of the Parliament's work.",
+                went_live_on=timezone.localdate() - datetime.timedelta(days=400 + created * 23),
+            )
+            team = list(office.members.exclude(pk=office.head_id).order_by("email")[:3])
+            for number, person in enumerate(team[created % 2 : created % 2 + 2]):
+                AccountMember.objects.create(
+                    account=account, person=person, role="owner" if number == 0 else "editor"
+                )
+            AccountEvent.objects.create(
+                account=account,
+                actor=dcct,
+                actor_role="DCCT",
+                action="import",
+                comment="Registered from the inventory of existing accounts.",
+            )
+            _walk(account, path, dcct=dcct, head=office.head)
+        created += 1
+    return created
+
+
+def _walk(account, path, *, dcct, head):
+    def strategy():
+        return ExitStrategy(
+            final_post=f"{account.display_name} is closing. Follow @ScotParl for news.",
+            redirect_to="@ScotParl on the same platform",
+            archive_location="Records store, social media archive",
+            closing_date=timezone.localdate() + datetime.timedelta(days=30),
+        )
+
+    for step in path:
+        account = Account.objects.get(pk=account.pk)
+        if step == "propose":
+            services.propose_closure(
+                account=account,
+                actor=dcct,
+                reason="not_effective",
+                explanation="Engagement has fallen for three quarters in a row and posts "
+                "reach fewer than 200 people.",
+            )
+        elif step == "contest":
+            services.contest_closure(
+                account=account,
+                actor=head,
+                comment="A new editor joins next month and we have a plan for the autumn.",
+            )
+        elif step == "escalate":
+            services.escalate_closure(
+                account=account,
+                actor=dcct,
+                business_area_position=services.contested_position(account),
+                dcct_position="The corporate account can carry this content with less risk.",
+            )
+        elif step == "agree":
+            services.agree_exit_strategy(account=account, actor=head, strategy=strategy())
+        elif step == "close":
+            plan = account.exit_strategy
+            for field, *_ in plan.STEPS:
+                setattr(plan, field, timezone.localdate())
+            plan.save()
+            services.mark_closed(account=account, actor=dcct)

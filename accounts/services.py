@@ -82,7 +82,7 @@ def _act(
     record=None,
     reasons=(),
 ):
-    return workflow.run(
+    event = workflow.run(
         obj=account,
         action=action,
         actor=actor,
@@ -94,6 +94,14 @@ def _act(
         record=record,
         not_ready_reasons=reasons,
     )
+    workflow.notify_after_commit(lambda: _notify(event.pk))
+    return event
+
+
+def _notify(event_id):
+    from accounts.tasks import notify_account_event
+
+    notify_account_event.delay(event_id)
 
 
 # --- Set-up and going live ----------------------------------------------------------------------

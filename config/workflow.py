@@ -2,6 +2,9 @@
 role for this object, the guards and the reasons; run the django-fsm transition; save with
 optimistic locking; write the append-only log row. Proposals and accounts both go through it."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -112,3 +115,23 @@ def run(
         to_state=obj.state,
         comment=comment,
     )
+
+
+_quiet = ContextVar("workflow_notices_paused", default=False)
+
+
+@contextmanager
+def without_notices():
+    """For loading demo history: record the steps but email nobody about them."""
+    token = _quiet.set(True)
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
+
+
+def notify_after_commit(send) -> None:
+    """Send the notices once the transaction commits; a broker that is down must not turn a
+    decision already made into an error (robust)."""
+    if not _quiet.get():
+        transaction.on_commit(send, robust=True)

@@ -6,6 +6,7 @@ import datetime
 from django.db import transaction
 
 from accounts.models import Platform
+from config import workflow
 from people.models import User
 from proposals import services
 from proposals.models import (
@@ -220,7 +221,7 @@ def seed_proposals(*, cast: dict[str, User]) -> int:
     """Create the demo proposals; `cast` names the demo dcct and hec."""
     created = 0
     priorities = list(EngagementPriority.objects.all()[:2])
-    with services.without_notices():
+    with workflow.without_notices():
         for title, slug, email, why_key, actions in SCENARIOS:
             if Proposal.objects.filter(title=title).exists():
                 continue

@@ -2,9 +2,6 @@
 (DESIGN.md section 4): it checks that this person may take it, that the guards hold, runs the
 django-fsm transition, writes the Decision and sends the notices once the transaction commits."""
 
-from contextlib import contextmanager
-from contextvars import ContextVar
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -112,9 +109,7 @@ def _act(
         if reasons is not None
         else [item for _, item in proposal.missing_items()],
     )
-    if not _quiet.get():
-        # robust: a broker that is down must not turn a decision already made into an error.
-        transaction.on_commit(lambda: _notify(decision.pk), robust=True)
+    workflow.notify_after_commit(lambda: _notify(decision.pk))
     return decision
 
 
@@ -122,19 +117,6 @@ def _notify(decision_id):
     from proposals.tasks import notify_decision
 
     notify_decision.delay(decision_id)
-
-
-_quiet = ContextVar("proposal_notices_paused", default=False)
-
-
-@contextmanager
-def without_notices():
-    """For loading demo history: record the decisions but email nobody about them."""
-    token = _quiet.set(True)
-    try:
-        yield
-    finally:
-        _quiet.reset(token)
 
 
 def _existing_channels_answered(proposal, response):

@@ -267,3 +267,30 @@ def test_two_people_acting_at_once_exactly_one_wins(make_account, office_head, d
 
     assert Account.objects.get(pk=account.pk).state == "closure_contested"
     assert not hasattr(Account.objects.get(pk=account.pk), "exit_strategy")
+
+
+def test_closure_steps_are_emailed_to_the_other_side_once(
+    make_account, dcct, office_head, owner, hec, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from accounts.tasks import notify_account_event
+
+    account = make_account("live")
+    with django_capture_on_commit_callbacks(execute=True):
+        event = services.propose_closure(account=account, actor=dcct, reason="not_effective",
+                                         explanation="Reach fell all year.")
+    told = {address for message in mail.outbox for address in message.to}
+    assert {office_head.email, owner.email} <= told
+    assert dcct.email not in told
+    assert "Reach fell all year." in mail.outbox[0].body
+
+    notify_account_event(event.pk)
+    assert len(mail.outbox) == len(told)
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.contest_closure(account=account, actor=office_head, comment="No.")
+        services.escalate_closure(account=account, actor=dcct, business_area_position="a",
+                                  dcct_position="b")
+    assert hec.email in {address for message in mail.outbox for address in message.to}

@@ -140,3 +140,22 @@ def test_demo_has_live_corporate_accounts_for_existing_channels_first():
     call_command("seed_demo")
 
     assert Account.objects.filter(kind="corporate", state="live", platform__slug="x").exists()
+
+
+def test_seed_demo_has_about_forty_accounts_across_platforms_and_states():
+    call_command("seed_demo")
+
+    assert 35 <= Account.objects.count() <= 45
+    assert Account.objects.values("platform").distinct().count() >= 8
+    states = set(Account.objects.values_list("state", flat=True))
+    assert states == {
+        "setting_up",
+        "live",
+        "closure_proposed",
+        "closure_contested",
+        "closure_escalated",
+        "closing",
+        "closed",
+    }
+    escalated = Account.objects.get(state="closure_escalated")
+    assert escalated.escalations.get().business_area_position

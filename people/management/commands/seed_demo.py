@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from accounts.demo import seed_corporate_accounts
+from accounts.demo import seed_business_area_accounts, seed_corporate_accounts
 from accounts.services import load_platform_catalogue
 from people.demo import DCCT_OFFICE, DEFAULT_DEMO_PASSWORD, DEMO_SIGNINS, seed_people
 from people.models import User
@@ -33,6 +33,7 @@ class Command(BaseCommand):
             "hec": User.objects.get(email="hec@example.org"),
         }
         proposals = seed_proposals(cast=cast)
+        accounts += seed_business_area_accounts(**cast)
         self.stdout.write(
             f"Created {people['offices']} offices, {people['people']} people, "
             f"{people['training']} training records, {platforms} platforms, "

@@ -1,0 +1,52 @@
+"""Who hears about an account's step, and what they are told."""
+
+from accounts.models import AccountEvent, AccountState
+from people.models import User
+from people.roles import Role
+
+A = AccountState
+
+NEXT_STEP = {
+    A.LIVE: "It is live and on the register.",
+    A.CLOSURE_PROPOSED: "Closure has been proposed: agree an exit strategy or contest it.",
+    A.CLOSURE_CONTESTED: "The closure is contested: DCCT may escalate it to HEC.",
+    A.CLOSURE_ESCALATED: "The closure has been escalated to HEC for a decision.",
+    A.CLOSING: "It is closing: work through the exit strategy's steps.",
+    A.CLOSED: "It is closed.",
+}
+
+
+def _group(role):
+    return list(User.objects.filter(groups__name=role.value, is_active=True))
+
+
+def recipients(event: AccountEvent) -> list[User]:
+    """The business area (team and office head) hears of every step; DCCT of every step of a
+    closure; HEC of an escalation. Never the person who took the step."""
+    account = event.account
+    people = [member.person for member in account.current_team()]
+    if account.office.head is not None:
+        people.append(account.office.head)
+    if event.to_state != A.LIVE or event.from_state == A.CLOSURE_ESCALATED:
+        people.extend(_group(Role.DCCT))
+    if event.to_state == A.CLOSURE_ESCALATED:
+        people.extend(_group(Role.HEC))
+    seen, unique = set(), []
+    for person in people:
+        if person.pk != event.actor_id and person.pk not in seen and person.is_active:
+            seen.add(person.pk)
+            unique.append(person)
+    return unique
+
+
+def message(event: AccountEvent) -> tuple[str, str]:
+    account = event.account
+    subject = f"{account.display_name} ({account.platform}): {event.get_to_state_display()}"
+    lines = [
+        f"{event.actor} ({event.actor_role}) took the step “{event.label}” on "
+        f"{account.display_name}.",
+        NEXT_STEP.get(event.to_state, ""),
+    ]
+    if event.comment:
+        lines += ["", "Their comments:", event.comment]
+    return subject, "\n".join(lines)

@@ -1,0 +1,32 @@
+from smtplib import SMTPException
+
+from celery import shared_task
+
+from accounts.models import AccountEvent
+from accounts.notifications import message, recipients
+from people.notifications import deliver, queue_notice
+
+
+@shared_task(
+    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def notify_account_event(event_id: int) -> int:
+    """Email everyone an account's step concerns; safe to retry, each person is told once."""
+    event = AccountEvent.objects.select_related(
+        "account__office__head", "account__platform", "actor"
+    ).get(pk=event_id)
+    subject, body = message(event)
+    sent = 0
+    for person in recipients(event):
+        notice = queue_notice(
+            key=f"account-event:{event.pk}:user:{person.pk}",
+            recipient=person,
+            subject=subject,
+            body=body,
+            url=event.account.get_absolute_url(),
+        )
+        if notice is not None:
+            sent += deliver(notice)
+    return sent
