@@ -278,8 +278,9 @@ def test_closure_steps_are_emailed_to_the_other_side_once(
 
     account = make_account("live")
     with django_capture_on_commit_callbacks(execute=True):
-        event = services.propose_closure(account=account, actor=dcct, reason="not_effective",
-                                         explanation="Reach fell all year.")
+        event = services.propose_closure(
+            account=account, actor=dcct, reason="not_effective", explanation="Reach fell all year."
+        )
     told = {address for message in mail.outbox for address in message.to}
     assert {office_head.email, owner.email} <= told
     assert dcct.email not in told
@@ -291,6 +292,7 @@ def test_closure_steps_are_emailed_to_the_other_side_once(
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.contest_closure(account=account, actor=office_head, comment="No.")
-        services.escalate_closure(account=account, actor=dcct, business_area_position="a",
-                                  dcct_position="b")
+        services.escalate_closure(
+            account=account, actor=dcct, business_area_position="a", dcct_position="b"
+        )
     assert hec.email in {address for message in mail.outbox for address in message.to}
