@@ -30,12 +30,13 @@ CORPORATE_ACCOUNTS = [
 ]
 
 
-def seed_corporate_accounts(*, office_name: str) -> int:
+def seed_corporate_accounts(*, office_name: str, team) -> int:
+    """The corporate channels, run by the DCCT `team` (owner first)."""
     office = Office.objects.get(name=office_name)
     created = 0
     for slug, handle, name in CORPORATE_ACCOUNTS:
         platform = Platform.objects.get(slug=slug)
-        _, was_created = Account.objects.get_or_create(
+        account, was_created = Account.objects.get_or_create(
             platform=platform,
             handle=handle,
             defaults={
@@ -48,6 +49,11 @@ def seed_corporate_accounts(*, office_name: str) -> int:
                 "audience": "The public, media and stakeholders across Scotland.",
             },
         )
+        if was_created:
+            for number, person in enumerate(team):
+                AccountMember.objects.create(
+                    account=account, person=person, role="owner" if number == 0 else "editor"
+                )
         created += was_created
     return created
 

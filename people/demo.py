@@ -126,8 +126,10 @@ def seed_people(*, password: str, today: datetime.date) -> dict[str, int]:
         signin_people[email] = user
     for email, role in ROLE_OF_SIGNIN.items():
         assign_role(user=signin_people[email], role=role)
+    dcct_team = [signin_people["dcct@example.org"]]
     for email, full_name in OTHER_DCCT:
-        assign_role(user=person(email, full_name, offices[DCCT_OFFICE]), role=Role.DCCT)
+        dcct_team.append(person(email, full_name, offices[DCCT_OFFICE]))
+        assign_role(user=dcct_team[-1], role=Role.DCCT)
 
     for index, (name, head_name) in enumerate(OFFICES):
         office = offices[name]
@@ -153,7 +155,7 @@ def seed_people(*, password: str, today: datetime.date) -> dict[str, int]:
             )
         )
 
-    trained = [*staff, signin_people["dcct@example.org"], signin_people["head@example.org"]]
+    trained = [*staff, *dcct_team, signin_people["head@example.org"]]
     for number, user in enumerate(trained):
         course, valid_days = COURSES[number % len(COURSES)]
         # Spread completion dates so that some training is current, some about to expire

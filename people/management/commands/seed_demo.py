@@ -27,11 +27,12 @@ class Command(BaseCommand):
         platforms = load_platform_catalogue()
         priorities = load_engagement_priorities()
         people = seed_people(password=password, today=today)
-        accounts = seed_corporate_accounts(office_name=DCCT_OFFICE)
         cast = {
             "dcct": User.objects.get(email="dcct@example.org"),
             "hec": User.objects.get(email="hec@example.org"),
         }
+        dcct_team = [cast["dcct"], User.objects.get(email="dcct2@example.org")]
+        accounts = seed_corporate_accounts(office_name=DCCT_OFFICE, team=dcct_team)
         proposals = seed_proposals(cast=cast)
         accounts += seed_business_area_accounts(**cast)
         self.stdout.write(
