@@ -30,7 +30,7 @@ install-dev: $(VENV)/.installed-dev
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 
-static/dist/main.css: node_modules/.package-lock.json static/src/main.js static/src/main.css
+static/dist/main.css: node_modules/.package-lock.json package.json $(wildcard static/src/*)
 	npm run --silent build
 
 assets: static/dist/main.css

@@ -509,6 +509,8 @@ TEAM_ACTIONS = {
     "update_setup": "Set-up checklist updated",
     "update_exit_steps": "Exit steps updated",
     "import": "Registered from the inventory import",
+    "adjust_kpis": "KPIs adjusted",
+    "import_metrics": "Figures imported",
     "created": "Account created for set-up",
 }
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -5,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import inventory, permissions, selectors, services
@@ -23,6 +25,8 @@ from accounts.forms import (
 )
 from accounts.models import MIN_TRAINED_TEAM, AccountState
 from config import workflow
+from evaluation import permissions as evaluation_permissions
+from evaluation import selectors as evaluation_selectors
 from people import roles
 
 PAGE_SIZE = 25
@@ -81,8 +85,28 @@ def detail(request, pk):
             else None,
             "escalations": account.escalations.all(),
             "timeline": selectors.timeline(account),
+            **_evaluation(account, user),
         },
     )
+
+
+def _evaluation(account, user):
+    """What the account page shows of its reviews: history, KPI chart, dormant flag."""
+    today = timezone.localdate()
+    history = evaluation_selectors.kpi_history(account)
+    for number, series in enumerate(history):
+        series["element_id"] = f"kpi-series-{number}"
+    return {
+        "reviews": account.reviews.order_by("-period_end")[:12],
+        "kpi_history": history,
+        "schedule": getattr(account, "review_schedule", None),
+        "dormant": account.state == AccountState.LIVE
+        and evaluation_selectors.is_dormant(account, today=today),
+        "can_adjust_kpis": evaluation_permissions.may_adjust_kpis(account, user),
+        "can_import_figures": evaluation_permissions.may_import_metrics(account, user),
+        "today": today,
+        "dormant_months": settings.DORMANT_AFTER_MONTHS,
+    }
 
 
 def _blocked_actions(account, user):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("people.urls")),
     path("proposals/", include("proposals.urls")),
     path("accounts/", include("accounts.urls")),
+    path("", include("evaluation.urls")),
     path("health/", health, name="health"),
     path("admin/", admin.site.urls),
 ]

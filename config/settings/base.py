@@ -125,7 +125,34 @@ CELERY_BEAT_SCHEDULE = {
         "task": "people.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=15),
     },
+    "raise-due-reviews": {
+        "task": "evaluation.tasks.raise_due_reviews",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    "send-reminders": {
+        "task": "evaluation.tasks.send_reminders",
+        "schedule": crontab(hour=8, minute=30, day_of_week="mon-fri"),
+    },
 }
+
+# How long an item may wait in a state before its holder is reminded (calendar days).
+WORKFLOW_TARGET_DAYS = {
+    "with_office_head": 10,
+    "with_dcct": 14,
+    "revising": 28,
+    "alternative_offered": 14,
+    "contested": 14,
+    "escalated": 14,
+    "setting_up": 28,
+    "closure_proposed": 14,
+    "closure_contested": 14,
+    "closure_escalated": 14,
+    "closing": 42,
+    "review_submitted": 14,
+    **env.dict("WORKFLOW_TARGET_DAYS", cast={"value": int}, default={}),
+}
+# An account with no review submitted and no figures imported for this long is dormant.
+DORMANT_AFTER_MONTHS = env.int("DORMANT_AFTER_MONTHS", default=6)
 
 # --- Auth --------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "people.User"

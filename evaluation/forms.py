@@ -1,0 +1,93 @@
+from django import forms
+from django.forms import inlineformset_factory
+
+from accounts.models import Account
+from evaluation.models import KPI, Frequency, Outcome
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ReportForm(forms.Form):
+    """The team's report: a value for every KPI, the narrative and the hours it took."""
+
+    went_well = forms.CharField(
+        label="What went well", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    not_well = forms.CharField(
+        label="What did not go well", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    hours_spent = forms.DecimalField(
+        label="Hours actually spent a week",
+        min_value=0,
+        max_digits=5,
+        decimal_places=1,
+        required=False,
+    )
+
+    def __init__(self, *args, kpis=(), figures=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kpis = list(kpis)
+        figures = figures or {}
+        for kpi in reversed(self.kpis):
+            field = forms.DecimalField(
+                label=f"{kpi.metric} ({kpi.unit})",
+                help_text=f"Target {kpi.target:g} – {kpi.get_direction_display().lower()}."
+                + (" Filled in from the imported figures." if kpi.pk in figures else ""),
+                max_digits=14,
+                decimal_places=2,
+                required=False,
+                initial=figures.get(kpi.pk),
+            )
+            self.fields = {f"kpi_{kpi.pk}": field, **self.fields}
+
+    def values(self):
+        return {kpi: self.cleaned_data.get(f"kpi_{kpi.pk}") for kpi in self.kpis}
+
+
+class AssessForm(forms.Form):
+    expected_state = forms.CharField(widget=forms.HiddenInput)
+    outcome = forms.ChoiceField(choices=Outcome.choices, widget=forms.RadioSelect)
+    assessment = forms.CharField(
+        label="DCCT's assessment", widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    action_plan = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="Needed when it must improve.",
+    )
+    next_review_on = forms.DateField(
+        label="Bring the next review forward to",
+        required=False,
+        widget=DATE_INPUT,
+        help_text="Needed when it must improve.",
+    )
+
+
+KPIFormSet = inlineformset_factory(
+    Account,
+    KPI,
+    fields=["metric", "unit", "target", "direction", "aggregation", "active"],
+    extra=1,
+    can_delete=True,
+)
+
+
+class FrequencyForm(forms.Form):
+    frequency = forms.ChoiceField(choices=Frequency.choices, label="Review frequency")
+
+
+class MetricsUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Analytics export (CSV)",
+        help_text="Columns: date, metric, value. Metric names must match the account's KPIs.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 2 * 1024 * 1024:
+            raise forms.ValidationError("The file is too large: at most 2 MB.")
+        try:
+            self.text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError("Save the file as CSV (UTF-8) and try again.") from None
+        return upload

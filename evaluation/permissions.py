@@ -1,0 +1,42 @@
+"""Who may report on and assess a review (DESIGN.md section 2)."""
+
+from accounts import permissions as account_permissions
+from people import roles
+
+
+def _on_team(review, user) -> bool:
+    return any(
+        member.person_id == user.pk and member.removed_on is None
+        for member in review.account.members.all()
+    )
+
+
+def may_report(review, user) -> bool:
+    """Staff fill in reviews of accounts they help run; the office head may too."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return False
+    return _on_team(review, user) or roles.is_office_head_of(user, review.account.office)
+
+
+def may_assess(review, user) -> bool:
+    """DCCT assesses, but not the review of an account its member helps run."""
+    return roles.is_dcct(user) and not _on_team(review, user)
+
+
+def can_view(review, user) -> bool:
+    return account_permissions.can_view(review.account, user)
+
+
+def may_adjust_kpis(account, user) -> bool:
+    return roles.is_dcct(user)
+
+
+def may_import_metrics(account, user) -> bool:
+    return (
+        roles.is_dcct(user)
+        or account_permissions.is_business_area(account, user)
+        or any(
+            member.person_id == user.pk and member.removed_on is None
+            for member in account.members.all()
+        )
+    )

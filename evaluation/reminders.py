@@ -1,0 +1,166 @@
+"""Reminders, each sent once per item and stage (the Notification outbox's key says which):
+reviews about to fall due or overdue, items waiting too long in any workflow queue, and
+training about to expire."""
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from accounts.models import Account, AccountMember, AccountState
+from evaluation.models import Review, ReviewState
+from people.models import TrainingRecord, User
+from people.notifications import deliver, queue_notice
+from people.roles import Role
+from proposals.models import Proposal, ProposalState
+
+TEAM = Prefetch(
+    "account__members",
+    queryset=AccountMember.objects.filter(removed_on__isnull=True).select_related("person"),
+)
+
+
+def _tell(key, people, subject, body, url):
+    sent = 0
+    for person in {person.pk: person for person in people if person is not None}.values():
+        notice = queue_notice(
+            key=f"{key}:user:{person.pk}", recipient=person, subject=subject, body=body, url=url
+        )
+        if notice is not None:
+            sent += deliver(notice)
+    return sent
+
+
+def _team(review):
+    return [member.person for member in review.account.members.all()]
+
+
+def review_reminders(*, today: datetime.date) -> int:
+    """Seven days before a review is due, to the team; once overdue, to the team; a week
+    later, to the office head too. DCCT sees overdue reviews on its dashboard."""
+    sent = 0
+    open_reviews = (
+        Review.objects.filter(state=ReviewState.DUE)
+        .select_related("account__office__head", "account__platform")
+        .prefetch_related(TEAM)
+    )
+    soon = open_reviews.filter(due_on=today + datetime.timedelta(days=7))
+    for review in soon.iterator(chunk_size=500):
+        sent += _tell(
+            f"review:{review.pk}:due-in-7-days",
+            _team(review),
+            f"Review of {review.account.display_name} due in 7 days",
+            f"The review for {review.period_label} is due on "
+            f"{review.due_on:%-d %B %Y}: the figures for each KPI, what went well "
+            "and what did not, and the hours it took.",
+            review.get_absolute_url(),
+        )
+    for review in open_reviews.filter(due_on__lt=today).iterator(chunk_size=500):
+        sent += _tell(
+            f"review:{review.pk}:overdue",
+            _team(review),
+            f"Overdue: review of {review.account.display_name}",
+            f"The review for {review.period_label} was due on {review.due_on:%-d %B %Y}.",
+            review.get_absolute_url(),
+        )
+        if review.due_on < today - datetime.timedelta(days=7):
+            sent += _tell(
+                f"review:{review.pk}:overdue-office-head",
+                [review.account.office.head],
+                f"Overdue a week: review of {review.account.display_name}",
+                f"Your office's review of {review.account.display_name} for "
+                f"{review.period_label} was due on {review.due_on:%-d %B %Y} and has "
+                "not been submitted.",
+                review.get_absolute_url(),
+            )
+    return sent
+
+
+def _older_than(days):
+    return timezone.now() - datetime.timedelta(days=days)
+
+
+def ageing_reminders(*, now=None) -> int:
+    """Items waiting in a queue past their target time (settings.WORKFLOW_TARGET_DAYS) remind
+    whoever holds them, once per item and time it entered the state."""
+    targets = settings.WORKFLOW_TARGET_DAYS
+    sent = 0
+    dcct = list(User.objects.filter(groups__name=Role.DCCT.value, is_active=True))
+    hec = list(User.objects.filter(groups__name=Role.HEC.value, is_active=True))
+    holders = {
+        ProposalState.WITH_OFFICE_HEAD: lambda p: [p.office.head],
+        ProposalState.WITH_DCCT: lambda p: dcct,
+        ProposalState.CONTESTED: lambda p: dcct,
+        ProposalState.REVISING: lambda p: [p.proposer],
+        ProposalState.ALTERNATIVE_OFFERED: lambda p: [p.proposer],
+        ProposalState.ESCALATED: lambda p: hec,
+    }
+    for state, holder in holders.items():
+        waiting = Proposal.objects.filter(
+            state=state, state_changed_at__lt=_older_than(targets[state])
+        ).select_related("office__head", "proposer")
+        for proposal in waiting.iterator(chunk_size=500):
+            sent += _tell(
+                f"ageing:proposal:{proposal.pk}:{state}:{proposal.state_changed_at:%Y%m%d%H%M%S}",
+                holder(proposal),
+                f"Waiting: {proposal.reference} {proposal.title}",
+                f"{proposal.reference} has been “{proposal.get_state_display()}” since "
+                f"{proposal.state_changed_at:%-d %B %Y}, longer than the "
+                f"{targets[state]} days we aim for.",
+                proposal.get_absolute_url(),
+            )
+    account_holders = {
+        AccountState.SETTING_UP: lambda a: dcct,
+        AccountState.CLOSURE_PROPOSED: lambda a: [a.office.head, *dcct],
+        AccountState.CLOSURE_CONTESTED: lambda a: dcct,
+        AccountState.CLOSURE_ESCALATED: lambda a: hec,
+        AccountState.CLOSING: lambda a: dcct,
+    }
+    for state, holder in account_holders.items():
+        waiting = Account.objects.filter(
+            state=state, state_changed_at__lt=_older_than(targets[state])
+        ).select_related("office__head")
+        for account in waiting.iterator(chunk_size=500):
+            sent += _tell(
+                f"ageing:account:{account.pk}:{state}:{account.state_changed_at:%Y%m%d%H%M%S}",
+                holder(account),
+                f"Waiting: {account.display_name} ({account.platform_id and account.platform})",
+                f"{account.display_name} has been “{account.get_state_display()}” since "
+                f"{account.state_changed_at:%-d %B %Y}, longer than the {targets[state]} "
+                "days we aim for.",
+                account.get_absolute_url(),
+            )
+    submitted = Review.objects.filter(
+        state=ReviewState.SUBMITTED, state_changed_at__lt=_older_than(targets["review_submitted"])
+    ).select_related("account")
+    for review in submitted.iterator(chunk_size=500):
+        sent += _tell(
+            f"ageing:review:{review.pk}:submitted",
+            dcct,
+            f"Waiting for assessment: review of {review.account.display_name}",
+            f"Submitted on {review.submitted_at:%-d %B %Y} and not yet assessed.",
+            review.get_absolute_url(),
+        )
+    return sent
+
+
+def training_reminders(*, today: datetime.date) -> int:
+    """Training that expires within 30 days: the person hears once per training record."""
+    expiring = TrainingRecord.objects.filter(
+        expires_on__gte=today,
+        expires_on__lte=today + datetime.timedelta(days=30),
+        person__is_active=True,
+    ).select_related("person")
+    sent = 0
+    for record in expiring.iterator(chunk_size=500):
+        sent += _tell(
+            f"training:{record.pk}:expiring",
+            [record.person],
+            f"Your training “{record.course}” expires soon",
+            f"Your training “{record.course}” expires on "
+            f"{record.expires_on:%-d %B %Y}. Ask DCCT for a refresher, so that the "
+            "accounts you help run keep two trained people.",
+            "/",
+        )
+    return sent

@@ -1,0 +1,95 @@
+"""Reads for evaluation pages and for DCCT's watch lists."""
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Prefetch, Q
+
+from accounts.models import Account, AccountState
+from evaluation.models import KPI, MetricObservation, MetricValue, Review, ReviewState, add_months
+from people import roles
+
+
+def dormant_accounts(*, today: datetime.date):
+    """Live accounts with no review submitted and no figures imported for
+    settings.DORMANT_AFTER_MONTHS months (and live for at least that long)."""
+    since = add_months(today, -settings.DORMANT_AFTER_MONTHS)
+    recent_review = Review.objects.filter(account=OuterRef("pk"), submitted_at__date__gte=since)
+    recent_figures = MetricObservation.objects.filter(account=OuterRef("pk"), day__gte=since)
+    return (
+        Account.objects.filter(state=AccountState.LIVE)
+        .filter(
+            Q(went_live_on__lt=since) | Q(went_live_on__isnull=True, created_at__date__lt=since)
+        )
+        .exclude(Exists(recent_review))
+        .exclude(Exists(recent_figures))
+        .select_related("platform", "office")
+    )
+
+
+def is_dormant(account, *, today) -> bool:
+    return dormant_accounts(today=today).filter(pk=account.pk).exists()
+
+
+def reviews_for(user):
+    """Reviews this person reports on or may see: DCCT, HEC and the policy owner see all."""
+    reviews = Review.objects.select_related("account__platform", "account__office")
+    if roles.sees_all_offices(user):
+        return reviews
+    office_ids = set(roles.offices_headed_ids(user))
+    if user.office_id:
+        office_ids.add(user.office_id)
+    return reviews.filter(
+        Q(account__office_id__in=office_ids)
+        | Q(account__members__person=user, account__members__removed_on__isnull=True)
+    ).distinct()
+
+
+def review_for_page(pk):
+    return (
+        Review.objects.select_related(
+            "account__platform",
+            "account__office__head",
+            "submitted_by",
+            "assessed_by",
+            "account__review_schedule",
+        )
+        .prefetch_related(
+            "account__members",
+            Prefetch("account__kpis", queryset=KPI.objects.filter(active=True)),
+            Prefetch("values", queryset=MetricValue.objects.select_related("kpi")),
+        )
+        .get(pk=pk)
+    )
+
+
+def open_reviews(state):
+    return Review.objects.filter(state=state).select_related("account__platform", "account__office")
+
+
+def kpi_history(account):
+    """KPI values of assessed and submitted reviews over time, for the account's chart."""
+    values = (
+        MetricValue.objects.filter(
+            review__account=account,
+            review__state__in=[ReviewState.SUBMITTED, ReviewState.ASSESSED],
+        )
+        .select_related("kpi", "review")
+        .order_by("review__period_end")
+    )
+    series = {}
+    for value in values:
+        entry = series.setdefault(
+            value.kpi_id,
+            {
+                "metric": value.kpi.metric,
+                "unit": value.kpi.unit,
+                "target": float(value.kpi.target),
+                "direction": value.kpi.direction,
+                "points": [],
+            },
+        )
+        entry["points"].append(
+            {"period": value.review.period_end.isoformat(), "value": float(value.value)}
+        )
+    return list(series.values())

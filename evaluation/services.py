@@ -1,0 +1,299 @@
+"""Evaluation (DESIGN.md section 4, Review): evaluation plans for live accounts, reviews raised
+when due, the team's report, DCCT's assessment and what it leads to, KPIs and imported
+figures."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Avg, Exists, OuterRef, Sum
+from django.utils import timezone
+
+from accounts import services as account_services
+from accounts.models import Account, AccountEvent, AccountState
+from config import workflow
+from evaluation import permissions
+from evaluation.models import (
+    DAYS_TO_SUBMIT,
+    FIRST_REVIEW_AFTER_MONTHS,
+    KPI,
+    MONTHS,
+    Aggregation,
+    Frequency,
+    MetricObservation,
+    MetricValue,
+    Outcome,
+    Review,
+    ReviewEvent,
+    ReviewSchedule,
+    add_months,
+)
+from people import roles
+
+# Enough to catch up a monthly account after years without the job; each pass is one query.
+MAX_CATCH_UP_PASSES = 60
+
+
+def ensure_evaluation_plans(*, today: datetime.date) -> int:
+    """Give every live account without one a review schedule (first review three months after
+    it went live) and the KPIs of its proposal. Safe to run twice: schedules are one per
+    account."""
+    missing = (
+        Account.objects.filter(state=AccountState.LIVE)
+        .exclude(Exists(ReviewSchedule.objects.filter(account=OuterRef("pk"))))
+        .select_related("proposal")
+    )
+    created = 0
+    batch, kpis = [], []
+    for account in missing.iterator(chunk_size=2000):
+        start = account.went_live_on or today
+        frequency = (
+            account.proposal.review_frequency if account.proposal_id else Frequency.QUARTERLY
+        )
+        batch.append(
+            ReviewSchedule(
+                account=account,
+                frequency=frequency,
+                period_start=start,
+                next_due_on=add_months(start, FIRST_REVIEW_AFTER_MONTHS),
+            )
+        )
+        if account.proposal_id:
+            kpis.extend(
+                KPI(
+                    account=account,
+                    metric=kpi.metric,
+                    unit=kpi.unit,
+                    target=kpi.target,
+                    direction=kpi.direction,
+                )
+                for kpi in account.proposal.kpis.all()
+            )
+        if len(batch) >= 2000:
+            created += len(ReviewSchedule.objects.bulk_create(batch, ignore_conflicts=True))
+            batch = []
+    created += len(ReviewSchedule.objects.bulk_create(batch, ignore_conflicts=True))
+    KPI.objects.bulk_create(kpis, ignore_conflicts=True)
+    return created
+
+
+def raise_due_reviews(*, today: datetime.date) -> tuple[int, list[datetime.date]]:
+    """Create the review of every live account whose period has ended, and move its schedule
+    on. In bulk: one insert, and one update per due date and frequency, whatever the number
+    of accounts. Returns how many reviews this run raised and the period ends they close.
+
+    Idempotent and safe to run concurrently: a review is unique per account and period
+    (conflicts are ignored), and a schedule moves on only from the date this run read
+    (compare-and-swap), so two runs never skip or double a period."""
+    ensure_evaluation_plans(today=today)
+    raised, period_ends = 0, set()
+    for _ in range(MAX_CATCH_UP_PASSES):
+        due = ReviewSchedule.objects.filter(
+            next_due_on__lte=today, account__state=AccountState.LIVE
+        )
+        groups = list(due.values_list("frequency", "next_due_on").distinct())
+        if not groups:
+            break
+        with transaction.atomic():
+            Review.objects.bulk_create(
+                (
+                    Review(
+                        account_id=account_id,
+                        period_start=period_start,
+                        period_end=period_end,
+                        due_on=period_end + datetime.timedelta(days=DAYS_TO_SUBMIT),
+                    )
+                    for account_id, period_start, period_end in due.values_list(
+                        "account_id", "period_start", "next_due_on"
+                    ).iterator(chunk_size=2000)
+                ),
+                batch_size=2000,
+                ignore_conflicts=True,
+            )
+            for frequency, due_on in groups:
+                raised += due.filter(frequency=frequency, next_due_on=due_on).update(
+                    period_start=due_on, next_due_on=add_months(due_on, MONTHS[frequency])
+                )
+                period_ends.add(due_on)
+    return raised, sorted(period_ends)
+
+
+# --- The team's report and DCCT's assessment -----------------------------------------------------
+
+
+def _act(
+    *, review, actor, action, role, comment="", expected_state=None, prepare=None, record=None
+):
+    return workflow.run(
+        obj=review,
+        action=action,
+        actor=actor,
+        actor_role=role,
+        log=lambda **row: ReviewEvent.objects.create(review=review, **row),
+        comment=comment,
+        expected_state=expected_state,
+        prepare=prepare,
+        record=record,
+        not_ready_reasons=review.missing_items(),
+    )
+
+
+@transaction.atomic
+def save_report(*, review, actor, values, went_well, not_well, hours_spent):
+    """Save the team's figures and narrative; the review can be submitted once complete."""
+    if not permissions.may_report(review, actor) or review.state != "due":
+        raise PermissionDenied("Only the account's team reports on a review that is due.")
+    review.went_well = (went_well or "").strip()
+    review.not_well = (not_well or "").strip()
+    review.hours_spent = hours_spent
+    review.full_clean(exclude=["state"])
+    review.save(update_fields=["went_well", "not_well", "hours_spent"])
+    for kpi, value in values.items():
+        if value is None:
+            MetricValue.objects.filter(review=review, kpi=kpi).delete()
+        else:
+            MetricValue.objects.update_or_create(review=review, kpi=kpi, defaults={"value": value})
+
+
+@transaction.atomic
+def submit_review(*, review, actor, comment="", expected_state=None):
+    """Submit review: the team's figures and narrative go to DCCT."""
+
+    def by():
+        review.submitted_by = actor
+
+    return _act(
+        review=review,
+        actor=actor,
+        action="submit",
+        role="Account team",
+        comment=comment,
+        expected_state=expected_state,
+        prepare=by,
+    )
+
+
+@transaction.atomic
+def assess_review(
+    *, review, actor, outcome, assessment, action_plan="", next_review_on=None, expected_state=None
+):
+    """Assess review: DCCT decides the account is effective, must improve (with an action plan
+    and an earlier next review), or should close (which proposes its closure, with the review
+    as the reason)."""
+    errors = {}
+    if not (assessment or "").strip():
+        errors["assessment"] = "Give DCCT's assessment: the team will see it."
+    if outcome == Outcome.IMPROVE:
+        if not (action_plan or "").strip():
+            errors["action_plan"] = "Agree an action plan for the improvement."
+        if next_review_on is None:
+            errors["next_review_on"] = "Bring the next review forward to a date."
+        elif next_review_on <= timezone.localdate():
+            errors["next_review_on"] = "The next review must be in the future."
+    if outcome == Outcome.CLOSE and review.account.state != AccountState.LIVE:
+        errors["outcome"] = "Only a live account can be proposed for closure."
+    if errors:
+        raise ValidationError(errors)
+
+    def record_assessment():
+        review.outcome = outcome
+        review.assessment = assessment.strip()
+        review.action_plan = (action_plan or "").strip()
+        review.assessed_by = actor
+
+    def follow_up():
+        schedule = review.account.review_schedule
+        if outcome == Outcome.IMPROVE and next_review_on < schedule.next_due_on:
+            ReviewSchedule.objects.filter(pk=schedule.pk).update(next_due_on=next_review_on)
+        if outcome == Outcome.CLOSE:
+            account_services.propose_closure(
+                account=Account.objects.get(pk=review.account_id),
+                actor=actor,
+                reason="not_effective",
+                explanation=f"Review of {review.period_label}: {review.assessment}",
+            )
+
+    return _act(
+        review=review,
+        actor=actor,
+        action="assess",
+        role="DCCT",
+        comment=assessment,
+        expected_state=expected_state,
+        prepare=record_assessment,
+        record=follow_up,
+    )
+
+
+# --- KPIs, frequency and imported figures ------------------------------------------------------
+
+
+@transaction.atomic
+def adjust_evaluation(*, account, actor, formset, frequency):
+    """DCCT adjusts the account's KPIs and how often it is reviewed; the change is logged."""
+    if not permissions.may_adjust_kpis(account, actor):
+        raise PermissionDenied("Only DCCT adjusts KPIs.")
+    formset.save()
+    schedule = account.review_schedule
+    changes = [
+        f"{len(formset.new_objects)} added, {len(formset.changed_objects)} changed, "
+        f"{len(formset.deleted_objects)} removed"
+    ]
+    if frequency != schedule.frequency:
+        changes.append(f"reviews now {dict(Frequency.choices)[frequency].lower()}")
+        schedule.frequency = frequency
+        schedule.next_due_on = min(schedule.next_due_on, schedule.following(schedule.period_start))
+        schedule.save(update_fields=["frequency", "next_due_on"])
+    AccountEvent.objects.create(
+        account=account,
+        actor=actor,
+        actor_role="DCCT",
+        action="adjust_kpis",
+        comment="KPIs: " + "; ".join(changes) + ".",
+    )
+
+
+@transaction.atomic
+def import_metrics(*, account, actor, rows) -> int:
+    """Store the figures of an analytics export (validated rows); all of them or none. A figure
+    for a day already imported is replaced."""
+    if not permissions.may_import_metrics(account, actor):
+        raise PermissionDenied("Only the account's team or DCCT imports its figures.")
+    for row in rows:
+        MetricObservation.objects.update_or_create(
+            kpi=row.kpi,
+            day=row.day,
+            defaults={"account": account, "value": row.value, "imported_by": actor},
+        )
+    AccountEvent.objects.create(
+        account=account,
+        actor=actor,
+        actor_role=_role(account, actor),
+        action="import_metrics",
+        comment=f"{len(rows)} figures imported.",
+    )
+    return len(rows)
+
+
+def _role(account, user):
+    return "DCCT" if roles.is_dcct(user) else "Account team"
+
+
+def figures_for(review) -> dict:
+    """The imported figures of the review's period, per KPI, as each KPI aggregates them."""
+    observations = MetricObservation.objects.filter(
+        account=review.account, day__gte=review.period_start, day__lt=review.period_end
+    )
+    figures = {}
+    for kpi in review.account.kpis.all():
+        mine = observations.filter(kpi=kpi)
+        if kpi.aggregation == Aggregation.SUM:
+            value = mine.aggregate(total=Sum("value"))["total"]
+        elif kpi.aggregation == Aggregation.AVERAGE:
+            value = mine.aggregate(mean=Avg("value"))["mean"]
+        else:
+            latest = mine.order_by("-day").first()
+            value = latest.value if latest else None
+        if value is not None:
+            figures[kpi.pk] = round(value, 2)
+    return figures

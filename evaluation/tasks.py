@@ -1,0 +1,65 @@
+import datetime
+from smtplib import SMTPException
+
+from celery import shared_task
+from django.db import transaction
+from django.utils import timezone
+
+from evaluation import reminders, services
+from evaluation.models import Review, ReviewState
+from evaluation.reminders import TEAM
+from people.notifications import deliver, queue_notice
+
+RETRY = {
+    "autoretry_for": (SMTPException, ConnectionError, TimeoutError),
+    "retry_backoff": True,
+    "max_retries": 5,
+}
+
+
+@shared_task(**RETRY)
+def raise_due_reviews() -> int:
+    """Daily: raise the reviews that have fallen due, then tell each account's team."""
+    raised, period_ends = services.raise_due_reviews(today=timezone.localdate())
+    for period_end in period_ends:
+        transaction.on_commit(
+            lambda day=period_end: notify_reviews_raised.delay(day.isoformat()), robust=True
+        )
+    return raised
+
+
+@shared_task(**RETRY)
+def notify_reviews_raised(period_end: str) -> int:
+    """Tell the team of every review for the period ending `period_end`; once per person."""
+    reviews = (
+        Review.objects.filter(
+            period_end=datetime.date.fromisoformat(period_end), state=ReviewState.DUE
+        )
+        .select_related("account__platform")
+        .prefetch_related(TEAM)
+    )
+    sent = 0
+    for review in reviews.iterator(chunk_size=500):
+        for member in review.account.members.all():
+            notice = queue_notice(
+                key=f"review:{review.pk}:raised:user:{member.person_id}",
+                recipient=member.person,
+                subject=f"Review due: {review.account.display_name}",
+                body=f"The review of {review.account.display_name} for {review.period_label} "
+                f"is due by {review.due_on:%-d %B %Y}.",
+                url=review.get_absolute_url(),
+            )
+            if notice is not None:
+                sent += deliver(notice)
+    return sent
+
+
+@shared_task(**RETRY)
+def send_reminders() -> int:
+    """Daily: reviews due soon or overdue, items past their target time, expiring training."""
+    today = timezone.localdate()
+    return (
+        reminders.review_reminders(today=today)
+        + reminders.ageing_reminders()
+        + reminders.training_reminders(today=today)
+    )

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from evaluation import views
+
+app_name = "evaluation"
+
+urlpatterns = [
+    path("reviews/", views.review_list, name="reviews"),
+    path("reviews/<int:pk>/", views.review_page, name="review"),
+    path("accounts/<int:pk>/evaluation/", views.evaluation_plan, name="plan"),
+    path("accounts/<int:pk>/figures/", views.import_metrics, name="import_metrics"),
+]
