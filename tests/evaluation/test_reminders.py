@@ -1,0 +1,95 @@
+import datetime
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from evaluation.reminders import ageing_reminders, review_reminders, training_reminders
+from proposals.models import Proposal
+from tests.factories import TrainingRecordFactory
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date(2026, 7, 8)
+
+
+def told():
+    return sorted(address for message in mail.outbox for address in message.to)
+
+
+def test_a_review_due_in_seven_days_reminds_the_team_once(make_review, owner):
+    review = make_review("due")  # due 15 July 2026
+    team = sorted(m.person.email for m in review.account.members.all())
+
+    review_reminders(today=TODAY)
+    review_reminders(today=TODAY)
+
+    assert told() == team
+    assert "due in 7 days" in mail.outbox[0].subject
+
+
+def test_overdue_reviews_remind_the_team_then_the_office_head(make_review, office_head):
+    review = make_review("due")
+    team = sorted(m.person.email for m in review.account.members.all())
+
+    review_reminders(today=datetime.date(2026, 7, 16))
+    assert told() == team
+    mail.outbox.clear()
+
+    review_reminders(today=datetime.date(2026, 7, 20))
+    assert told() == []  # each stage once
+
+    review_reminders(today=datetime.date(2026, 7, 23))
+    assert told() == [office_head.email]
+
+
+def test_submitted_reviews_are_not_chased(make_review):
+    make_review("submitted")
+
+    review_reminders(today=datetime.date(2026, 8, 30))
+
+    assert told() == []
+
+
+def test_items_past_their_target_time_remind_their_holder_once(
+    make_proposal, office_head, settings
+):
+    proposal = make_proposal("with_office_head")
+    Proposal.objects.filter(pk=proposal.pk).update(
+        state_changed_at=timezone.now() - datetime.timedelta(days=11)
+    )
+
+    ageing_reminders()
+    ageing_reminders()
+
+    assert told() == [office_head.email]
+    assert "longer than the 10 days" in mail.outbox[0].body
+
+
+def test_a_configured_target_time_is_respected(make_proposal, dcct, settings):
+    settings.WORKFLOW_TARGET_DAYS = {**settings.WORKFLOW_TARGET_DAYS, "with_dcct": 30}
+    proposal = make_proposal("with_dcct")
+    Proposal.objects.filter(pk=proposal.pk).update(
+        state_changed_at=timezone.now() - datetime.timedelta(days=20)
+    )
+
+    ageing_reminders()
+
+    assert told() == []
+
+
+def test_training_expiring_within_30_days_is_reminded_once(staff, outsider):
+    TrainingRecordFactory(
+        person=staff,
+        completed_on=datetime.date(2025, 8, 1),
+        expires_on=TODAY + datetime.timedelta(days=20),
+    )
+    TrainingRecordFactory(
+        person=outsider,
+        completed_on=datetime.date(2025, 8, 1),
+        expires_on=TODAY + datetime.timedelta(days=90),
+    )
+
+    training_reminders(today=TODAY)
+    training_reminders(today=TODAY)
+
+    assert told() == [staff.email]
