@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test install install-dev assets migrate seed lint format lock ci clean
+.PHONY: run test install install-dev assets migrate seed bench lint format lock ci clean
 
 run: install assets migrate seed ## Serve the demo on http://127.0.0.1:8000 with worker and scheduler
 	$(BIN)/honcho -f Procfile.dev start
@@ -40,6 +40,10 @@ migrate: install
 
 seed: install
 	$(BIN)/python manage.py seed_demo
+
+bench: install migrate ## Time raise_due_reviews on 100,000 accounts (rolled back)
+	$(BIN)/python manage.py load_catalogues
+	$(BIN)/python manage.py benchmark_reviews
 
 lint: install-dev
 	$(BIN)/ruff check .

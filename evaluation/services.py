@@ -5,7 +5,7 @@ figures."""
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Avg, Exists, OuterRef, Sum
 from django.utils import timezone
 
@@ -26,6 +26,7 @@ from evaluation.models import (
     Review,
     ReviewEvent,
     ReviewSchedule,
+    ReviewState,
     add_months,
 )
 from people import roles
@@ -79,11 +80,12 @@ def ensure_evaluation_plans(*, today: datetime.date) -> int:
 
 def raise_due_reviews(*, today: datetime.date) -> tuple[int, list[datetime.date]]:
     """Create the review of every live account whose period has ended, and move its schedule
-    on. In bulk: one insert, and one update per due date and frequency, whatever the number
-    of accounts. Returns how many reviews this run raised and the period ends they close.
+    on. In bulk: per due date, one INSERT ... SELECT and one UPDATE per frequency, whatever the
+    number of accounts. Returns how many schedules this run moved on (the reviews it raised)
+    and the period ends they close.
 
     Idempotent and safe to run concurrently: a review is unique per account and period
-    (conflicts are ignored), and a schedule moves on only from the date this run read
+    (ON CONFLICT DO NOTHING), and a schedule moves on only from the date this run read
     (compare-and-swap), so two runs never skip or double a period."""
     ensure_evaluation_plans(today=today)
     raised, period_ends = 0, set()
@@ -95,27 +97,51 @@ def raise_due_reviews(*, today: datetime.date) -> tuple[int, list[datetime.date]
         if not groups:
             break
         with transaction.atomic():
-            Review.objects.bulk_create(
-                (
-                    Review(
-                        account_id=account_id,
-                        period_start=period_start,
-                        period_end=period_end,
-                        due_on=period_end + datetime.timedelta(days=DAYS_TO_SUBMIT),
-                    )
-                    for account_id, period_start, period_end in due.values_list(
-                        "account_id", "period_start", "next_due_on"
-                    ).iterator(chunk_size=2000)
-                ),
-                batch_size=2000,
-                ignore_conflicts=True,
-            )
-            for frequency, due_on in groups:
-                raised += due.filter(frequency=frequency, next_due_on=due_on).update(
-                    period_start=due_on, next_due_on=add_months(due_on, MONTHS[frequency])
+            for period_end in sorted({period_end for _, period_end in groups}):
+                _insert_reviews(period_end)
+            for frequency, period_end in groups:
+                raised += due.filter(frequency=frequency, next_due_on=period_end).update(
+                    period_start=period_end,
+                    next_due_on=add_months(period_end, MONTHS[frequency]),
                 )
-                period_ends.add(due_on)
+                period_ends.add(period_end)
     return raised, sorted(period_ends)
+
+
+def _insert_reviews(period_end: datetime.date) -> None:
+    """INSERT ... SELECT the reviews of every live account whose period ends on `period_end`,
+    in the database, without loading a row into Python (PostgreSQL and SQLite alike)."""
+    quote = connection.ops.quote_name
+    review, schedule, account = (
+        Review._meta.db_table,
+        ReviewSchedule._meta.db_table,
+        Account._meta.db_table,
+    )
+    now, ops = timezone.now(), connection.ops
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {quote(review)} (
+                account_id, period_start, period_end, due_on, state, state_changed_at,
+                created_at, went_well, not_well, outcome, assessment, action_plan
+            )
+            SELECT s.account_id, s.period_start, s.next_due_on, %s, %s, %s, %s,
+                   '', '', '', '', ''
+            FROM {quote(schedule)} s
+            JOIN {quote(account)} a ON a.id = s.account_id
+            WHERE s.next_due_on = %s AND a.state = %s
+            ON CONFLICT DO NOTHING
+            """,
+            # Table names come from the models; every value is a parameter.
+            [
+                ops.adapt_datefield_value(period_end + datetime.timedelta(days=DAYS_TO_SUBMIT)),
+                ReviewState.DUE.value,
+                ops.adapt_datetimefield_value(now),
+                ops.adapt_datetimefield_value(now),
+                ops.adapt_datefield_value(period_end),
+                AccountState.LIVE.value,
+            ],
+        )
 
 
 # --- The team's report and DCCT's assessment -----------------------------------------------------

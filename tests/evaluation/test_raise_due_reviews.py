@@ -124,3 +124,44 @@ def test_two_concurrent_runs_raise_one_review_each():
     assert errors == []
     assert Review.objects.count() == Account.objects.count() == 200
     assert set(ReviewSchedule.objects.values_list("next_due_on", flat=True)) == {D(2026, 7, 1)}
+
+
+@pytest.mark.django_db
+def test_the_job_runs_the_same_queries_for_5_or_50_accounts(django_assert_max_num_queries):
+    from accounts.services import load_platform_catalogue
+
+    load_platform_catalogue()
+    office = OfficeFactory()
+
+    def run(count):
+        for _ in range(count):
+            live_account(D(2026, 1, 1), office=office)
+        ReviewSchedule.objects.all().delete()
+        services.ensure_evaluation_plans(today=D(2026, 1, 2))
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            services.raise_due_reviews(today=D(2026, 4, 1))
+        Review.objects.all().delete()
+        return len(queries)
+
+    assert run(5) == run(45)
+
+
+@pytest.mark.django_db
+def test_benchmark_command_prints_figures_and_changes_nothing():
+    import io
+
+    from django.core.management import call_command
+
+    from accounts.services import load_platform_catalogue
+
+    load_platform_catalogue()
+    out = io.StringIO()
+
+    call_command("benchmark_reviews", accounts=30, stdout=out)
+
+    assert "raise_due_reviews first run:" in out.getvalue()
+    assert "30 reviews raised" in out.getvalue()
+    assert not Account.objects.exists() and not Review.objects.exists()

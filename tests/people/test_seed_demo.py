@@ -159,3 +159,15 @@ def test_seed_demo_has_about_forty_accounts_across_platforms_and_states():
     }
     escalated = Account.objects.get(state="closure_escalated")
     assert escalated.escalations.get().business_area_position
+
+
+def test_seed_demo_has_two_years_of_reviews_and_figures():
+    from evaluation.models import MetricObservation, Review
+
+    call_command("seed_demo")
+
+    assert Review.objects.filter(state="assessed").count() > 200
+    assert set(Review.objects.values_list("state", flat=True)) == {"due", "submitted", "assessed"}
+    assert MetricObservation.objects.count() > 1000
+    spread = Review.objects.order_by("period_start").first().period_start
+    assert (Review.objects.order_by("-period_end").first().period_end - spread).days >= 700

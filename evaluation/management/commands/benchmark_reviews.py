@@ -1,0 +1,100 @@
+"""How long raise_due_reviews takes, and how many queries it runs, for many live accounts.
+
+Prints figures; asserts nothing. Everything it creates is rolled back at the end. The
+baseline is inserting the same number of accounts in bulk, measured in the same run, so the
+ratio is comparable across machines."""
+
+import datetime
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import Account, AccountState, Platform
+from evaluation.models import Review, ReviewSchedule
+from evaluation.services import raise_due_reviews
+from people.models import Office
+
+
+class Rollback(Exception):
+    pass
+
+
+class Command(BaseCommand):
+    help = "Measure raise_due_reviews on N live accounts (default 100,000); changes nothing."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--accounts", type=int, default=100_000)
+
+    def handle(self, *args, accounts, **options):
+        if not settings.ALLOW_DEMO_DATA:
+            raise CommandError("The benchmark refuses to run with production settings.")
+        try:
+            with transaction.atomic():
+                self._run(accounts)
+                raise Rollback
+        except Rollback:
+            self.stdout.write("Rolled back: the database is as it was.")
+
+    def _run(self, count):
+        today = datetime.date(2026, 6, 30)
+        platform = Platform.objects.filter(internal=False).first()
+        if platform is None:
+            raise CommandError("Load the platform catalogue first (manage.py load_catalogues).")
+        office = Office.objects.create(name="Benchmark office (rolled back)")
+
+        started = time.perf_counter()
+        created = Account.objects.bulk_create(
+            (
+                Account(
+                    platform=platform,
+                    handle=f"bench{n}",
+                    display_name=f"Bench {n}",
+                    office=office,
+                    state=AccountState.LIVE,
+                    went_live_on=datetime.date(2026, 3, 31),
+                )
+                for n in range(count)
+            ),
+            batch_size=2000,
+        )
+        baseline = time.perf_counter() - started
+        ids = (
+            [account.pk for account in created]
+            if created[0].pk
+            else list(Account.objects.filter(office=office).values_list("pk", flat=True))
+        )
+        ReviewSchedule.objects.bulk_create(
+            (
+                ReviewSchedule(
+                    account_id=pk,
+                    frequency=("monthly", "quarterly")[pk % 2],
+                    period_start=datetime.date(2026, 3, 31),
+                    next_due_on=datetime.date(2026, 6, 30),
+                )
+                for pk in ids
+            ),
+            batch_size=2000,
+        )
+
+        runs = []
+        for _ in range(2):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                raised, _ = raise_due_reviews(today=today)
+                runs.append((time.perf_counter() - started, len(queries), raised))
+
+        reviews = Review.objects.filter(account__office=office).count()
+        self.stdout.write(f"database: {connection.vendor}")
+        self.stdout.write(f"live accounts: {count:,}")
+        self.stdout.write(f"baseline, bulk insert of the accounts: {baseline:.2f} s")
+        for label, (seconds, queries, raised) in zip(
+            ("first run", "second run"), runs, strict=True
+        ):
+            self.stdout.write(
+                f"raise_due_reviews {label}: {seconds:.2f} s, {queries} queries, "
+                f"{raised:,} reviews raised ({seconds / baseline:.2f} x baseline)"
+            )
+        self.stdout.write(f"reviews in the database: {reviews:,} (one per account and period)")
