@@ -49,13 +49,16 @@ def seed_reviews(*, dcct, today: datetime.date) -> int:
             defaults={"unit": "%", "target": Decimal("3.5"), "aggregation": "average"},
         )
         dormant = number % 11 == 7
-        start = add_months(today, -3 * QUARTERS)
+        # The latest period ended a week ago (its report is due in a week) or twenty days ago
+        # (its report is overdue).
+        ended = today - datetime.timedelta(days=7 if number % 2 else 20)
+        start = add_months(ended, -3 * QUARTERS)
         periods = [
             (add_months(start, 3 * q), add_months(start, 3 * (q + 1))) for q in range(QUARTERS)
         ]
         if dormant:
             periods = periods[:5]
-        growth = 1 + (number % 4) * 0.08
+        growth = 1.03 + (number % 4) * 0.05
         observations = []
         for q, (period_start, period_end) in enumerate(periods):
             count = int(1200 * growth**q + 40 * number)
@@ -65,9 +68,6 @@ def seed_reviews(*, dcct, today: datetime.date) -> int:
             if latest:
                 state = ("due", "submitted", "due")[number % 3]
             due_on = period_end + datetime.timedelta(days=DAYS_TO_SUBMIT)
-            if latest and state == "due":
-                # Some are about to fall due (a reminder goes out), some are overdue.
-                due_on = today + datetime.timedelta(days=7 if number % 2 else -5)
             review = Review.objects.create(
                 account=account,
                 period_start=period_start,

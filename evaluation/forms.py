@@ -31,7 +31,8 @@ class ReportForm(forms.Form):
         for kpi in reversed(self.kpis):
             field = forms.DecimalField(
                 label=f"{kpi.metric} ({kpi.unit})",
-                help_text=f"Target {kpi.target:g} – {kpi.get_direction_display().lower()}."
+                help_text=f"Target {kpi.target.normalize():f} – "
+                f"{kpi.get_direction_display().lower()}."
                 + (" Filled in from the imported figures." if kpi.pk in figures else ""),
                 max_digits=14,
                 decimal_places=2,

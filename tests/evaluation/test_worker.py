@@ -39,7 +39,7 @@ def test_a_worker_raises_due_reviews_sent_through_the_broker(real_queue):
 
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         app.send_task("evaluation.tasks.raise_due_reviews")
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 30
         while time.monotonic() < deadline and not Review.objects.filter(account=account).exists():
             time.sleep(0.2)
 
