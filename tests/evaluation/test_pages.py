@@ -279,3 +279,19 @@ def test_account_page_charts_kpis_against_targets(client, make_review, dcct):
     assert 'data-kpi="kpi-series-0"' in page.text
     assert "dist/charts.js" in page.text
     assert "Effective: continue" in page.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/evaluation/review/",
+        "/admin/evaluation/kpi/",
+        "/admin/evaluation/reviewschedule/",
+        "/admin/evaluation/metricobservation/",
+    ],
+)
+def test_administrator_reads_evaluation_in_the_admin(client, make_review, administrator, path):
+    make_review("submitted")
+    client.force_login(administrator)
+
+    assert client.get(path).status_code == 200

@@ -1,0 +1,40 @@
+from django.contrib import admin
+
+from evaluation.models import KPI, MetricObservation, Review, ReviewSchedule
+from proposals.admin import ReadOnlyAdmin
+
+
+@admin.register(KPI)
+class KPIAdmin(admin.ModelAdmin):
+    list_display = ("metric", "account", "target", "unit", "direction", "active")
+    list_filter = ("active", "direction")
+    list_select_related = ("account",)
+    search_fields = ("metric", "account__display_name")
+    autocomplete_fields = ("account",)
+
+
+@admin.register(ReviewSchedule)
+class ReviewScheduleAdmin(admin.ModelAdmin):
+    list_display = ("account", "frequency", "period_start", "next_due_on")
+    list_filter = ("frequency",)
+    list_select_related = ("account",)
+    search_fields = ("account__display_name",)
+    autocomplete_fields = ("account",)
+
+
+@admin.register(Review)
+class ReviewAdmin(ReadOnlyAdmin):
+    """Reviews change through their page (report, assessment), where each step is logged."""
+
+    list_display = ("account", "period_end", "due_on", "state", "outcome")
+    list_filter = ("state", "outcome")
+    list_select_related = ("account",)
+    search_fields = ("account__display_name",)
+    date_hierarchy = "period_end"
+
+
+@admin.register(MetricObservation)
+class MetricObservationAdmin(ReadOnlyAdmin):
+    list_display = ("kpi", "day", "value", "imported_by")
+    list_select_related = ("kpi", "imported_by")
+    date_hierarchy = "day"
