@@ -1,9 +1,27 @@
 from django import forms
 
-from accounts.models import AccountMember, ClosureReason, ExitStrategy, SetupChecklist
+from accounts.models import (
+    Account,
+    AccountMember,
+    ClosureReason,
+    ExitStrategy,
+    SetupChecklist,
+)
 from people.models import User
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class AccountDetailsForm(forms.ModelForm):
+    url = forms.URLField(label="Profile URL", required=False, assume_scheme="https")
+
+    class Meta:
+        model = Account
+        fields = ["display_name", "handle", "url"]
+        help_texts = {
+            "handle": "As on the platform; a profile address works too.",
+            "url": "Filled in from the handle when left empty.",
+        }
 
 
 class SetupChecklistForm(forms.ModelForm):

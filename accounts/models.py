@@ -211,7 +211,24 @@ class Account(ConcurrentTransitionMixin, models.Model):
             )
         if not self.handle:
             blockers.append("Record the account's handle.")
+        elif self.handle_taken():
+            blockers.append(
+                f"Another live account on {self.platform} already uses the handle “{self.handle}”."
+            )
         return blockers
+
+    def handle_taken(self) -> bool:
+        """A live account other than this one already has this platform and handle."""
+        return (
+            Account.objects.filter(platform_id=self.platform_id, state=A.LIVE)
+            .annotate(key=Lower("handle"))
+            .filter(key=self.handle.lower())
+            .exclude(pk=self.pk)
+            .exists()
+        )
+
+    def may_be_retained(self) -> bool:
+        return not self.handle_taken()
 
     def ready_to_go_live(self) -> bool:
         return not self.go_live_blockers()
@@ -304,6 +321,7 @@ class Account(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=A.CLOSURE_ESCALATED,
         target=A.LIVE,
+        conditions=[may_be_retained],
         permission=permissions.may_decide_escalation,
         custom={"label": "Retain account", "role": "hec", "comment": "required", "form": "retain"},
     )
@@ -508,6 +526,7 @@ TEAM_ACTIONS = {
     "record_training": "Training recorded",
     "update_setup": "Set-up checklist updated",
     "update_exit_steps": "Exit steps updated",
+    "update_details": "Details updated",
     "import": "Registered from the inventory import",
     "adjust_kpis": "KPIs adjusted",
     "import_metrics": "Figures imported",

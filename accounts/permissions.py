@@ -39,11 +39,21 @@ def is_other_side(account, user) -> bool:
         return False
     if account.closure_proposed_by == "dcct":
         return is_business_area(account, user)
-    return roles.is_dcct(user)
+    return roles.is_dcct(user) and not is_business_area(account, user)
 
 
 def may_decide_escalation(account, user) -> bool:
-    return roles.is_hec(user) and not is_business_area(account, user)
+    """HEC decides, unless they are part of the dispute: the business area, the person who
+    proposed the closure, or the person who escalated it."""
+    return (
+        roles.is_hec(user)
+        and not is_business_area(account, user)
+        and account.closure_proposer_id != user.pk
+        and not any(
+            escalation.escalated_by_id == user.pk and escalation.decided_at is None
+            for escalation in account.escalations.all()
+        )
+    )
 
 
 def can_view(account, user) -> bool:

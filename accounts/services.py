@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts import permissions
 from accounts.catalogue import PLATFORMS
+from accounts.handles import HandleError, canonical_url, normalise_handle
 from accounts.models import (
     Account,
     AccountEvent,
@@ -111,9 +112,14 @@ def open_for_set_up(*, proposal, actor, plan=None) -> Account:
     """Create the account of an approved proposal, in set-up, with the proposal's team.
 
     Part of the proposal's `start set-up`; runs inside its transaction."""
+    try:
+        handle = normalise_handle(proposal.platform, proposal.proposed_handle)
+    except HandleError:
+        handle = ""  # DCCT records the real handle during set-up; go-live waits for it
     account = Account(
         platform=proposal.platform,
-        handle=proposal.proposed_handle.lstrip("@"),
+        handle=handle,
+        url=canonical_url(proposal.platform, handle) if handle else "",
         display_name=proposal.title,
         office=proposal.office,
         kind=AccountKind.BUSINESS_AREA,
@@ -127,6 +133,21 @@ def open_for_set_up(*, proposal, actor, plan=None) -> Account:
         AccountMember.objects.create(account=account, person=member.person, role=member.role)
     _log(account, actor, "created", f"From proposal {proposal.reference}.")
     return account
+
+
+@transaction.atomic
+def update_details(*, account, actor, form) -> None:
+    """DCCT records the account's name, handle and address during set-up (checked against
+    the platform's rules by Account.clean)."""
+    if not permissions.can_tick_setup(account, actor):
+        raise PermissionDenied("Only DCCT changes an account's details, before go-live.")
+    form.save()
+    _log(
+        account,
+        actor,
+        "update_details",
+        f"{account.display_name}: {account.handle or 'no handle yet'}.",
+    )
 
 
 @transaction.atomic
@@ -368,6 +389,7 @@ def retain_account(*, account, actor, comment, expected_state=None):
         expected_state=expected_state,
         prepare=keep,
         record=lambda: _rule(account, actor, "retain_account", comment),
+        reasons=["Another live account now uses this handle; it cannot go live again."],
     )
 
 

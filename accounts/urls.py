@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/act/<slug:action>/", views.act, name="act"),
     path("<int:pk>/setup/", views.update_setup, name="setup"),
+    path("<int:pk>/details/", views.update_details, name="details"),
     path("<int:pk>/exit-steps/", views.update_exit_steps, name="exit_steps"),
     path("<int:pk>/team/", views.add_member, name="add_member"),
     path("<int:pk>/team/<int:member_id>/remove/", views.remove_member, name="remove_member"),

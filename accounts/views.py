@@ -13,6 +13,7 @@ from accounts import inventory, permissions, selectors, services
 from accounts.filters import RegisterFilter
 from accounts.forms import (
     AccountActionForm,
+    AccountDetailsForm,
     AddMemberForm,
     ClosureEscalationForm,
     ClosureForm,
@@ -73,6 +74,9 @@ def detail(request, pk):
             "setup": setup,
             "setup_form": SetupChecklistForm(instance=setup)
             if setup and permissions.can_tick_setup(account, user)
+            else None,
+            "details_form": AccountDetailsForm(instance=account)
+            if permissions.can_tick_setup(account, user)
             else None,
             "strategy": strategy,
             "exit_form": ExitStepsForm(instance=strategy)
@@ -202,6 +206,19 @@ def _form_errors_to_messages(request, form):
 def _done(request, account, message, anchor):
     messages.success(request, message)
     return redirect(account.get_absolute_url() + anchor)
+
+
+@require_POST
+def update_details(request, pk):
+    account = selectors.account_for(request.user, pk)
+    if not permissions.can_tick_setup(account, request.user):
+        raise PermissionDenied("Only DCCT changes an account's details, before go-live.")
+    form = AccountDetailsForm(request.POST, instance=account)
+    if not form.is_valid():
+        _form_errors_to_messages(request, form)
+        return redirect(account.get_absolute_url() + "#setup")
+    services.update_details(account=account, actor=request.user, form=form)
+    return _done(request, account, "Account details saved.", "#setup")
 
 
 @require_POST

@@ -19,8 +19,14 @@ def may_report(review, user) -> bool:
 
 
 def may_assess(review, user) -> bool:
-    """DCCT assesses, but not the review of an account its member helps run."""
-    return roles.is_dcct(user) and not _on_team(review, user)
+    """DCCT assesses, but never a review of an account its member helps run or heads, nor one
+    they submitted."""
+    return (
+        roles.is_dcct(user)
+        and not _on_team(review, user)
+        and not account_permissions.is_business_area(review.account, user)
+        and review.submitted_by_id != user.pk
+    )
 
 
 def can_view(review, user) -> bool:

@@ -167,8 +167,11 @@ def _act(
 @transaction.atomic
 def save_report(*, review, actor, values, went_well, not_well, hours_spent):
     """Save the team's figures and narrative; the review can be submitted once complete."""
-    if not permissions.may_report(review, actor) or review.state != "due":
-        raise PermissionDenied("Only the account's team reports on a review that is due.")
+    if not permissions.may_report(review, actor):
+        raise PermissionDenied("Only the account's team reports on a review.")
+    # Lock the row, so that a report is never written into a review submitted meanwhile.
+    if Review.objects.select_for_update().get(pk=review.pk).state != ReviewState.DUE:
+        raise workflow.Changed(review)
     review.went_well = (went_well or "").strip()
     review.not_well = (not_well or "").strip()
     review.hours_spent = hours_spent

@@ -88,6 +88,12 @@ def review_page(request, pk):
         )
 
     if request.method == "POST":
+        expected = {"report": ReviewState.DUE, "assess": ReviewState.SUBMITTED}
+        for step, state in expected.items():
+            if step in request.POST and review.state != state:
+                # Somebody acted first: say so, rather than refuse.
+                messages.error(request, str(workflow.Changed(review)))
+                return redirect(review)
         if "report" in request.POST:
             if report_form is None:
                 raise PermissionDenied("Only the account's team reports on a review that is due.")

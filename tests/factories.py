@@ -45,6 +45,8 @@ class PlatformFactory(factory.django.DjangoModelFactory):
     slug = "instagram"
     name = "Instagram"
     hosts = ["instagram.com"]
+    profile_path = r"^/(?P<handle>[A-Za-z0-9._]{1,30})$"
+    handle_pattern = r"^[A-Za-z0-9._]{1,30}$"
     canonical_url = "https://www.instagram.com/{handle}"
 
 

@@ -269,3 +269,34 @@ def test_setting_up_the_checklist_and_going_live_through_the_pages(client, make_
 
     assert "Go live: done." in response.text
     assert Account.objects.get(pk=account.pk).state == "live"
+
+
+def test_dcct_records_the_handle_during_set_up(client, make_account, dcct):
+    account = make_account("setting_up", handle="")
+    client.force_login(dcct)
+
+    client.post(
+        url(account, "details/"),
+        {"display_name": "Youth", "handle": "", "url": "instagram.com/holyrood.youth/"},
+    )
+
+    account.refresh_from_db()
+    assert (account.handle, account.url) == (
+        "holyrood.youth",
+        "https://www.instagram.com/holyrood.youth",
+    )
+    response = client.post(
+        url(account, "details/"),
+        {"display_name": "Youth", "handle": "bad handle!", "url": ""},
+        follow=True,
+    )
+    assert "is not a valid Instagram handle" in response.text
+    account.refresh_from_db()
+    assert account.handle == "holyrood.youth"
+
+
+def test_only_dcct_records_details_before_go_live(client, make_account, owner):
+    account = make_account("setting_up")
+    client.force_login(owner)
+
+    assert client.post(url(account, "details/"), {"display_name": "X"}).status_code == 403

@@ -296,3 +296,53 @@ def test_closure_steps_are_emailed_to_the_other_side_once(
             account=account, actor=dcct, business_area_position="a", dcct_position="b"
         )
     assert hec.email in {address for message in mail.outbox for address in message.to}
+
+
+def test_go_live_is_refused_when_the_handle_is_already_live(make_account, dcct):
+    account = ready(make_account("setting_up", handle="ScotParlYouth"), "go_live")
+    from tests.factories import AccountFactory
+
+    AccountFactory(platform=account.platform, handle="scotparlyouth", state="live")
+
+    with pytest.raises(services.NotReady) as refused:
+        services.go_live(account=Account.objects.get(pk=account.pk), actor=dcct)
+    assert "already uses the handle" in refused.value.reasons[-1]
+
+
+def test_hec_cannot_retain_an_account_whose_handle_is_live_elsewhere(make_account, hec):
+    from tests.factories import AccountFactory
+
+    account = make_account("closure_escalated", handle="OldName")
+    AccountFactory(platform=account.platform, handle="OldName", state="live")
+
+    with pytest.raises(services.NotReady):
+        services.retain_account(account=account, actor=hec, comment="Keep it.")
+    assert Account.objects.get(pk=account.pk).state == "closure_escalated"
+
+
+def test_a_dcct_member_who_owns_the_account_cannot_agree_for_dcct(make_account, owner, office_head):
+    from people.roles import Role
+    from people.services import assign_role
+
+    assign_role(user=owner, role=Role.DCCT)
+    account = make_account("closure_proposed", proposed_by="business_area")
+
+    with pytest.raises(PermissionDenied):
+        services.agree_exit_strategy(account=account, actor=owner, strategy=exit_strategy())
+
+
+def test_set_up_reads_the_proposed_handle_by_the_platforms_rules(make_proposal, dcct):
+    from proposals import services as proposal_services
+
+    proposal = make_proposal(
+        "approved",
+        outcome="as_proposed",
+        proposed_handle="https://www.instagram.com/holyrood.youth/",
+    )
+    proposal_services.start_set_up(proposal=proposal, actor=dcct)
+
+    account = Account.objects.get(proposal=proposal)
+    assert (account.handle, account.url) == (
+        "holyrood.youth",
+        "https://www.instagram.com/holyrood.youth",
+    )

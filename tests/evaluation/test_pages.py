@@ -295,3 +295,38 @@ def test_administrator_reads_evaluation_in_the_admin(client, make_review, admini
     client.force_login(administrator)
 
     assert client.get(path).status_code == 200
+
+
+def test_a_report_posted_after_someone_submitted_says_the_review_changed(
+    client, make_review, owner, office_head
+):
+    from evaluation import services
+
+    review = make_review("due", complete=True)
+    client.force_login(owner)
+    services.submit_review(review=Review.objects.get(pk=review.pk), actor=office_head)
+
+    response = client.post(url(review), {**report(review), "submit": ""}, follow=True)
+
+    assert "has changed since you opened it" in response.text
+    assert Review.objects.get(pk=review.pk).submitted_by == office_head
+
+
+def test_an_assessment_posted_after_another_says_the_review_changed(client, make_review, dcct):
+    from evaluation import services
+
+    review = make_review("submitted")
+    client.force_login(dcct)
+    stamp = client.get(url(review)).context["assess_form"].initial["expected_state"]
+    services.assess_review(
+        review=Review.objects.get(pk=review.pk), actor=dcct, outcome="effective", assessment="Fine."
+    )
+
+    response = client.post(
+        url(review),
+        {"assess": "1", "expected_state": stamp, "outcome": "close", "assessment": "Close it."},
+        follow=True,
+    )
+
+    assert "has changed since you opened it" in response.text
+    assert Review.objects.get(pk=review.pk).outcome == "effective"

@@ -178,3 +178,15 @@ def test_figures_fill_the_report_by_each_kpis_rule(make_review, owner):
 
     assert services.figures_for(review) == {followers.pk: 450, complaints.pk: 3}
     fill(review)
+
+
+def test_dcct_member_heading_the_office_or_who_submitted_cannot_assess(make_review, dcct, office):
+    from people.services import set_office_head
+
+    review = make_review("due", complete=True)
+    set_office_head(office=office, head=dcct)
+    review = Review.objects.get(pk=review.pk)
+    services.submit_review(review=review, actor=dcct)
+
+    with pytest.raises(PermissionDenied):
+        assess(Review.objects.get(pk=review.pk), dcct)
