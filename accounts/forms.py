@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 
 from accounts.models import (
     Account,
@@ -45,6 +46,14 @@ class SetupChecklistForm(forms.ModelForm):
 
 
 class ExitStepsForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        today = timezone.localdate()
+        for field, _, _ in ExitStrategy.STEPS:
+            if cleaned.get(field) and cleaned[field] > today:
+                self.add_error(field, "A step is ticked once done: the date cannot be ahead.")
+        return cleaned
+
     class Meta:
         model = ExitStrategy
         fields = [field for field, _, _ in ExitStrategy.STEPS]
@@ -139,6 +148,12 @@ class ExitStrategyForm(forms.ModelForm):
         help_texts = {
             "closing_date": "Allow four weeks for the notices to followers.",
         }
+
+    def clean_closing_date(self):
+        closing_date = self.cleaned_data["closing_date"]
+        if closing_date < timezone.localdate():
+            raise forms.ValidationError("The closing date cannot be in the past.")
+        return closing_date
 
     def __init__(self, *args, reasons_required=False, **kwargs):
         super().__init__(*args, **kwargs)

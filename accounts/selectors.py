@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts import permissions
-from accounts.models import Account, AccountEvent, AccountMember
+from accounts.models import Account, AccountEvent, AccountMember, ClosureEscalation
 from people import roles
 from people.models import TrainingRecord
 
@@ -34,7 +34,13 @@ def account_for(user, pk) -> Account:
     account = get_object_or_404(
         Account.objects.select_related(
             "platform", "office__head", "proposal", "setup", "exit_strategy"
-        ).prefetch_related(CURRENT_TEAM, "escalations"),
+        ).prefetch_related(
+            CURRENT_TEAM,
+            Prefetch(
+                "escalations",
+                queryset=ClosureEscalation.objects.select_related("escalated_by", "decided_by"),
+            ),
+        ),
         pk=pk,
     )
     if not permissions.can_view(account, user):

@@ -14,9 +14,11 @@ from people.notifications import deliver, queue_notice
 )
 def notify_account_event(event_id: int) -> int:
     """Email everyone an account's step concerns; safe to retry, each person is told once."""
-    event = AccountEvent.objects.select_related(
-        "account__office__head", "account__platform", "actor"
-    ).get(pk=event_id)
+    event = (
+        AccountEvent.objects.select_related("account__office__head", "account__platform", "actor")
+        .prefetch_related("account__members__person")
+        .get(pk=event_id)
+    )
     subject, body = message(event)
     sent = 0
     for person in recipients(event):

@@ -92,8 +92,10 @@ def seed_reviews(*, dcct, today: datetime.date) -> int:
             if state != "due":
                 MetricValue.objects.bulk_create(
                     [
-                        MetricValue(review=review, kpi=followers, value=count),
-                        MetricValue(review=review, kpi=engagement, value=rate),
+                        MetricValue(review=review, kpi=followers, value=count,
+                                    target=followers.target),
+                        MetricValue(review=review, kpi=engagement, value=rate,
+                                    target=engagement.target),
                     ]
                 )
             for month in range(3):
@@ -118,7 +120,8 @@ def seed_reviews(*, dcct, today: datetime.date) -> int:
             defaults={
                 "frequency": "quarterly",
                 "period_start": last_end,
-                "next_due_on": add_months(last_end, 3),
+                "next_due_on": add_months(last_end, 3, ended.day),
+                "anchor_day": ended.day,
             },
         )
     return created

@@ -64,12 +64,26 @@ class AssessForm(forms.Form):
     )
 
 
+class BaseKPIFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        names = [
+            form.cleaned_data["metric"].strip().lower()
+            for form in self.forms
+            if form.cleaned_data.get("metric")
+        ]
+        if len(names) != len(set(names)):
+            raise forms.ValidationError("Each KPI needs its own metric name.")
+
+
+# KPIs are retired (untick "active"), never deleted: past reviews keep their values.
 KPIFormSet = inlineformset_factory(
     Account,
     KPI,
+    formset=BaseKPIFormSet,
     fields=["metric", "unit", "target", "direction", "aggregation", "active"],
     extra=1,
-    can_delete=True,
+    can_delete=False,
 )
 
 

@@ -5,9 +5,10 @@ import csv
 import datetime
 import io
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 MAX_ROWS = 5000
+LARGEST = Decimal(10) ** 12  # what the figures' column holds: 14 digits, 2 after the point
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 
 
@@ -68,6 +69,11 @@ def read_export(text, *, kpis, period=None) -> list[Row]:
                 raise InvalidOperation
         except InvalidOperation:
             row.errors["value"] = "Not a number."
+        else:
+            if abs(row.value) >= LARGEST:
+                row.errors["value"] = "Too large to be a real figure."
+            else:
+                row.value = row.value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         if row.kpi is not None and row.day is not None:
             key = (row.kpi.pk, row.day)
             if key in seen:

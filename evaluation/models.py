@@ -1,3 +1,4 @@
+import calendar
 import datetime
 from decimal import Decimal
 
@@ -32,9 +33,15 @@ MONTHS = {
 }
 
 
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """Calendar months, clamped to the month's end: 31 January + 1 month is 28 or 29 February."""
-    return day + relativedelta(months=months)
+def add_months(day: datetime.date, months: int, anchor_day: int | None = None) -> datetime.date:
+    """Calendar months, clamped to the month's end: 31 January + 1 month is 28 or 29 February.
+    With `anchor_day` the result goes back to that day where the month has it, so a schedule
+    that started on the 31st does not drift to the 28th after February."""
+    moved = day + relativedelta(months=months)
+    if anchor_day:
+        last_day = calendar.monthrange(moved.year, moved.month)[1]
+        moved = moved.replace(day=min(anchor_day, last_day))
+    return moved
 
 
 class ReviewSchedule(models.Model):
@@ -47,6 +54,9 @@ class ReviewSchedule(models.Model):
     frequency = models.CharField(max_length=20, choices=Frequency, default=Frequency.QUARTERLY)
     period_start = models.DateField()
     next_due_on = models.DateField()
+    anchor_day = models.PositiveSmallIntegerField(
+        default=1, help_text="The day of the month periods end on, where the month has it."
+    )
 
     class Meta:
         indexes = [models.Index(fields=["next_due_on"], name="schedule_due")]
@@ -55,7 +65,7 @@ class ReviewSchedule(models.Model):
         return f"{self.get_frequency_display()} reviews of {self.account}"
 
     def following(self, day: datetime.date) -> datetime.date:
-        return add_months(day, MONTHS[self.frequency])
+        return add_months(day, MONTHS[self.frequency], self.anchor_day)
 
 
 class Aggregation(models.TextChoices):
@@ -178,7 +188,7 @@ class Review(ConcurrentTransitionMixin, models.Model):
 
     def missing_items(self) -> list[str]:
         missing = []
-        given = {value.kpi_id for value in self.values.all()}
+        given = {value.kpi_id for value in self.values.all()}  # uses a prefetch where there is
         for kpi in self.account.kpis.all():
             if kpi.active and kpi.pk not in given:
                 missing.append(f"Give a value for {kpi.metric}.")
@@ -217,8 +227,11 @@ class Review(ConcurrentTransitionMixin, models.Model):
 
 class MetricValue(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="values")
-    kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="values")
+    kpi = models.ForeignKey(KPI, on_delete=models.PROTECT, related_name="values")
     value = models.DecimalField(max_digits=14, decimal_places=2)
+    target = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, help_text="The KPI's target at the time."
+    )
 
     class Meta:
         constraints = [
@@ -230,7 +243,10 @@ class MetricValue(models.Model):
 
     @property
     def met(self):
-        return self.kpi.met_by(self.value)
+        """Judged against the target in force when the figures were reported."""
+        if self.target is None:
+            return self.kpi.met_by(self.value)
+        return KPI(target=self.target, direction=self.kpi.direction).met_by(self.value)
 
 
 class MetricObservation(models.Model):

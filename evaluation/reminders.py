@@ -40,12 +40,14 @@ def review_reminders(*, today: datetime.date) -> int:
     """Seven days before a review is due, to the team; once overdue, to the team; a week
     later, to the office head too. DCCT sees overdue reviews on its dashboard."""
     sent = 0
+    # Only live accounts are chased: a review left open when an account closed is moot.
     open_reviews = (
-        Review.objects.filter(state=ReviewState.DUE)
+        Review.objects.filter(state=ReviewState.DUE, account__state=AccountState.LIVE)
         .select_related("account__office__head", "account__platform")
         .prefetch_related(TEAM)
     )
-    soon = open_reviews.filter(due_on=today + datetime.timedelta(days=7))
+    # A window, not a day: the job runs on working days only, and the key sends it once.
+    soon = open_reviews.filter(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=7))
     for review in soon.iterator(chunk_size=500):
         sent += _tell(
             f"review:{review.pk}:due-in-7-days",
@@ -120,12 +122,12 @@ def ageing_reminders(*, now=None) -> int:
     for state, holder in account_holders.items():
         waiting = Account.objects.filter(
             state=state, state_changed_at__lt=_older_than(targets[state])
-        ).select_related("office__head")
+        ).select_related("office__head", "platform")
         for account in waiting.iterator(chunk_size=500):
             sent += _tell(
                 f"ageing:account:{account.pk}:{state}:{account.state_changed_at:%Y%m%d%H%M%S}",
                 holder(account),
-                f"Waiting: {account.display_name} ({account.platform_id and account.platform})",
+                f"Waiting: {account.display_name} ({account.platform})",
                 f"{account.display_name} has been “{account.get_state_display()}” since "
                 f"{account.state_changed_at:%-d %B %Y}, longer than the {targets[state]} "
                 "days we aim for.",

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from accounts.models import Account, AccountState
-from evaluation.models import KPI, MetricObservation, MetricValue, Review, ReviewState, add_months
+from evaluation.models import MetricObservation, MetricValue, Review, ReviewState, add_months
 from people import roles
 
 
@@ -56,7 +56,7 @@ def review_for_page(pk):
         )
         .prefetch_related(
             "account__members",
-            Prefetch("account__kpis", queryset=KPI.objects.filter(active=True)),
+            "account__kpis",
             Prefetch("values", queryset=MetricValue.objects.select_related("kpi")),
         )
         .get(pk=pk)

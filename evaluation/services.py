@@ -6,7 +6,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Avg, Exists, OuterRef, Sum
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts import services as account_services
@@ -43,6 +43,7 @@ def ensure_evaluation_plans(*, today: datetime.date) -> int:
         Account.objects.filter(state=AccountState.LIVE)
         .exclude(Exists(ReviewSchedule.objects.filter(account=OuterRef("pk"))))
         .select_related("proposal")
+        .prefetch_related("proposal__kpis")
     )
     created = 0
     batch, kpis = [], []
@@ -57,6 +58,7 @@ def ensure_evaluation_plans(*, today: datetime.date) -> int:
                 frequency=frequency,
                 period_start=start,
                 next_due_on=add_months(start, FIRST_REVIEW_AFTER_MONTHS),
+                anchor_day=start.day,
             )
         )
         if account.proposal_id:
@@ -93,16 +95,18 @@ def raise_due_reviews(*, today: datetime.date) -> tuple[int, list[datetime.date]
         due = ReviewSchedule.objects.filter(
             next_due_on__lte=today, account__state=AccountState.LIVE
         )
-        groups = list(due.values_list("frequency", "next_due_on").distinct())
+        groups = list(due.values_list("frequency", "next_due_on", "anchor_day").distinct())
         if not groups:
             break
         with transaction.atomic():
-            for period_end in sorted({period_end for _, period_end in groups}):
+            for period_end in sorted({period_end for _, period_end, _ in groups}):
                 _insert_reviews(period_end)
-            for frequency, period_end in groups:
-                raised += due.filter(frequency=frequency, next_due_on=period_end).update(
+            for frequency, period_end, anchor_day in groups:
+                raised += due.filter(
+                    frequency=frequency, next_due_on=period_end, anchor_day=anchor_day
+                ).update(
                     period_start=period_end,
-                    next_due_on=add_months(period_end, MONTHS[frequency]),
+                    next_due_on=add_months(period_end, MONTHS[frequency], anchor_day),
                 )
                 period_ends.add(period_end)
     return raised, sorted(period_ends)
@@ -181,7 +185,9 @@ def save_report(*, review, actor, values, went_well, not_well, hours_spent):
         if value is None:
             MetricValue.objects.filter(review=review, kpi=kpi).delete()
         else:
-            MetricValue.objects.update_or_create(review=review, kpi=kpi, defaults={"value": value})
+            MetricValue.objects.update_or_create(
+                review=review, kpi=kpi, defaults={"value": value, "target": kpi.target}
+            )
 
 
 @transaction.atomic
@@ -219,6 +225,13 @@ def assess_review(
             errors["next_review_on"] = "Bring the next review forward to a date."
         elif next_review_on <= timezone.localdate():
             errors["next_review_on"] = "The next review must be in the future."
+        else:
+            schedule = ReviewSchedule.objects.filter(account=review.account_id).first()
+            if schedule is not None and next_review_on >= schedule.next_due_on:
+                errors["next_review_on"] = (
+                    f"Bring it forward: the next review is already due on "
+                    f"{schedule.next_due_on:%-d %B %Y}."
+                )
     if outcome == Outcome.CLOSE and review.account.state != AccountState.LIVE:
         errors["outcome"] = "Only a live account can be proposed for closure."
     if errors:
@@ -263,12 +276,9 @@ def adjust_evaluation(*, account, actor, formset, frequency):
     if not permissions.may_adjust_kpis(account, actor):
         raise PermissionDenied("Only DCCT adjusts KPIs.")
     formset.save()
-    schedule = account.review_schedule
-    changes = [
-        f"{len(formset.new_objects)} added, {len(formset.changed_objects)} changed, "
-        f"{len(formset.deleted_objects)} removed"
-    ]
-    if frequency != schedule.frequency:
+    changes = [f"{len(formset.new_objects)} added, {len(formset.changed_objects)} changed"]
+    schedule = ReviewSchedule.objects.filter(account=account).first()
+    if schedule is not None and frequency and frequency != schedule.frequency:
         changes.append(f"reviews now {dict(Frequency.choices)[frequency].lower()}")
         schedule.frequency = frequency
         schedule.next_due_on = min(schedule.next_due_on, schedule.following(schedule.period_start))
@@ -288,12 +298,18 @@ def import_metrics(*, account, actor, rows) -> int:
     for a day already imported is replaced."""
     if not permissions.may_import_metrics(account, actor):
         raise PermissionDenied("Only the account's team or DCCT imports its figures.")
-    for row in rows:
-        MetricObservation.objects.update_or_create(
-            kpi=row.kpi,
-            day=row.day,
-            defaults={"account": account, "value": row.value, "imported_by": actor},
-        )
+    MetricObservation.objects.bulk_create(
+        [
+            MetricObservation(
+                account=account, kpi=row.kpi, day=row.day, value=row.value, imported_by=actor
+            )
+            for row in rows
+        ],
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["kpi", "day"],
+        update_fields=["value", "imported_by"],
+    )
     AccountEvent.objects.create(
         account=account,
         actor=actor,
@@ -309,20 +325,25 @@ def _role(account, user):
 
 
 def figures_for(review) -> dict:
-    """The imported figures of the review's period, per KPI, as each KPI aggregates them."""
-    observations = MetricObservation.objects.filter(
-        account=review.account, day__gte=review.period_start, day__lt=review.period_end
-    )
+    """The imported figures of the review's period, per KPI, as each KPI aggregates them
+    (one query, however many KPIs)."""
+    rules = {kpi.pk: kpi.aggregation for kpi in review.account.kpis.all()}
+    by_kpi = {}
+    for kpi_id, value in (
+        MetricObservation.objects.filter(
+            account=review.account, day__gte=review.period_start, day__lt=review.period_end
+        )
+        .order_by("day")
+        .values_list("kpi_id", "value")
+    ):
+        by_kpi.setdefault(kpi_id, []).append(value)
     figures = {}
-    for kpi in review.account.kpis.all():
-        mine = observations.filter(kpi=kpi)
-        if kpi.aggregation == Aggregation.SUM:
-            value = mine.aggregate(total=Sum("value"))["total"]
-        elif kpi.aggregation == Aggregation.AVERAGE:
-            value = mine.aggregate(mean=Avg("value"))["mean"]
-        else:
-            latest = mine.order_by("-day").first()
-            value = latest.value if latest else None
-        if value is not None:
-            figures[kpi.pk] = round(value, 2)
+    for kpi_id, values in by_kpi.items():
+        rule = rules.get(kpi_id)
+        if rule == Aggregation.SUM:
+            figures[kpi_id] = round(sum(values), 2)
+        elif rule == Aggregation.AVERAGE:
+            figures[kpi_id] = round(sum(values) / len(values), 2)
+        elif rule == Aggregation.LAST:
+            figures[kpi_id] = round(values[-1], 2)
     return figures

@@ -12,13 +12,7 @@ from accounts import selectors as account_selectors
 from config import workflow
 from evaluation import metrics_import, permissions, selectors, services
 from evaluation.forms import AssessForm, FrequencyForm, KPIFormSet, MetricsUploadForm, ReportForm
-from evaluation.models import (
-    FIRST_REVIEW_AFTER_MONTHS,
-    Review,
-    ReviewSchedule,
-    ReviewState,
-    add_months,
-)
+from evaluation.models import Review, ReviewSchedule, ReviewState
 
 PAGE_SIZE = 25
 LISTS = {
@@ -61,7 +55,9 @@ def _review(request, pk):
 def review_page(request, pk):
     review = _review(request, pk)
     user = request.user
-    kpis = list(review.account.kpis.all())
+    given_kpis = {value.kpi_id for value in review.values.all()}
+    # A retired KPI still shows on the reviews that reported on it.
+    kpis = [kpi for kpi in review.account.kpis.all() if kpi.active or kpi.pk in given_kpis]
     may_report = review.state == ReviewState.DUE and permissions.may_report(review, user)
     given = {value.kpi_id: value for value in review.values.all()}
     report_form = assess_form = None
@@ -174,14 +170,7 @@ def evaluation_plan(request, pk):
     account = account_selectors.account_for(request.user, pk)
     if not permissions.may_adjust_kpis(account, request.user):
         raise PermissionDenied("Only DCCT adjusts KPIs.")
-    start = account.went_live_on or timezone.localdate()
-    schedule, _ = ReviewSchedule.objects.get_or_create(
-        account=account,
-        defaults={
-            "period_start": start,
-            "next_due_on": add_months(start, FIRST_REVIEW_AFTER_MONTHS),
-        },
-    )
+    schedule = ReviewSchedule.objects.filter(account=account).first()
     data = request.POST if request.method == "POST" else None
     formset = KPIFormSet(data, instance=account)
     frequency_form = FrequencyForm(data, initial={"frequency": schedule.frequency})

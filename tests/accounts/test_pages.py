@@ -300,3 +300,61 @@ def test_only_dcct_records_details_before_go_live(client, make_account, owner):
     client.force_login(owner)
 
     assert client.post(url(account, "details/"), {"display_name": "X"}).status_code == 403
+
+
+def test_exit_steps_cannot_be_dated_ahead(client, make_account, dcct):
+    account = make_account("closing")
+    client.force_login(dcct)
+    ahead = (datetime.date.today() + datetime.timedelta(days=3)).isoformat()
+
+    response = client.post(
+        url(account, "exit-steps/"), {"notice_four_weeks_on": ahead}, follow=True
+    )
+
+    assert "the date cannot be ahead" in response.text
+    account.exit_strategy.refresh_from_db()
+    assert account.exit_strategy.notice_four_weeks_on is None
+
+
+def test_an_exit_strategy_cannot_close_in_the_past(client, make_account, office_head):
+    account = make_account("closure_proposed")
+    client.force_login(office_head)
+
+    response = client.post(
+        url(account, "act/agree_exit_strategy/"),
+        {
+            "expected_state": "closure_proposed",
+            "final_post": "Bye",
+            "redirect_to": "@ScotParl",
+            "archive_location": "Records",
+            "handle_outcome": "dormant",
+            "closing_date": "2020-01-01",
+        },
+    )
+
+    assert response.context["form"].errors["closing_date"] == [
+        "The closing date cannot be in the past."
+    ]
+
+
+def test_account_page_queries_do_not_grow_with_escalations(
+    client, make_account, hec, dcct, django_assert_max_num_queries
+):
+    from accounts.models import ClosureEscalation
+
+    account = make_account("closure_escalated")
+    client.force_login(hec)
+    client.get(url(account))
+    with django_assert_max_num_queries(40) as few:
+        client.get(url(account))
+    for _ in range(4):
+        ClosureEscalation.objects.create(
+            account=account,
+            business_area_position="a",
+            dcct_position="b",
+            escalated_by=dcct,
+            decided_by=hec,
+            decided_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url(account))

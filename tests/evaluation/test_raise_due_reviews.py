@@ -34,7 +34,29 @@ def test_a_review_is_raised_when_the_period_ends_and_the_schedule_moves_on():
         D(2026, 5, 14),
     )
     schedule = ReviewSchedule.objects.get(account=account)
-    assert (schedule.period_start, schedule.next_due_on) == (D(2026, 4, 30), D(2026, 7, 30))
+    # Periods keep ending on the 31st where the month has one: no drift after a short month.
+    assert (schedule.period_start, schedule.next_due_on) == (D(2026, 4, 30), D(2026, 7, 31))
+
+
+@pytest.mark.django_db
+def test_monthly_periods_from_the_31st_do_not_drift_to_the_28th():
+    account = live_account(D(2027, 1, 31))
+    ReviewSchedule.objects.create(
+        account=account,
+        frequency="monthly",
+        anchor_day=31,
+        period_start=D(2027, 1, 31),
+        next_due_on=D(2027, 2, 28),
+    )
+
+    services.raise_due_reviews(today=D(2027, 5, 31))
+
+    assert list(Review.objects.order_by("period_end").values_list("period_end", flat=True)) == [
+        D(2027, 2, 28),
+        D(2027, 3, 31),
+        D(2027, 4, 30),
+        D(2027, 5, 31),
+    ]
 
 
 @pytest.mark.django_db

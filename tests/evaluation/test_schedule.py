@@ -26,11 +26,25 @@ def test_due_date_arithmetic(start, months, expected):
 
 
 @pytest.mark.parametrize(
+    ("day", "months", "anchor", "expected"),
+    [
+        (D(2026, 2, 28), 1, 31, D(2026, 3, 31)),
+        (D(2026, 2, 28), 1, 30, D(2026, 3, 30)),
+        (D(2028, 2, 29), 3, 31, D(2028, 5, 31)),
+        (D(2026, 3, 31), 1, 31, D(2026, 4, 30)),
+        (D(2026, 9, 30), 5, 31, D(2027, 2, 28)),
+    ],
+)
+def test_periods_return_to_their_anchor_day(day, months, anchor, expected):
+    assert add_months(day, months, anchor) == expected
+
+
+@pytest.mark.parametrize(
     ("frequency", "months"),
     [("monthly", 1), ("quarterly", 3), ("six_monthly", 6), ("yearly", 12)],
 )
 def test_each_frequency_moves_on_by_its_months(frequency, months):
-    schedule = ReviewSchedule(frequency=frequency)
+    schedule = ReviewSchedule(frequency=frequency, anchor_day=31)
 
     assert schedule.following(D(2026, 3, 31)) == add_months(D(2026, 3, 31), months)
 

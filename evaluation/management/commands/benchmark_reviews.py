@@ -73,6 +73,7 @@ class Command(BaseCommand):
                     frequency=("monthly", "quarterly")[pk % 2],
                     period_start=datetime.date(2026, 3, 31),
                     next_due_on=datetime.date(2026, 6, 30),
+                    anchor_day=31,
                 )
                 for pk in ids
             ),
