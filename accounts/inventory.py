@@ -57,16 +57,30 @@ def read_inventory(text: str) -> list[Row]:
         if line - 1 > MAX_ROWS:
             raise InventoryError(f"Import at most {MAX_ROWS} accounts at a time.")
         values = {key: (value or "").strip() for key, value in values.items() if key}
-        if not any(values.values()):
-            continue
-        rows.append(_check(Row(line=line, values=values), platforms, offices))
+        if any(values.values()):
+            rows.append(Row(line=line, values=values))
+    # Everything the rows refer to, read once for the whole file.
+    emails = {
+        normalise_email(email)
+        for row in rows
+        for email in row.values.get("owner_emails", "").split(";")
+        if email.strip()
+    }
+    people = {user.email: user for user in User.objects.filter(email__in=emails, is_active=True)}
+    live = set(
+        Account.objects.filter(state=AccountState.LIVE)
+        .annotate(key=Lower("handle"))
+        .values_list("platform_id", "key")
+    )
+    for row in rows:
+        _check(row, platforms, offices, people, live)
     if not rows:
         raise InventoryError("The file has no accounts in it.")
     _check_duplicates(rows)
     return rows
 
 
-def _check(row, platforms, offices):
+def _check(row, platforms, offices, people, live):
     values, errors = row.values, row.errors
     for name in REQUIRED:
         if not values.get(name):
@@ -78,13 +92,12 @@ def _check(row, platforms, offices):
     if values.get("office") and row.office is None:
         errors["office"] = f"No office called “{values['office']}”."
     if row.platform is not None:
-        _check_handle(row)
+        _check_handle(row, live)
     emails = [normalise_email(e) for e in values.get("owner_emails", "").split(";") if e.strip()]
-    found = {user.email: user for user in User.objects.filter(email__in=emails, is_active=True)}
-    unknown = [email for email in emails if email not in found]
+    unknown = [email for email in emails if email not in people]
     if unknown:
         errors["owner_emails"] = "Nobody active with: " + ", ".join(unknown) + "."
-    row.owners = [found[email] for email in emails if email in found]
+    row.owners = [people[email] for email in emails if email in people]
     kind = values.get("kind", "").lower().replace(" ", "_") or AccountKind.BUSINESS_AREA
     if kind not in AccountKind.values:
         errors["kind"] = "Use “corporate” or “business area”."
@@ -94,7 +107,7 @@ def _check(row, platforms, offices):
     return row
 
 
-def _check_handle(row):
+def _check_handle(row, live):
     values, errors, platform = row.values, row.errors, row.platform
     if values.get("handle"):
         try:
@@ -115,10 +128,7 @@ def _check_handle(row):
         errors["handle"] = "Give the handle or the profile URL."
     if row.handle and not errors.keys() & {"handle", "url"}:
         row.url = platform.canonical_url.format(handle=row.handle)
-        taken = Account.objects.annotate(key=Lower("handle")).filter(
-            platform=platform, state=AccountState.LIVE, key=row.handle.lower()
-        )
-        if taken.exists():
+        if (platform.pk, row.handle.lower()) in live:
             errors["handle"] = "Already on the register as a live account."
 
 

@@ -92,10 +92,12 @@ def seed_reviews(*, dcct, today: datetime.date) -> int:
             if state != "due":
                 MetricValue.objects.bulk_create(
                     [
-                        MetricValue(review=review, kpi=followers, value=count,
-                                    target=followers.target),
-                        MetricValue(review=review, kpi=engagement, value=rate,
-                                    target=engagement.target),
+                        MetricValue(
+                            review=review, kpi=followers, value=count, target=followers.target
+                        ),
+                        MetricValue(
+                            review=review, kpi=engagement, value=rate, target=engagement.target
+                        ),
                     ]
                 )
             for month in range(3):

@@ -160,3 +160,20 @@ def test_only_dcct_imports(request, client, persona):
     client.force_login(request.getfixturevalue(persona))
 
     assert client.get("/accounts/import/").status_code == 403
+
+
+def test_checking_a_file_costs_the_same_queries_for_2_or_40_rows(
+    dcct, office, owners, django_assert_max_num_queries
+):
+    from accounts.inventory import read_inventory
+
+    def text(count):
+        return csv_for(
+            office, *(f"X,Handle{n},,{{office}},ann@example.org,," for n in range(count))
+        )
+
+    with django_assert_max_num_queries(10) as few:
+        read_inventory(text(2))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        rows = read_inventory(text(40))
+    assert not any(row.errors for row in rows)
