@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.public_views import public_register
 from config.health import health
 
 admin.site.site_header = "Social media governance – administration"
@@ -12,5 +13,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("evaluation.urls")),
     path("health/", health, name="health"),
+    path("register/", public_register, name="public-register"),
+    path("api/v1/", include("accounts.api_urls")),
     path("admin/", admin.site.urls),
 ]

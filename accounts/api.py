@@ -1,0 +1,109 @@
+"""The read-only JSON API of the public register: /api/v1/accounts/ and /api/v1/verify."""
+
+import django_filters
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import register
+from accounts.models import Account
+from people.models import Office
+
+
+class PublicAccountSerializer(serializers.ModelSerializer):
+    """What the public may know of an account: never its team, emails or workflow."""
+
+    platform = serializers.CharField(source="platform.name")
+    platform_slug = serializers.CharField(source="platform.slug")
+    office = serializers.CharField(source="office.name")
+    status = serializers.SerializerMethodField()
+    official = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Account
+        fields = [
+            "id",
+            "display_name",
+            "platform",
+            "platform_slug",
+            "handle",
+            "url",
+            "office",
+            "kind",
+            "status",
+            "official",
+            "went_live_on",
+            "closed_on",
+        ]
+
+    def get_status(self, account) -> str:
+        return register.public_status(account)
+
+    def get_official(self, account) -> bool:
+        return register.public_status(account) == "live"
+
+
+class PublicAccountFilter(django_filters.FilterSet):
+    platform = django_filters.CharFilter(field_name="platform__slug", label="Platform slug")
+    office = django_filters.ModelChoiceFilter(queryset=Office.objects.all())
+    status = django_filters.ChoiceFilter(
+        choices=[("live", "live"), ("closed", "closed")], method="by_status"
+    )
+
+    class Meta:
+        model = Account
+        fields = ["platform", "office", "status"]
+
+    def by_status(self, queryset, name, value):
+        return register.search(queryset, status=value)
+
+
+class AccountList(generics.ListAPIView):
+    """Official accounts of the Parliament, and closed ones with their closing date."""
+
+    serializer_class = PublicAccountSerializer
+    filterset_class = PublicAccountFilter
+
+    def get_queryset(self):
+        return register.public_accounts()
+
+
+class VerifyResult(serializers.Serializer):
+    official = serializers.BooleanField()
+    status = serializers.ChoiceField(choices=["live", "closed", "unknown"])
+    message = serializers.CharField()
+    account = PublicAccountSerializer(allow_null=True)
+
+
+def verification(text):
+    status, account = register.find(text)
+    if status == "live":
+        message = f"Yes: this is an official account of the Scottish Parliament ({account.office})."
+    elif status == "closed":
+        closed = f" on {account.closed_on:%-d %B %Y}" if account.closed_on else ""
+        message = f"No longer official: this account was closed{closed}."
+    else:
+        message = "Not an official account of the Scottish Parliament that we know of."
+    return {
+        "official": status == "live",
+        "status": status,
+        "message": message,
+        "account": PublicAccountSerializer(account).data if account else None,
+    }
+
+
+class Verify(APIView):
+    """Is this profile URL or handle an official account of the Parliament?"""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("url", str, description="A profile URL or @handle.", required=True)
+        ],
+        responses=VerifyResult,
+    )
+    def get(self, request):
+        text = request.query_params.get("url", "")
+        if not text.strip():
+            return Response({"detail": "Give a profile URL or handle as ?url=…"}, status=400)
+        return Response(verification(text))

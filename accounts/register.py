@@ -1,0 +1,80 @@
+"""The public register (DESIGN.md section 5): what anyone may see of the official accounts,
+and whether a profile URL or handle is one of them. Nothing here shows a team, an email or
+anything not yet live."""
+
+from django.db.models import Q
+from django.db.models.functions import Lower
+
+from accounts.handles import handle_key, parse_profile_url
+from accounts.models import Account, AccountState, Platform
+
+PUBLIC_STATES = [AccountState.LIVE, AccountState.CLOSED]
+# Live, or on the way to closing: still official until it is closed.
+OFFICIAL_STATES = [
+    AccountState.LIVE,
+    AccountState.CLOSURE_PROPOSED,
+    AccountState.CLOSURE_CONTESTED,
+    AccountState.CLOSURE_ESCALATED,
+    AccountState.CLOSING,
+]
+
+
+def public_accounts():
+    """Official accounts (live, including those whose closure is under way) and closed ones."""
+    return (
+        Account.objects.filter(state__in=[*OFFICIAL_STATES, AccountState.CLOSED])
+        .select_related("platform", "office")
+        .order_by("platform__sort_order", Lower("display_name"))
+    )
+
+
+def public_status(account) -> str:
+    return "closed" if account.state == AccountState.CLOSED else "live"
+
+
+def _platforms():
+    return list(Platform.objects.filter(internal=False, active=True))
+
+
+def find(text: str):
+    """The account a profile URL or handle names: (status, account or None).
+
+    A URL is read by its platform's rules (hosts and aliases, www., m. and mobile., query
+    strings, trailing slashes); a bare handle (@ScotParl) is looked up on every platform.
+    A look-alike host matches nothing."""
+    text = (text or "").strip()
+    if not text:
+        return "unknown", None
+    parsed = parse_profile_url(text, _platforms())
+    if parsed is not None:
+        platform, handle = parsed
+        candidates = public_accounts().filter(platform=platform)
+        key = handle_key(platform, handle)
+        if platform.handles_case_sensitive:
+            candidates = candidates.filter(handle=key)
+        else:
+            candidates = candidates.annotate(key=Lower("handle")).filter(key=key)
+    elif "/" in text or " " in text.strip():
+        return "unknown", None  # an address we do not recognise is no official account
+    else:
+        candidates = public_accounts().filter(handle__iexact=text.lstrip("@"))
+    official = [account for account in candidates if account.state != AccountState.CLOSED]
+    if official:
+        return "live", official[0]
+    closed = sorted(candidates, key=lambda account: account.closed_on or account.created_at.date())
+    return ("closed", closed[-1]) if closed else ("unknown", None)
+
+
+def search(queryset, *, q="", platform=None, office=None, status=""):
+    if q:
+        q = q.strip().lstrip("@")
+        queryset = queryset.filter(Q(display_name__icontains=q) | Q(handle__icontains=q))
+    if platform:
+        queryset = queryset.filter(platform__slug=platform)
+    if office:
+        queryset = queryset.filter(office_id=office)
+    if status == "live":
+        queryset = queryset.exclude(state=AccountState.CLOSED)
+    elif status == "closed":
+        queryset = queryset.filter(state=AccountState.CLOSED)
+    return queryset

@@ -1,0 +1,191 @@
+import datetime
+
+import pytest
+
+from accounts.models import Platform
+from accounts.services import load_platform_catalogue
+from tests.factories import AccountFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def register(office):
+    load_platform_catalogue()
+    x = Platform.objects.get(slug="x")
+    live = AccountFactory(
+        platform=x,
+        handle="ScotParl",
+        display_name="Scottish Parliament",
+        state="live",
+        office=office,
+        url="https://x.com/ScotParl",
+    )
+    live.members.create(person=UserFactory(email="secret.owner@example.org"), role="owner")
+    closed = AccountFactory(
+        platform=x,
+        handle="SP_Women",
+        display_name="Women 2021",
+        state="closed",
+        closed_on=datetime.date(2025, 3, 31),
+        office=office,
+    )
+    hidden = {
+        state: AccountFactory(
+            platform=x,
+            handle=f"Hidden{state}",
+            display_name=f"Hidden {state}",
+            state=state,
+            office=office,
+        )
+        for state in ("setting_up",)
+    }
+    return {"live": live, "closed": closed, "hidden": hidden}
+
+
+SPELLINGS = [
+    "https://x.com/ScotParl",
+    "https://twitter.com/ScotParl",
+    "http://www.twitter.com/scotparl/",
+    "https://mobile.twitter.com/ScotParl?lang=en",
+    "HTTPS://X.COM/SCOTPARL",
+    "x.com/ScotParl",
+    "www.x.com/ScotParl#top",
+    "https://m.twitter.com/ScotParl/",
+    "https://x.com/@ScotParl",
+    "@ScotParl",
+    "scotparl",
+    "https://x.com//ScotParl//",
+]
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS)
+def test_every_spelling_of_the_account_is_official(client, register, spelling):
+    response = client.get("/api/v1/verify", {"url": spelling})
+
+    body = response.json()
+    assert (body["official"], body["status"]) == (True, "live")
+    assert body["account"]["id"] == register["live"].pk
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "https://faketwitter.com/ScotParl",
+        "https://x.com.evil.example/ScotParl",
+        "https://x.com/ScotParl_Official",
+        "@ScotParI",
+        "https://twitter.co/ScotParl",
+        "https://x.com/HiddenSetting_up",
+    ],
+)
+def test_look_alikes_and_unknown_accounts_are_not_official(client, register, spelling):
+    body = client.get("/api/v1/verify", {"url": spelling}).json()
+
+    assert body == {
+        "official": False,
+        "status": "unknown",
+        "account": None,
+        "message": "Not an official account of the Scottish Parliament that we know of.",
+    }
+
+
+def test_a_closed_account_says_no_longer_official_with_its_date(client, register):
+    body = client.get("/api/v1/verify", {"url": "https://twitter.com/sp_women"}).json()
+
+    assert (body["official"], body["status"]) == (False, "closed")
+    assert body["message"] == "No longer official: this account was closed on 31 March 2025."
+    assert body["account"]["closed_on"] == "2025-03-31"
+
+
+def test_verify_needs_something_to_check(client, register):
+    assert client.get("/api/v1/verify").status_code == 400
+
+
+def test_the_api_lists_live_and_closed_accounts_only_and_no_private_details(client, register):
+    body = client.get("/api/v1/accounts/").json()
+
+    handles = {row["handle"] for row in body["results"]}
+    assert handles == {"ScotParl", "SP_Women"}
+    text = str(body)
+    assert "secret.owner" not in text and "@example.org" not in text
+    assert set(body["results"][0]) == {
+        "id",
+        "display_name",
+        "platform",
+        "platform_slug",
+        "handle",
+        "url",
+        "office",
+        "kind",
+        "status",
+        "official",
+        "went_live_on",
+        "closed_on",
+    }
+
+
+def test_the_api_filters_by_platform_office_and_status(client, register, other_office):
+    AccountFactory(
+        platform=Platform.objects.get(slug="instagram"),
+        handle="scotparl",
+        state="live",
+        office=other_office,
+    )
+
+    assert client.get("/api/v1/accounts/?platform=instagram").json()["count"] == 1
+    assert client.get(f"/api/v1/accounts/?office={other_office.pk}").json()["count"] == 1
+    assert client.get("/api/v1/accounts/?status=closed").json()["count"] == 1
+
+
+def test_the_api_pages(client, register, office):
+    x = Platform.objects.get(slug="x")
+    for number in range(60):
+        AccountFactory(platform=x, handle=f"Extra{number}", state="live", office=office)
+
+    first = client.get("/api/v1/accounts/").json()
+
+    assert (first["count"], len(first["results"])) == (62, 50)
+    assert first["next"].endswith("page=2")
+
+
+def test_the_api_is_described_by_an_openapi_schema(client, register):
+    schema = client.get("/api/v1/openapi.json").json()
+
+    assert schema["openapi"].startswith("3.")
+    assert {"/api/v1/accounts/", "/api/v1/verify"} <= set(schema["paths"])
+
+
+def test_the_api_is_read_only(client, register):
+    assert client.post("/api/v1/accounts/", {}).status_code == 405
+
+
+def test_the_public_register_needs_no_sign_in_and_hides_what_is_not_public(client, register):
+    page = client.get("/register/?status=all").text
+
+    assert "Scottish Parliament" in page and "Women 2021" in page
+    assert "closed 31 March 2025" in page
+    assert "Hidden" not in page
+    assert "secret.owner" not in page
+
+
+def test_the_public_register_checks_an_address(client, register):
+    page = client.get("/register/", {"verify": "https://mobile.twitter.com/scotparl"}).text
+    assert "Yes: this is an official account" in page
+
+    page = client.get("/register/", {"verify": "https://faketwitter.com/ScotParl"}).text
+    assert "may be impersonating us" in page
+
+
+def test_the_register_and_api_run_a_fixed_number_of_queries(
+    client, register, office, django_assert_max_num_queries
+):
+    x = Platform.objects.get(slug="x")
+    with django_assert_max_num_queries(8) as few:
+        client.get("/api/v1/accounts/")
+        client.get("/register/")
+    for number in range(40):
+        AccountFactory(platform=x, handle=f"More{number}", state="live", office=office)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/api/v1/accounts/")
+        client.get("/register/")
