@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts import permissions
 from accounts.models import Account, AccountEvent, AccountMember, ClosureEscalation
+from accounts.models import AccountState as A
 from people import roles
 from people.models import TrainingRecord
 
@@ -50,3 +51,66 @@ def account_for(user, pk) -> Account:
 
 def timeline(account):
     return AccountEvent.objects.filter(account=account).select_related("actor")
+
+
+def _item(account, what):
+    return {
+        "kind": "Account",
+        "title": account.display_name,
+        "url": account.get_absolute_url(),
+        "what": what,
+        "since": account.state_changed_at,
+        "office": account.office,
+        "platform": account.platform.name,
+        "state": account.get_state_display(),
+    }
+
+
+def waiting_for(user, limit=50):
+    """Every account where this person must act next."""
+    listed = Account.objects.select_related("platform", "office").order_by("state_changed_at")
+    office_ids = list(roles.offices_headed_ids(user))
+    business_area = Q(office_id__in=office_ids) | Q(
+        members__person=user, members__role="owner", members__removed_on__isnull=True
+    )
+    items = [
+        _item(a, "Agree an exit strategy or contest the closure")
+        for a in listed.filter(business_area, state=A.CLOSURE_PROPOSED, closure_proposed_by="dcct")
+        .exclude(closure_proposer=user)
+        .distinct()[:limit]
+    ]
+    items += [
+        _item(a, "Work through the exit steps")
+        for a in listed.filter(business_area, state=A.CLOSING).distinct()[:limit]
+    ]
+    if roles.is_dcct(user):
+        dcct_what = {
+            A.SETTING_UP: "Finish the set-up checklist and go live",
+            A.CLOSURE_CONTESTED: "Escalate the closure to HEC",
+            A.CLOSING: "Work through the exit steps and mark it closed",
+        }
+        items += [
+            _item(a, dcct_what[a.state]) for a in listed.filter(state__in=list(dcct_what))[:limit]
+        ]
+        items += [
+            _item(a, "Agree an exit strategy or contest the closure")
+            for a in listed.filter(
+                state=A.CLOSURE_PROPOSED, closure_proposed_by="business_area"
+            ).exclude(closure_proposer=user)[:limit]
+        ]
+    if roles.is_hec(user):
+        items += [
+            _item(a, "Decide: close or retain")
+            for a in listed.filter(state=A.CLOSURE_ESCALATED)[:limit]
+        ]
+    return items
+
+
+def accounts_of(user):
+    """Accounts this person helps run."""
+    return (
+        Account.objects.filter(members__person=user, members__removed_on__isnull=True)
+        .select_related("platform", "office")
+        .distinct()
+        .order_by("display_name")
+    )

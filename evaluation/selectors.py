@@ -93,3 +93,53 @@ def kpi_history(account):
             {"period": value.review.period_end.isoformat(), "value": float(value.value)}
         )
     return list(series.values())
+
+
+def _item(review, what):
+    return {
+        "kind": "Review",
+        "title": f"Review of {review.account.display_name}",
+        "url": review.get_absolute_url(),
+        "what": what,
+        "since": review.state_changed_at,
+        "office": review.account.office,
+        "platform": review.account.platform.name,
+        "state": review.get_state_display(),
+    }
+
+
+def waiting_for(user, limit=50):
+    """Reviews this person's team must report on, and, for DCCT, reviews to assess."""
+    listed = Review.objects.select_related("account__platform", "account__office").order_by(
+        "due_on"
+    )
+    office_ids = list(roles.offices_headed_ids(user))
+    mine = (
+        listed.filter(state=ReviewState.DUE, account__state=AccountState.LIVE)
+        .filter(
+            Q(account__office_id__in=office_ids)
+            | Q(account__members__person=user, account__members__removed_on__isnull=True)
+        )
+        .distinct()[:limit]
+    )
+    items = [_item(review, f"Report on it by {review.due_on:%-d %b %Y}") for review in mine]
+    if roles.is_dcct(user):
+        to_assess = (
+            listed.filter(state=ReviewState.SUBMITTED)
+            .exclude(account__members__person=user)
+            .exclude(submitted_by=user)
+        )[:limit]
+        items += [_item(review, "Assess it") for review in to_assess]
+    return items
+
+
+def reviews_of(user):
+    """Recent reviews of the accounts this person helps run."""
+    return (
+        Review.objects.filter(
+            account__members__person=user, account__members__removed_on__isnull=True
+        )
+        .select_related("account__platform")
+        .distinct()
+        .order_by("-period_end")
+    )

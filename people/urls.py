@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from people import views
+from people import dashboards, reports, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -46,3 +46,11 @@ urlpatterns = [
         name="password_reset_complete",
     ),
 ]
+
+urlpatterns += [
+    path("dashboard/", dashboards.dcct_dashboard, name="dcct-dashboard"),
+    path("hec/", dashboards.hec_inbox, name="hec-inbox"),
+    path("office/", dashboards.office_view, name="office-view"),
+]
+
+urlpatterns += [path("reports/", reports.reports, name="reports")]

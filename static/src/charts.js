@@ -1,4 +1,15 @@
-import { Chart, LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip } from "chart.js";
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+} from "chart.js";
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
 
@@ -33,6 +44,27 @@ for (const canvas of document.querySelectorAll("canvas[data-kpi]")) {
       maintainAspectRatio: false,
       animation: false,
       plugins: { legend: { position: "bottom" } },
+    },
+  });
+}
+
+// Report charts: a bar chart of each report table (the table beside it has the same figures).
+const PALETTE = ["#4a1f5c", "#b35c00", "#1d6f42", "#0b5394", "#7f1d1d"];
+Chart.register(BarController, BarElement);
+for (const canvas of document.querySelectorAll("canvas[data-chart]")) {
+  const data = JSON.parse(document.getElementById(canvas.dataset.chart).textContent);
+  data.datasets.forEach((dataset, index) => {
+    dataset.backgroundColor = PALETTE[index % PALETTE.length];
+  });
+  new Chart(canvas, {
+    type: "bar",
+    data,
+    options: {
+      responsive: true,
+      maintainAspectRatio: false,
+      animation: false,
+      plugins: { legend: { position: "bottom" } },
+      scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
     },
   });
 }

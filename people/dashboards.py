@@ -1,0 +1,270 @@
+"""The pages each role runs their day from (DESIGN.md section 5): DCCT's dashboard, HEC's
+inbox and the office head's view. Each reads through the apps' selectors, a fixed number of
+queries whatever the data size: counts, then at most QUEUE_LENGTH items per queue."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import MIN_TRAINED_TEAM, Account, AccountState, ClosureEscalation, Platform
+from evaluation.models import Review, ReviewState
+from evaluation.selectors import dormant_accounts
+from people import roles
+from people.models import Office
+from proposals.models import Escalation, Proposal, ProposalState
+from proposals.selectors import awaiting_approval
+
+QUEUE_LENGTH = 15
+
+
+def _late(since, target_days):
+    return target_days is not None and since < timezone.now() - datetime.timedelta(days=target_days)
+
+
+def _queue(key, title, queryset, *, kind, when, target=None, link="", what=""):
+    """A titled list: its full count, and its oldest items marked when past their target."""
+    items = []
+    for obj in queryset[:QUEUE_LENGTH]:
+        account = obj if kind == "Account" else obj.account if kind == "Review" else None
+        since = when(obj)
+        items.append(
+            {
+                "title": str(obj) if kind != "Proposal" else f"{obj.reference} {obj.title}",
+                "url": obj.get_absolute_url(),
+                "office": (account or obj).office,
+                "platform": (account.platform.name if account else obj.platform_name),
+                "since": since,
+                "late": _late(since, target),
+                "what": what,
+            }
+        )
+    return {
+        "key": key,
+        "title": title,
+        "count": queryset.count(),
+        "items": items,
+        "target": target,
+        "link": link,
+    }
+
+
+def _trained_counts():
+    today = timezone.localdate()
+    current = (
+        Q(members__removed_on__isnull=True)
+        & Q(members__person__training_records__completed_on__lte=today)
+        & (
+            Q(members__person__training_records__expires_on__isnull=True)
+            | Q(members__person__training_records__expires_on__gte=today)
+        )
+    )
+    return Count("members__person", filter=current, distinct=True)
+
+
+def dcct_dashboard(request):
+    if not roles.is_dcct(request.user):
+        raise PermissionDenied("The dashboard is DCCT's.")
+    office = request.GET.get("office", "")
+    platform = request.GET.get("platform", "")
+    targets = settings.WORKFLOW_TARGET_DAYS
+    today = timezone.localdate()
+
+    def where(queryset, prefix=""):
+        if office.isdigit():
+            queryset = queryset.filter(**{f"{prefix}office_id": office})
+        if platform:
+            queryset = queryset.filter(**{f"{prefix}platform__slug": platform})
+        return queryset
+
+    proposals = where(Proposal.objects.select_related("office", "platform")).order_by(
+        "state_changed_at"
+    )
+    accounts = where(Account.objects.select_related("office", "platform")).order_by(
+        "state_changed_at"
+    )
+    reviews = where(
+        Review.objects.select_related("account__office", "account__platform"), "account__"
+    )
+    proposal_url = reverse("proposals:queue")
+    queues = [
+        _queue(
+            "assess",
+            "New assessments",
+            proposals.filter(state=ProposalState.WITH_DCCT),
+            kind="Proposal",
+            when=lambda p: p.state_changed_at,
+            target=targets["with_dcct"],
+            link=f"{proposal_url}?state=with_dcct",
+            what="Assess",
+        ),
+        _queue(
+            "contested",
+            "Alternatives disputed",
+            proposals.filter(state=ProposalState.CONTESTED),
+            kind="Proposal",
+            when=lambda p: p.state_changed_at,
+            target=targets["contested"],
+            link=f"{proposal_url}?state=contested",
+            what="Revise advice or escalate",
+        ),
+        _queue(
+            "revising",
+            "With proposers, revising",
+            proposals.filter(state=ProposalState.REVISING),
+            kind="Proposal",
+            when=lambda p: p.state_changed_at,
+            target=targets["revising"],
+            link=f"{proposal_url}?state=revising",
+            what="Waiting for the proposer",
+        ),
+        _queue(
+            "set_up",
+            "Set-ups in progress",
+            accounts.filter(state=AccountState.SETTING_UP),
+            kind="Account",
+            when=lambda a: a.state_changed_at,
+            target=targets["setting_up"],
+            what="Checklist, training, go live",
+        ),
+        _queue(
+            "closures",
+            "Closures proposed or contested",
+            accounts.filter(
+                state__in=[AccountState.CLOSURE_PROPOSED, AccountState.CLOSURE_CONTESTED]
+            ),
+            kind="Account",
+            when=lambda a: a.state_changed_at,
+            target=targets["closure_proposed"],
+            what="Agree, contest or escalate",
+        ),
+        _queue(
+            "submitted",
+            "Reviews to assess",
+            reviews.filter(state=ReviewState.SUBMITTED).order_by("state_changed_at"),
+            kind="Review",
+            when=lambda r: r.state_changed_at,
+            target=targets["review_submitted"],
+            link=reverse("evaluation:reviews") + "?show=submitted",
+            what="Assess review",
+        ),
+        _queue(
+            "overdue",
+            "Reviews overdue",
+            reviews.filter(
+                state=ReviewState.DUE, due_on__lt=today, account__state=AccountState.LIVE
+            ).order_by("due_on"),
+            kind="Review",
+            when=lambda r: timezone.make_aware(
+                datetime.datetime.combine(r.due_on, datetime.time())
+            ),
+            target=0,
+            link=reverse("evaluation:reviews") + "?show=overdue",
+            what="Chase the team",
+        ),
+        _queue(
+            "dormant",
+            "Dormant accounts",
+            where(dormant_accounts(today=today)).order_by("went_live_on"),
+            kind="Account",
+            when=lambda a: a.state_changed_at,
+            what=f"No review or figures for {settings.DORMANT_AFTER_MONTHS} months",
+        ),
+        _queue(
+            "untrained",
+            f"Teams below {MIN_TRAINED_TEAM} trained people",
+            accounts.filter(state__in=[AccountState.LIVE, AccountState.SETTING_UP])
+            .annotate(trained=_trained_counts())
+            .filter(trained__lt=MIN_TRAINED_TEAM),
+            kind="Account",
+            when=lambda a: a.state_changed_at,
+            what="Record training",
+        ),
+    ]
+    return render(
+        request,
+        "people/dcct_dashboard.html",
+        {
+            "queues": queues,
+            "offices": Office.objects.all(),
+            "platforms": Platform.objects.filter(internal=False),
+            "office": office,
+            "platform": platform,
+        },
+    )
+
+
+def hec_inbox(request):
+    if not roles.is_hec(request.user):
+        raise PermissionDenied("The inbox is HEC's.")
+    proposal_escalations = Escalation.objects.select_related(
+        "proposal__office",
+        "proposal__platform",
+        "proposal__proposer",
+        "escalated_by",
+        "decided_by",
+    )
+    closure_escalations = ClosureEscalation.objects.select_related(
+        "account__office", "account__platform", "escalated_by", "decided_by"
+    )
+    return render(
+        request,
+        "people/hec_inbox.html",
+        {
+            "open_proposals": proposal_escalations.filter(decided_at__isnull=True).order_by(
+                "escalated_at"
+            ),
+            "open_closures": closure_escalations.filter(decided_at__isnull=True).order_by(
+                "escalated_at"
+            ),
+            "decided_proposals": proposal_escalations.filter(decided_at__isnull=False).order_by(
+                "-decided_at"
+            )[:QUEUE_LENGTH],
+            "decided_closures": closure_escalations.filter(decided_at__isnull=False).order_by(
+                "-decided_at"
+            )[:QUEUE_LENGTH],
+        },
+    )
+
+
+def office_view(request):
+    """The office head's view of their office(s): approvals, accounts, reviews, closures."""
+    office_ids = roles.offices_headed_ids(request.user)
+    if not office_ids:
+        raise PermissionDenied("This view is for office heads.")
+    accounts = (
+        Account.objects.filter(office_id__in=office_ids)
+        .select_related("platform", "office")
+        .annotate(trained=_trained_counts())
+        .order_by("display_name")
+    )
+    today = timezone.localdate()
+    return render(
+        request,
+        "people/office_view.html",
+        {
+            "offices": Office.objects.filter(pk__in=office_ids),
+            "awaiting": awaiting_approval(request.user)[:QUEUE_LENGTH],
+            "accounts": accounts.exclude(state=AccountState.CLOSED)[:100],
+            "closures": accounts.filter(
+                state__in=[
+                    AccountState.CLOSURE_PROPOSED,
+                    AccountState.CLOSURE_CONTESTED,
+                    AccountState.CLOSURE_ESCALATED,
+                    AccountState.CLOSING,
+                ]
+            ),
+            "reviews": Review.objects.filter(
+                account__office_id__in=office_ids,
+                state__in=[ReviewState.DUE, ReviewState.SUBMITTED],
+            )
+            .select_related("account__platform")
+            .order_by("due_on")[: QUEUE_LENGTH * 2],
+            "min_trained": MIN_TRAINED_TEAM,
+            "today": today,
+        },
+    )

@@ -1,0 +1,275 @@
+"""Reports for the policy owner, DCCT and HEC (DESIGN.md section 5): each a table of figures
+with a chart beside it and a CSV download. Date-ranged figures count what happened within the
+range; the account tables are as of today."""
+
+import csv
+import datetime
+import statistics
+from collections import Counter, defaultdict
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from accounts.models import Account, AccountState, ClosureReason
+from evaluation.models import Outcome, Review
+from people import roles
+from proposals.models import Decision, ProposalState, action_label
+
+OUTCOME_ACTIONS = [
+    "endorse",
+    "accept_alternative",
+    "approve_as_proposed",
+    "approve_alternative",
+    "escalate",
+    "decline",
+    "reject",
+    "withdraw",
+]
+STAGES = [
+    (ProposalState.WITH_OFFICE_HEAD, "Office head: approval in principle"),
+    (ProposalState.WITH_DCCT, "DCCT: assessment"),
+    (ProposalState.ESCALATED, "HEC: escalation"),
+]
+
+
+def _range(request):
+    today = timezone.localdate()
+    try:
+        start = datetime.date.fromisoformat(request.GET.get("from", ""))
+    except ValueError:
+        start = today.replace(year=today.year - 1)
+    try:
+        end = datetime.date.fromisoformat(request.GET.get("to", ""))
+    except ValueError:
+        end = today
+    return (start, end) if start <= end else (end, start)
+
+
+def _aware(day, end=False):
+    moment = datetime.datetime.combine(day, datetime.time.max if end else datetime.time.min)
+    return timezone.make_aware(moment)
+
+
+def accounts_by(field, label):
+    rows = Counter()
+    names = {}
+    for key, name, state, count in (
+        Account.objects.values_list(f"{field}_id", f"{field}__name", "state")
+        .annotate(count=Count("pk"))
+        .order_by()
+    ):
+        names[key] = name
+        rows[(key, "closed" if state == AccountState.CLOSED else "official")] += count
+    return {
+        "title": f"Accounts by {label}",
+        "columns": [label.capitalize(), "Official", "Closed"],
+        "rows": sorted(
+            ([names[key], rows[(key, "official")], rows[(key, "closed")]] for key in names),
+            key=lambda row: (-row[1], row[0]),
+        ),
+    }
+
+
+def accounts_by_state():
+    counts = dict(Account.objects.values_list("state").annotate(count=Count("pk")).order_by())
+    return {
+        "title": "Accounts by state",
+        "columns": ["State", "Accounts"],
+        "rows": [[label, counts.get(value, 0)] for value, label in AccountState.choices],
+    }
+
+
+def proposal_outcomes(start, end):
+    counts = dict(
+        Decision.objects.filter(
+            action__in=OUTCOME_ACTIONS,
+            created_at__gte=_aware(start),
+            created_at__lte=_aware(end, end=True),
+        )
+        .values_list("action")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    return {
+        "title": "Proposal decisions",
+        "columns": ["Decision", "Proposals"],
+        "rows": [[action_label(action), counts.get(action, 0)] for action in OUTCOME_ACTIONS],
+    }
+
+
+def time_to_decision(start, end):
+    """The median days a proposal spent at each stage, for stages left within the range."""
+    decisions = (
+        Decision.objects.filter(
+            proposal__in=Decision.objects.filter(
+                created_at__gte=_aware(start), created_at__lte=_aware(end, end=True)
+            ).values("proposal")
+        )
+        .order_by("proposal_id", "created_at", "pk")
+        .values_list("proposal_id", "from_state", "to_state", "created_at")
+    )
+    entered = {}
+    durations = defaultdict(list)
+    for proposal_id, from_state, to_state, moment in decisions:
+        began = entered.pop((proposal_id, from_state), None)
+        if began is not None and _aware(start) <= moment <= _aware(end, end=True):
+            durations[from_state].append((moment - began).total_seconds() / 86400)
+        entered[(proposal_id, to_state)] = moment
+    rows = []
+    for state, label in STAGES:
+        days = durations.get(state, [])
+        rows.append([label, len(days), round(statistics.median(days), 1) if days else "–"])
+    return {
+        "title": "Time to decision",
+        "columns": ["Stage", "Decisions", "Median days"],
+        "rows": rows,
+    }
+
+
+def review_outcomes(start, end):
+    counts = dict(
+        Review.objects.filter(assessed_at__gte=_aware(start), assessed_at__lte=_aware(end, True))
+        .values_list("outcome")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    return {
+        "title": "Review outcomes",
+        "columns": ["Outcome", "Reviews"],
+        "rows": [[label, counts.get(value, 0)] for value, label in Outcome.choices],
+    }
+
+
+def closures(start, end):
+    counts = dict(
+        Account.objects.filter(state=AccountState.CLOSED, closed_on__gte=start, closed_on__lte=end)
+        .values_list("closure_reason")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    return {
+        "title": "Closures and their reasons",
+        "columns": ["Reason", "Accounts closed"],
+        "rows": [[label, counts.get(value, 0)] for value, label in ClosureReason.choices],
+    }
+
+
+def _months(start, end):
+    month = start.replace(day=1)
+    while month <= end:
+        yield month
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+
+
+def trend(start, end):
+    def per_month(pairs):
+        counter = Counter()
+        for day in pairs:
+            if day is not None:
+                counter[(day.year, day.month)] += 1
+        return counter
+
+    within = {"created_at__gte": _aware(start), "created_at__lte": _aware(end, True)}
+    submitted = per_month(
+        timezone.localtime(moment).date()
+        for moment in Decision.objects.filter(action="submit", **within).values_list(
+            "created_at", flat=True
+        )
+    )
+    live = per_month(
+        Account.objects.filter(went_live_on__gte=start, went_live_on__lte=end).values_list(
+            "went_live_on", flat=True
+        )
+    )
+    closed = per_month(
+        Account.objects.filter(closed_on__gte=start, closed_on__lte=end).values_list(
+            "closed_on", flat=True
+        )
+    )
+    assessed = per_month(
+        timezone.localtime(moment).date()
+        for moment in Review.objects.filter(
+            assessed_at__gte=_aware(start), assessed_at__lte=_aware(end, True)
+        ).values_list("assessed_at", flat=True)
+    )
+    rows = [
+        [
+            f"{month:%b %Y}",
+            submitted[(month.year, month.month)],
+            live[(month.year, month.month)],
+            closed[(month.year, month.month)],
+            assessed[(month.year, month.month)],
+        ]
+        for month in _months(start, end)
+    ]
+    return {
+        "title": "Trend by month",
+        "columns": [
+            "Month",
+            "Proposals submitted",
+            "Accounts gone live",
+            "Accounts closed",
+            "Reviews assessed",
+        ],
+        "rows": rows,
+    }
+
+
+def all_tables(start, end):
+    return {
+        "platform": accounts_by("platform", "platform"),
+        "office": accounts_by("office", "office"),
+        "state": accounts_by_state(),
+        "outcomes": proposal_outcomes(start, end),
+        "decision_time": time_to_decision(start, end),
+        "reviews": review_outcomes(start, end),
+        "closures": closures(start, end),
+        "trend": trend(start, end),
+    }
+
+
+def reports(request):
+    user = request.user
+    if not (roles.is_policy_owner(user) or roles.is_dcct(user) or roles.is_hec(user)):
+        raise PermissionDenied("Reports are for the policy owner, DCCT and HEC.")
+    start, end = _range(request)
+    tables = all_tables(start, end)
+    export = request.GET.get("export")
+    if export in tables:
+        table = tables[export]
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{export}-{start:%Y%m%d}-{end:%Y%m%d}.csv"'
+        )
+        writer = csv.writer(response)
+        writer.writerow(table["columns"])
+        writer.writerows(table["rows"])
+        return response
+    for key, table in tables.items():
+        table["key"] = key
+        table["chart_id"] = f"chart-{key}"
+        table["chart"] = {
+            "labels": [str(row[0]) for row in table["rows"]],
+            "datasets": [
+                {
+                    "label": column,
+                    "data": [
+                        row[index] if isinstance(row[index], int | float) else 0
+                        for row in table["rows"]
+                    ],
+                }
+                for index, column in enumerate(table["columns"][1:], start=1)
+            ],
+        }
+    return render(
+        request,
+        "people/reports.html",
+        {
+            "tables": tables.values(),
+            "start": start,
+            "end": end,
+        },
+    )

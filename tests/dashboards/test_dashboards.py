@@ -1,0 +1,181 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import Account, AccountMember
+from evaluation.models import Review
+from proposals.models import Escalation, Proposal
+from tests.factories import AccountFactory, PlatformFactory, ProposalFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def volume(office, staff, office_head, dcct):
+    """`make(n)` adds n items to every queue, in bulk."""
+    platform = PlatformFactory()
+
+    def make(count):
+        old = timezone.now() - datetime.timedelta(days=40)
+        Proposal.objects.bulk_create(
+            Proposal(
+                proposer=staff,
+                office=office,
+                platform=platform,
+                title=f"Bulk {n}",
+                state=state,
+                approver=office_head,
+                submitted_at=old,
+                state_changed_at=old,
+            )
+            for n in range(count)
+            for state in ("with_dcct", "contested", "revising", "with_office_head")
+        )
+        accounts = Account.objects.bulk_create(
+            Account(
+                platform=platform,
+                handle=f"bulk{Account.objects.count()}x{n}{state}",
+                display_name=f"Bulk {n}",
+                office=office,
+                state=state,
+                state_changed_at=old,
+                went_live_on=datetime.date(2020, 1, 1),
+            )
+            for n in range(count)
+            for state in ("setting_up", "live", "closure_proposed")
+        )
+        live = [account for account in accounts if account.state == "live"]
+        AccountMember.objects.bulk_create(
+            AccountMember(account=account, person=staff, role="owner") for account in live
+        )
+        Review.objects.bulk_create(
+            Review(
+                account=account,
+                period_start=datetime.date(2025, 1, 1),
+                period_end=datetime.date(2025, 4, 1),
+                due_on=datetime.date(2025, 4, 15),
+                state=state,
+            )
+            for account in live
+            for state in ("due",)
+        )
+
+    return make
+
+
+@pytest.mark.parametrize(
+    ("path", "persona"),
+    [
+        ("/dashboard/", "dcct"),
+        ("/hec/", "hec"),
+        ("/office/", "office_head"),
+        ("/", "dcct"),
+        ("/", "staff"),
+        ("/", "office_head"),
+    ],
+)
+def test_pages_run_the_same_queries_at_5_and_500_items(
+    request, client, volume, path, persona, django_assert_max_num_queries
+):
+    client.force_login(request.getfixturevalue(persona))
+    volume(5)
+    client.get(path)
+    with django_assert_max_num_queries(60) as few:
+        assert client.get(path).status_code == 200
+    volume(495)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(path)
+
+
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [
+        ("/dashboard/", {"dcct"}),
+        ("/hec/", {"hec"}),
+        ("/office/", {"office_head"}),
+        ("/reports/", {"dcct", "hec", "policy_owner"}),
+    ],
+)
+@pytest.mark.parametrize(
+    "persona", ["staff", "office_head", "outsider", "dcct", "hec", "policy_owner"]
+)
+def test_each_role_sees_only_its_pages(request, client, path, allowed, persona):
+    client.force_login(request.getfixturevalue(persona))
+
+    assert client.get(path).status_code == (200 if persona in allowed else 403)
+
+
+def test_dashboard_marks_items_past_their_target_and_filters(client, volume, dcct, other_office):
+    volume(2)
+    client.force_login(dcct)
+
+    page = client.get("/dashboard/")
+    queues = {queue["key"]: queue for queue in page.context["queues"]}
+    assert queues["assess"]["count"] == 2
+    assert all(item["late"] for item in queues["assess"]["items"])
+    assert queues["overdue"]["count"] == 2
+    assert queues["untrained"]["count"] >= 2
+    assert "Past target" in page.text
+
+    filtered = client.get(f"/dashboard/?office={other_office.pk}")
+    assert all(queue["count"] == 0 for queue in filtered.context["queues"])
+
+
+def test_home_puts_what_waits_for_each_person_first(
+    client, make_proposal, staff, office_head, dcct, hec
+):
+    waiting = make_proposal("with_office_head", title="Needs the head")
+    assessing = make_proposal("with_dcct", title="Needs DCCT")
+    escalated = make_proposal("escalated", title="Needs HEC")
+    make_proposal("revising", title="Needs the proposer")
+
+    def titles(user):
+        client.force_login(user)
+        return [item["title"] for item in client.get("/").context["waiting"]]
+
+    assert any("Needs the head" in title for title in titles(office_head))
+    assert any("Needs DCCT" in title for title in titles(dcct))
+    assert any("Needs HEC" in title for title in titles(hec))
+    assert [t for t in titles(staff) if "Needs" in t] == [
+        f"{Proposal.objects.get(title='Needs the proposer').reference} Needs the proposer"
+    ]
+    assert waiting and assessing and escalated
+
+
+def test_hec_inbox_shows_both_positions_and_decided_ones_below(
+    client, make_proposal, make_account, hec, dcct
+):
+    make_proposal("escalated", title="Disputed proposal")
+    make_account("closure_escalated", display_name="Disputed account")
+    decided = make_proposal("escalated", title="Settled")
+    Escalation.objects.filter(proposal=decided).update(
+        ruling="reject", reasons="Not now.", decided_by=hec, decided_at=timezone.now()
+    )
+    client.force_login(hec)
+
+    page = client.get("/hec/")
+
+    assert list(page.context["open_proposals"].values_list("proposal__title", flat=True)) == [
+        "Disputed proposal"
+    ]
+    assert "Disputed account" in page.text and "Keep it." in page.text
+    assert "Rejected" in page.text and "Not now." in page.text
+
+
+def test_office_view_shows_the_heads_office_only(client, make_account, office_head, other_office):
+    mine = make_account("live", display_name="Ours")
+    AccountFactory(display_name="Theirs", office=other_office, state="live")
+    client.force_login(office_head)
+
+    page = client.get("/office/").text
+
+    assert mine.display_name in page and "Theirs" not in page
+
+
+def test_proposals_made_in_bulk_are_found_by_the_queue(volume, dcct):
+    volume(1)
+    from proposals.selectors import dcct_queue
+
+    assert dcct_queue().count() == 3
+    assert ProposalFactory  # the factory and bulk rows can live side by side

@@ -1,0 +1,188 @@
+"""Report figures against a small fixture whose figures were worked out by hand."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import Platform
+from accounts.services import load_platform_catalogue
+from evaluation.models import Review
+from proposals.models import Decision
+from tests.factories import AccountFactory, OfficeFactory, ProposalFactory
+
+pytestmark = pytest.mark.django_db
+START, END = datetime.date(2026, 3, 1), datetime.date(2026, 3, 31)
+
+
+def at(day, hour=9):
+    return timezone.make_aware(datetime.datetime(2026, 3, day, hour))
+
+
+@pytest.fixture
+def known(staff, office_head, dcct):
+    load_platform_catalogue()
+    x, instagram = Platform.objects.get(slug="x"), Platform.objects.get(slug="instagram")
+    other = OfficeFactory(name="Committee Office")
+
+    def log(proposal, steps):
+        for action, from_state, to_state, moment in steps:
+            Decision.objects.create(
+                proposal=proposal,
+                actor=staff,
+                actor_role="r",
+                action=action,
+                from_state=from_state,
+                to_state=to_state,
+                created_at=moment,
+            )
+
+    a, b, c = (ProposalFactory(proposer=staff) for _ in range(3))
+    # A: 2 days with the office head, 5 with DCCT, endorsed.
+    log(
+        a,
+        [
+            ("submit", "draft", "with_office_head", at(1)),
+            ("approve_in_principle", "with_office_head", "with_dcct", at(3)),
+            ("endorse", "with_dcct", "approved", at(8)),
+        ],
+    )
+    # B: 4 days with the office head, 4 with DCCT, alternative accepted.
+    log(
+        b,
+        [
+            ("submit", "draft", "with_office_head", at(2)),
+            ("approve_in_principle", "with_office_head", "with_dcct", at(6)),
+            ("advise_against", "with_dcct", "alternative_offered", at(10)),
+            ("accept_alternative", "alternative_offered", "approved", at(12)),
+        ],
+    )
+    # C: 1 day with the office head, declined.
+    log(
+        c,
+        [
+            ("submit", "draft", "with_office_head", at(1)),
+            ("decline", "with_office_head", "declined", at(2)),
+        ],
+    )
+    # Outside the range: not counted.
+    log(
+        ProposalFactory(proposer=staff),
+        [
+            (
+                "submit",
+                "draft",
+                "with_office_head",
+                timezone.make_aware(datetime.datetime(2026, 5, 1)),
+            ),
+        ],
+    )
+
+    live = [AccountFactory(platform=x, state="live", office=staff.office) for _ in range(3)]
+    AccountFactory(platform=instagram, state="live", office=other)
+    AccountFactory(
+        platform=x,
+        state="closed",
+        closed_on=datetime.date(2026, 3, 20),
+        closure_reason="not_effective",
+        office=staff.office,
+    )
+    AccountFactory(
+        platform=instagram,
+        state="closed",
+        closed_on=datetime.date(2025, 1, 1),
+        closure_reason="campaign_ended",
+        office=other,
+    )
+    AccountFactory(platform=x, state="setting_up", office=staff.office)
+    for number, outcome in enumerate(["effective", "effective", "improve"]):
+        Review.objects.create(
+            account=live[number],
+            period_start=datetime.date(2025, 12, 1),
+            period_end=datetime.date(2026, 3, 1),
+            due_on=datetime.date(2026, 3, 15),
+            state="assessed",
+            outcome=outcome,
+            assessed_at=at(20 + number),
+        )
+    Review.objects.create(
+        account=live[0],
+        period_start=datetime.date(2025, 9, 1),
+        period_end=datetime.date(2025, 12, 1),
+        due_on=datetime.date(2025, 12, 15),
+        state="assessed",
+        outcome="close",
+        assessed_at=timezone.make_aware(datetime.datetime(2025, 12, 20)),
+    )
+
+
+def tables(client, policy_owner):
+    client.force_login(policy_owner)
+    page = client.get("/reports/", {"from": START.isoformat(), "to": END.isoformat()})
+    return {table["key"]: table for table in page.context["tables"]}
+
+
+def rows(table):
+    return {row[0]: row[1:] for row in table["rows"]}
+
+
+def test_report_figures_match_the_hand_computed_ones(client, known, policy_owner):
+    t = tables(client, policy_owner)
+
+    assert rows(t["outcomes"]) == {
+        "Endorse": [1],
+        "Accept alternative": [1],
+        "Approve as proposed": [0],
+        "Approve alternative": [0],
+        "Escalate to HEC": [0],
+        "Decline": [1],
+        "Reject": [0],
+        "Withdraw": [0],
+    }
+    assert rows(t["decision_time"]) == {
+        "Office head: approval in principle": [3, 2.0],  # 2, 4 and 1 days
+        "DCCT: assessment": [2, 4.5],  # 5 and 4 days
+        "HEC: escalation": [0, "–"],
+    }
+    assert rows(t["reviews"]) == {
+        "Effective: continue": [2],
+        "Needs to improve: action plan": [1],
+        "Not effective: close": [0],
+    }
+    assert rows(t["closures"]) == {
+        "Not effective": [1],
+        "Cannot be resourced": [0],
+        "Campaign ended": [0],
+    }
+    assert rows(t["platform"]) == {"X (Twitter)": [4, 1], "Instagram": [1, 1]}
+    assert rows(t["state"])["Live"] == [4]
+    assert rows(t["state"])["Closed"] == [2]
+    assert rows(t["trend"]) == {"Mar 2026": [3, 0, 1, 3]}
+
+
+def test_each_table_downloads_as_csv(client, known, policy_owner):
+    client.force_login(policy_owner)
+
+    response = client.get(
+        "/reports/", {"from": START.isoformat(), "to": END.isoformat(), "export": "decision_time"}
+    )
+
+    assert response["Content-Type"].startswith("text/csv")
+    assert response["Content-Disposition"] == (
+        'attachment; filename="decision_time-20260301-20260331.csv"'
+    )
+    assert response.content.decode().splitlines() == [
+        "Stage,Decisions,Median days",
+        "Office head: approval in principle,3,2.0",
+        "DCCT: assessment,2,4.5",
+        "HEC: escalation,0,–",
+    ]
+
+
+def test_reports_show_charts_beside_tables(client, known, policy_owner):
+    client.force_login(policy_owner)
+
+    page = client.get("/reports/").text
+
+    assert page.count("<canvas data-chart=") == 8
+    assert "dist/charts.js" in page
