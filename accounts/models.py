@@ -16,7 +16,7 @@ from accounts.handles import (
     handle_key,
     normalise_handle,
 )
-from proposals.models import AppendOnlyRecord
+from proposals.models import AppendOnlyRecord, EscalationRecord
 
 
 class Platform(models.Model):
@@ -543,7 +543,7 @@ def account_action_label(action: str) -> str:
     return action.replace("_", " ").capitalize()
 
 
-class ClosureEscalation(models.Model):
+class ClosureEscalation(EscalationRecord):
     """A closure the business area and DCCT could not agree, put to HEC with both positions."""
 
     class Ruling(models.TextChoices):
@@ -551,21 +551,9 @@ class ClosureEscalation(models.Model):
         RETAIN = "retain_account", "Retained with conditions"
 
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="escalations")
-    business_area_position = models.TextField("the business area's position")
-    dcct_position = models.TextField("DCCT's position")
-    escalated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    escalated_at = models.DateTimeField(default=timezone.now)
     ruling = models.CharField(max_length=30, choices=Ruling, blank=True)
-    reasons = models.TextField(blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-escalated_at"]
+    class Meta(EscalationRecord.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["account"],

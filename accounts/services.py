@@ -320,13 +320,7 @@ def contested_position(account) -> str:
 @transaction.atomic
 def escalate_closure(*, account, actor, business_area_position, dcct_position, expected_state=None):
     """Escalate to HEC: the business area and DCCT cannot agree on the closure."""
-    errors = {}
-    if not (business_area_position or "").strip():
-        errors["business_area_position"] = "Set out the business area's position."
-    if not (dcct_position or "").strip():
-        errors["dcct_position"] = "Set out DCCT's position."
-    if errors:
-        raise ValidationError(errors)
+    workflow.require_both_positions(business_area_position, dcct_position)
 
     def open_escalation():
         ClosureEscalation.objects.create(

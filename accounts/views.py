@@ -178,7 +178,7 @@ def act(request, pk, action):
             for reason in not_ready.reasons:
                 form.add_error(None, reason)
         except ValidationError as error:
-            _add_errors(form, error)
+            workflow.add_errors(form, error)
         else:
             messages.success(
                 request, f"{transition.custom['label']}: done. {NEXT_STEP[account.state]}"
@@ -187,14 +187,6 @@ def act(request, pk, action):
     return render(
         request, "accounts/act.html", {"account": account, "form": form, "transition": transition}
     )
-
-
-def _add_errors(form, error):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _form_errors_to_messages(request, form):
@@ -289,7 +281,7 @@ def remove_member(request, pk, member_id):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            workflow.add_errors(form, error)
         else:
             return _done(request, account, f"{member.person} has left the team.", "#team")
     return render(

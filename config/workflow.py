@@ -135,3 +135,23 @@ def notify_after_commit(send) -> None:
     decision already made into an error (robust)."""
     if not _quiet.get():
         transaction.on_commit(send, robust=True)
+
+
+def require_both_positions(business_area_position, dcct_position) -> None:
+    """An escalation puts both sides to HEC: neither position may be blank."""
+    errors = {}
+    if not (business_area_position or "").strip():
+        errors["business_area_position"] = "Set out the business area's position."
+    if not (dcct_position or "").strip():
+        errors["dcct_position"] = "Set out DCCT's position."
+    if errors:
+        raise ValidationError(errors)
+
+
+def add_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field where the form has it."""
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error)

@@ -742,23 +742,16 @@ class AlternativePlan(models.Model):
             raise ValidationError({"pilot_end_date": "A pilot needs an end date."})
 
 
-class Escalation(models.Model):
-    """A disagreement DCCT puts to HEC, with both positions written down."""
+class EscalationRecord(models.Model):
+    """A disagreement DCCT puts to HEC, with both positions written down, and HEC's ruling.
+    Proposals and closures both have them; each names its own rulings."""
 
-    class Ruling(models.TextChoices):
-        APPROVE_AS_PROPOSED = "approve_as_proposed", "Approved as proposed"
-        APPROVE_ALTERNATIVE = "approve_alternative", "Approved the alternative"
-        REJECT = "reject", "Rejected"
-        REFER_BACK = "refer_back", "Referred back to DCCT"
-
-    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="escalations")
     business_area_position = models.TextField("the business area's position")
     dcct_position = models.TextField("DCCT's position")
     escalated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     escalated_at = models.DateTimeField(default=timezone.now)
-    ruling = models.CharField(max_length=30, choices=Ruling, blank=True)
     reasons = models.TextField(blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -766,7 +759,21 @@ class Escalation(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["-escalated_at"]
+
+
+class Escalation(EscalationRecord):
+    class Ruling(models.TextChoices):
+        APPROVE_AS_PROPOSED = "approve_as_proposed", "Approved as proposed"
+        APPROVE_ALTERNATIVE = "approve_alternative", "Approved the alternative"
+        REJECT = "reject", "Rejected"
+        REFER_BACK = "refer_back", "Referred back to DCCT"
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="escalations")
+    ruling = models.CharField(max_length=30, choices=Ruling, blank=True)
+
+    class Meta(EscalationRecord.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["proposal"],

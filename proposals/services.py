@@ -325,13 +325,7 @@ def business_area_position(proposal) -> str:
 @transaction.atomic
 def escalate(*, proposal, actor, business_area_position, dcct_position, expected_state=None):
     """Escalate to HEC: DCCT and the business area cannot agree; both positions go to HEC."""
-    errors = {}
-    if not (business_area_position or "").strip():
-        errors["business_area_position"] = "Set out the business area's position."
-    if not (dcct_position or "").strip():
-        errors["dcct_position"] = "Set out DCCT's position."
-    if errors:
-        raise ValidationError(errors)
+    workflow.require_both_positions(business_area_position, dcct_position)
 
     def open_escalation():
         Escalation.objects.create(

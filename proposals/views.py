@@ -248,7 +248,7 @@ def act(request, pk, action):
             for reason in not_ready.reasons:
                 form.add_error(None, reason)
         except ValidationError as error:
-            _add_errors(form, error)
+            workflow.add_errors(form, error)
         else:
             messages.success(
                 request,
@@ -265,14 +265,6 @@ def act(request, pk, action):
             "alternative": proposal.current_alternative,
         },
     )
-
-
-def _add_errors(form, error):
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
 
 
 @require_POST
