@@ -77,8 +77,14 @@ class VerifyResult(serializers.Serializer):
 
 
 def verification(text):
-    status, account = register.find(text)
-    if status == "live":
+    status, account, platforms = register.find(text)
+    if status == "live" and "/" not in text:
+        # A bare handle: official on these platforms only; the same name elsewhere may not be.
+        message = (
+            f"Official on {', '.join(platforms)} only: on any other platform an account with "
+            "this name is not the Scottish Parliament's."
+        )
+    elif status == "live":
         message = f"Yes: this is an official account of the Scottish Parliament ({account.office})."
     elif status == "closed":
         closed = f" on {account.closed_on:%-d %B %Y}" if account.closed_on else ""
@@ -104,6 +110,9 @@ class Verify(APIView):
     )
     def get(self, request):
         text = request.query_params.get("url", "")
-        if not text.strip():
-            return Response({"detail": "Give a profile URL or handle as ?url=…"}, status=400)
+        if not text.strip() or len(text) > register.MAX_LOOKUP:
+            return Response(
+                {"detail": "Give a profile URL or handle (at most 300 characters) as ?url=…"},
+                status=400,
+            )
         return Response(verification(text))

@@ -22,12 +22,17 @@ def site_of(host: str) -> str:
 
 
 def _split(url: str):
+    """(site, path) of an address; ("", "/") for text no address can be read from."""
     url = (url or "").strip()
     if "://" not in url:
         url = "https://" + url
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname or ""
+    except ValueError:  # "http://[x.com/…", full-width characters that normalise into "#"
+        return "", "/"
     path = re.sub(r"/+", "/", parts.path).rstrip("/") or "/"
-    return site_of(parts.hostname or ""), path
+    return site_of(hostname), path
 
 
 def handle_from_url(platform, url: str) -> str:

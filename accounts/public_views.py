@@ -22,7 +22,7 @@ def public_register(request):
         register.public_accounts(),
         q=query,
         platform=platform,
-        office=office if office.isdigit() else None,
+        office=register.plausible_id(office),
         status=status,
     )
     lookup = request.GET.get("verify", "").strip()

@@ -36,33 +36,43 @@ def _platforms():
     return list(Platform.objects.filter(internal=False, active=True))
 
 
+MAX_LOOKUP = 300
+
+
 def find(text: str):
-    """The account a profile URL or handle names: (status, account or None).
+    """What a profile URL or handle names: (status, account or None, platforms).
 
     A URL is read by its platform's rules (hosts and aliases, www., m. and mobile., query
-    strings, trailing slashes); a bare handle (@ScotParl) is looked up on every platform.
-    A look-alike host matches nothing."""
-    text = (text or "").strip()
+    strings, trailing slashes); a look-alike host matches nothing. A bare handle (@ScotParl)
+    is looked up on every platform, comparing case only where the platform does, and
+    `platforms` says which platforms it is official on: the same handle elsewhere may be
+    somebody else."""
+    text = "".join(ch for ch in (text or "") if ch.isprintable()).strip()[:MAX_LOOKUP]
     if not text:
-        return "unknown", None
-    parsed = parse_profile_url(text, _platforms())
+        return "unknown", None, []
+    platforms = _platforms()
+    parsed = parse_profile_url(text, platforms)
     if parsed is not None:
         platform, handle = parsed
-        candidates = public_accounts().filter(platform=platform)
-        key = handle_key(platform, handle)
-        if platform.handles_case_sensitive:
-            candidates = candidates.filter(handle=key)
-        else:
-            candidates = candidates.annotate(key=Lower("handle")).filter(key=key)
-    elif "/" in text or " " in text.strip():
-        return "unknown", None  # an address we do not recognise is no official account
+        candidates = [
+            account
+            for account in public_accounts().filter(platform=platform, handle__iexact=handle)
+            if handle_key(platform, account.handle) == handle_key(platform, handle)
+        ]
+    elif "/" in text or " " in text:
+        return "unknown", None, []  # an address we do not recognise is no official account
     else:
-        candidates = public_accounts().filter(handle__iexact=text.lstrip("@"))
+        handle = text.lstrip("@")
+        candidates = [
+            account
+            for account in public_accounts().filter(handle__iexact=handle)
+            if handle_key(account.platform, account.handle) == handle_key(account.platform, handle)
+        ]
     official = [account for account in candidates if account.state != AccountState.CLOSED]
     if official:
-        return "live", official[0]
+        return "live", official[0], sorted({account.platform.name for account in official})
     closed = sorted(candidates, key=lambda account: account.closed_on or account.created_at.date())
-    return ("closed", closed[-1]) if closed else ("unknown", None)
+    return ("closed", closed[-1], []) if closed else ("unknown", None, [])
 
 
 def search(queryset, *, q="", platform=None, office=None, status=""):
@@ -78,3 +88,12 @@ def search(queryset, *, q="", platform=None, office=None, status=""):
     elif status == "closed":
         queryset = queryset.filter(state=AccountState.CLOSED)
     return queryset
+
+
+def plausible_id(text):
+    """A filter's id from a query string, or None for anything that cannot be one."""
+    try:
+        number = int(text)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**31 else None

@@ -67,20 +67,24 @@ def _item(account, what):
 
 
 def waiting_for(user, limit=50):
-    """Every account where this person must act next."""
-    listed = Account.objects.select_related("platform", "office").order_by("state_changed_at")
+    """Every account where this person must act next: each candidate is checked with the same
+    rule the action itself uses, so nothing is listed that the person may not do."""
+    listed = (
+        Account.objects.select_related("platform", "office")
+        .prefetch_related("members", "escalations")
+        .order_by("state_changed_at")
+    )
     office_ids = list(roles.offices_headed_ids(user))
     business_area = Q(office_id__in=office_ids) | Q(
         members__person=user, members__role="owner", members__removed_on__isnull=True
     )
-    items = [
-        _item(a, "Agree an exit strategy or contest the closure")
-        for a in listed.filter(business_area, state=A.CLOSURE_PROPOSED, closure_proposed_by="dcct")
-        .exclude(closure_proposer=user)
-        .distinct()[:limit]
+    answer = "Agree an exit strategy or contest the closure"
+    candidates = [
+        (a, answer)
+        for a in listed.filter(business_area, state=A.CLOSURE_PROPOSED).distinct()[:limit]
     ]
-    items += [
-        _item(a, "Work through the exit steps")
+    candidates += [
+        (a, "Work through the exit steps")
         for a in listed.filter(business_area, state=A.CLOSING).distinct()[:limit]
     ]
     if roles.is_dcct(user):
@@ -89,21 +93,29 @@ def waiting_for(user, limit=50):
             A.CLOSURE_CONTESTED: "Escalate the closure to HEC",
             A.CLOSING: "Work through the exit steps and mark it closed",
         }
-        items += [
-            _item(a, dcct_what[a.state]) for a in listed.filter(state__in=list(dcct_what))[:limit]
+        candidates += [
+            (a, dcct_what[a.state]) for a in listed.filter(state__in=list(dcct_what))[:limit]
         ]
-        items += [
-            _item(a, "Agree an exit strategy or contest the closure")
-            for a in listed.filter(
-                state=A.CLOSURE_PROPOSED, closure_proposed_by="business_area"
-            ).exclude(closure_proposer=user)[:limit]
+        candidates += [
+            (a, answer)
+            for a in listed.filter(state=A.CLOSURE_PROPOSED, closure_proposed_by="business_area")[
+                :limit
+            ]
         ]
     if roles.is_hec(user):
-        items += [
-            _item(a, "Decide: close or retain")
-            for a in listed.filter(state=A.CLOSURE_ESCALATED)[:limit]
+        candidates += [
+            (a, "Decide: close or retain") for a in listed.filter(state=A.CLOSURE_ESCALATED)[:limit]
         ]
-    return items
+    may = {
+        A.CLOSURE_PROPOSED: permissions.is_other_side,
+        A.CLOSURE_ESCALATED: permissions.may_decide_escalation,
+        A.CLOSING: permissions.can_tick_exit_steps,
+    }
+    return [
+        _item(account, what)
+        for account, what in candidates
+        if may.get(account.state, lambda *_: True)(account, user)
+    ]
 
 
 def accounts_of(user):

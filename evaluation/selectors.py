@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from accounts.models import Account, AccountState
+from evaluation import permissions
 from evaluation.models import MetricObservation, MetricValue, Review, ReviewState, add_months
 from people import roles
 
@@ -124,12 +125,14 @@ def waiting_for(user, limit=50):
     )
     items = [_item(review, f"Report on it by {review.due_on:%-d %b %Y}") for review in mine]
     if roles.is_dcct(user):
-        to_assess = (
-            listed.filter(state=ReviewState.SUBMITTED)
-            .exclude(account__members__person=user)
-            .exclude(submitted_by=user)
-        )[:limit]
-        items += [_item(review, "Assess it") for review in to_assess]
+        to_assess = listed.filter(state=ReviewState.SUBMITTED).prefetch_related("account__members")[
+            :limit
+        ]
+        items += [
+            _item(review, "Assess it")
+            for review in to_assess
+            if permissions.may_assess(review, user)
+        ]
     return items
 
 

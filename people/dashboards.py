@@ -11,11 +11,14 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import permissions as account_permissions
 from accounts.models import MIN_TRAINED_TEAM, Account, AccountState, ClosureEscalation, Platform
+from accounts.register import plausible_id
 from evaluation.models import Review, ReviewState
 from evaluation.selectors import dormant_accounts
 from people import roles
 from people.models import Office
+from proposals import permissions as proposal_permissions
 from proposals.models import Escalation, Proposal, ProposalState
 from proposals.selectors import awaiting_approval
 
@@ -70,13 +73,14 @@ def dcct_dashboard(request):
     if not roles.is_dcct(request.user):
         raise PermissionDenied("The dashboard is DCCT's.")
     office = request.GET.get("office", "")
+    office_id = plausible_id(office)
     platform = request.GET.get("platform", "")
     targets = settings.WORKFLOW_TARGET_DAYS
     today = timezone.localdate()
 
     def where(queryset, prefix=""):
-        if office.isdigit():
-            queryset = queryset.filter(**{f"{prefix}office_id": office})
+        if office_id is not None:
+            queryset = queryset.filter(**{f"{prefix}office_id": office_id})
         if platform:
             queryset = queryset.filter(**{f"{prefix}platform__slug": platform})
         return queryset
@@ -201,32 +205,65 @@ def dcct_dashboard(request):
 def hec_inbox(request):
     if not roles.is_hec(request.user):
         raise PermissionDenied("The inbox is HEC's.")
+    user = request.user
     proposal_escalations = Escalation.objects.select_related(
         "proposal__office",
         "proposal__platform",
         "proposal__proposer",
         "escalated_by",
         "decided_by",
-    )
+    ).prefetch_related("proposal__team")
     closure_escalations = ClosureEscalation.objects.select_related(
         "account__office", "account__platform", "escalated_by", "decided_by"
-    )
+    ).prefetch_related("account__members", "account__escalations")
+
+    def entries(escalations, kind):
+        for escalation in escalations:
+            subject = escalation.proposal if kind == "Proposal" else escalation.account
+            decide = proposal_permissions if kind == "Proposal" else account_permissions
+            yield {
+                "escalation": escalation,
+                "kind": kind,
+                "title": str(subject),
+                "url": subject.get_absolute_url(),
+                "office": subject.office,
+                "platform": subject.platform_name if kind == "Proposal" else subject.platform,
+                "may_decide": escalation.decided_at is None
+                and decide.may_decide_escalation(subject, user),
+            }
+
+    open_items = [
+        *entries(
+            proposal_escalations.filter(decided_at__isnull=True).order_by("escalated_at")[:100],
+            "Proposal",
+        ),
+        *entries(
+            closure_escalations.filter(decided_at__isnull=True).order_by("escalated_at")[:100],
+            "Closure",
+        ),
+    ]
+    decided = [
+        *entries(
+            proposal_escalations.filter(decided_at__isnull=False).order_by("-decided_at")[
+                :QUEUE_LENGTH
+            ],
+            "Proposal",
+        ),
+        *entries(
+            closure_escalations.filter(decided_at__isnull=False).order_by("-decided_at")[
+                :QUEUE_LENGTH
+            ],
+            "Closure",
+        ),
+    ]
     return render(
         request,
         "people/hec_inbox.html",
         {
-            "open_proposals": proposal_escalations.filter(decided_at__isnull=True).order_by(
-                "escalated_at"
+            "open_items": sorted(open_items, key=lambda item: item["escalation"].escalated_at),
+            "decided": sorted(
+                decided, key=lambda item: item["escalation"].decided_at, reverse=True
             ),
-            "open_closures": closure_escalations.filter(decided_at__isnull=True).order_by(
-                "escalated_at"
-            ),
-            "decided_proposals": proposal_escalations.filter(decided_at__isnull=False).order_by(
-                "-decided_at"
-            )[:QUEUE_LENGTH],
-            "decided_closures": closure_escalations.filter(decided_at__isnull=False).order_by(
-                "-decided_at"
-            )[:QUEUE_LENGTH],
         },
     )
 

@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.models import Account, AccountState, ClosureReason
+from accounts.register import OFFICIAL_STATES
 from evaluation.models import Outcome, Review
 from people import roles
 from proposals.models import Decision, ProposalState, action_label
@@ -35,17 +36,23 @@ STAGES = [
 ]
 
 
+MAX_YEARS = 10
+
+
 def _range(request):
+    """The date range asked for: a year to today by default, at most ten years, never past
+    today."""
     today = timezone.localdate()
+    try:
+        end = min(datetime.date.fromisoformat(request.GET.get("to", "")), today)
+    except ValueError:
+        end = today
     try:
         start = datetime.date.fromisoformat(request.GET.get("from", ""))
     except ValueError:
-        start = today.replace(year=today.year - 1)
-    try:
-        end = datetime.date.fromisoformat(request.GET.get("to", ""))
-    except ValueError:
-        end = today
-    return (start, end) if start <= end else (end, start)
+        start = end - datetime.timedelta(days=365)
+    start, end = (start, end) if start <= end else (end, start)
+    return max(start, end - datetime.timedelta(days=365 * MAX_YEARS)), end
 
 
 def _aware(day, end=False):
@@ -53,7 +60,15 @@ def _aware(day, end=False):
     return timezone.make_aware(moment)
 
 
+def _column(state):
+    if state == AccountState.CLOSED:
+        return "closed"
+    return "official" if state in OFFICIAL_STATES else "setting_up"
+
+
 def accounts_by(field, label):
+    """Official accounts (live, or closing but not yet closed), accounts being set up, and
+    closed ones."""
     rows = Counter()
     names = {}
     for key, name, state, count in (
@@ -62,12 +77,20 @@ def accounts_by(field, label):
         .order_by()
     ):
         names[key] = name
-        rows[(key, "closed" if state == AccountState.CLOSED else "official")] += count
+        rows[(key, _column(state))] += count
     return {
         "title": f"Accounts by {label}",
-        "columns": [label.capitalize(), "Official", "Closed"],
+        "columns": [label.capitalize(), "Official", "Being set up", "Closed"],
         "rows": sorted(
-            ([names[key], rows[(key, "official")], rows[(key, "closed")]] for key in names),
+            (
+                [
+                    names[key],
+                    rows[(key, "official")],
+                    rows[(key, "setting_up")],
+                    rows[(key, "closed")],
+                ]
+                for key in names
+            ),
             key=lambda row: (-row[1], row[0]),
         ),
     }
@@ -109,13 +132,18 @@ def time_to_decision(start, end):
             ).values("proposal")
         )
         .order_by("proposal_id", "created_at", "pk")
-        .values_list("proposal_id", "from_state", "to_state", "created_at")
+        .values_list("proposal_id", "action", "from_state", "to_state", "created_at")
     )
     entered = {}
     durations = defaultdict(list)
-    for proposal_id, from_state, to_state, moment in decisions:
+    for proposal_id, action, from_state, to_state, moment in decisions:
         began = entered.pop((proposal_id, from_state), None)
-        if began is not None and _aware(start) <= moment <= _aware(end, end=True):
+        # A withdrawal ends a stage, but nobody at that stage decided anything.
+        if (
+            began is not None
+            and action != "withdraw"
+            and (_aware(start) <= moment <= _aware(end, end=True))
+        ):
             durations[from_state].append((moment - began).total_seconds() / 86400)
         entered[(proposal_id, to_state)] = moment
     rows = []
@@ -218,17 +246,22 @@ def trend(start, end):
     }
 
 
-def all_tables(start, end):
-    return {
-        "platform": accounts_by("platform", "platform"),
-        "office": accounts_by("office", "office"),
-        "state": accounts_by_state(),
-        "outcomes": proposal_outcomes(start, end),
-        "decision_time": time_to_decision(start, end),
-        "reviews": review_outcomes(start, end),
-        "closures": closures(start, end),
-        "trend": trend(start, end),
-    }
+TABLES = {
+    "platform": lambda start, end: accounts_by("platform", "platform"),
+    "office": lambda start, end: accounts_by("office", "office"),
+    "state": lambda start, end: accounts_by_state(),
+    "outcomes": proposal_outcomes,
+    "decision_time": time_to_decision,
+    "reviews": review_outcomes,
+    "closures": closures,
+    "trend": trend,
+}
+
+
+def csv_safe(cell):
+    """A cell a spreadsheet will show as text, never run as a formula."""
+    text = str(cell)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
 
 
 def reports(request):
@@ -236,18 +269,19 @@ def reports(request):
     if not (roles.is_policy_owner(user) or roles.is_dcct(user) or roles.is_hec(user)):
         raise PermissionDenied("Reports are for the policy owner, DCCT and HEC.")
     start, end = _range(request)
-    tables = all_tables(start, end)
     export = request.GET.get("export")
-    if export in tables:
-        table = tables[export]
+    if export in TABLES:
+        table = TABLES[export](start, end)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = (
             f'attachment; filename="{export}-{start:%Y%m%d}-{end:%Y%m%d}.csv"'
         )
+        response.write("\ufeff")  # so that spreadsheets read the file as UTF-8
         writer = csv.writer(response)
         writer.writerow(table["columns"])
-        writer.writerows(table["rows"])
+        writer.writerows([csv_safe(cell) for cell in row] for row in table["rows"])
         return response
+    tables = {key: build(start, end) for key, build in TABLES.items()}
     for key, table in tables.items():
         table["key"] = key
         table["chart_id"] = f"chart-{key}"

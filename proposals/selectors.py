@@ -137,8 +137,14 @@ def waiting_for(user, limit=50):
         )[:limit]
         items += [_item(p, dcct_what[p.state]) for p in queue]
     if roles.is_hec(user):
-        escalated = _listed(
-            Proposal.objects.filter(state=ProposalState.ESCALATED).exclude(proposer=user)
-        ).order_by("state_changed_at")[:limit]
-        items += [_item(p, "Decide the escalation") for p in escalated]
+        escalated = (
+            _listed(Proposal.objects.filter(state=ProposalState.ESCALATED))
+            .prefetch_related("team")
+            .order_by("state_changed_at")[:limit]
+        )
+        items += [
+            _item(p, "Decide the escalation")
+            for p in escalated
+            if permissions.may_decide_escalation(p, user)
+        ]
     return items

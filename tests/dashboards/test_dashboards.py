@@ -156,9 +156,10 @@ def test_hec_inbox_shows_both_positions_and_decided_ones_below(
 
     page = client.get("/hec/")
 
-    assert list(page.context["open_proposals"].values_list("proposal__title", flat=True)) == [
-        "Disputed proposal"
-    ]
+    open_titles = [item["title"] for item in page.context["open_items"]]
+    assert len(open_titles) == 2 and any("Disputed proposal" in t for t in open_titles)
+    assert all(item["may_decide"] for item in page.context["open_items"])
+    assert '<span class="badge text-bg-primary">2</span>' in page.text
     assert "Disputed account" in page.text and "Keep it." in page.text
     assert "Rejected" in page.text and "Not now." in page.text
 
@@ -179,3 +180,23 @@ def test_proposals_made_in_bulk_are_found_by_the_queue(volume, dcct):
 
     assert dcct_queue().count() == 3
     assert ProposalFactory  # the factory and bulk rows can live side by side
+
+
+def test_home_lists_only_what_this_person_may_act_on(
+    client, make_account, make_review, office, dcct
+):
+    """A person who is DCCT, HEC and head of the office is on the business-area side of its
+    accounts: they cannot answer for DCCT, decide the escalation, or assess its reviews."""
+    from people.roles import Role
+    from people.services import assign_role, set_office_head
+
+    assign_role(user=dcct, role=Role.HEC)
+    set_office_head(office=office, head=dcct)
+    make_account("closure_proposed", proposed_by="business_area")
+    make_account("closure_escalated")
+    make_review("submitted")
+    client.force_login(dcct)
+
+    waiting = client.get("/").context["waiting"]
+
+    assert [item["what"] for item in waiting] == []

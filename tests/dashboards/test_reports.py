@@ -154,7 +154,8 @@ def test_report_figures_match_the_hand_computed_ones(client, known, policy_owner
         "Cannot be resourced": [0],
         "Campaign ended": [0],
     }
-    assert rows(t["platform"]) == {"X (Twitter)": [4, 1], "Instagram": [1, 1]}
+    # Official, being set up, closed.
+    assert rows(t["platform"]) == {"X (Twitter)": [3, 1, 1], "Instagram": [1, 0, 1]}
     assert rows(t["state"])["Live"] == [4]
     assert rows(t["state"])["Closed"] == [2]
     assert rows(t["trend"]) == {"Mar 2026": [3, 0, 1, 3]}
@@ -172,7 +173,7 @@ def test_each_table_downloads_as_csv(client, known, policy_owner):
         'attachment; filename="decision_time-20260301-20260331.csv"'
     )
     assert response.content.decode().splitlines() == [
-        "Stage,Decisions,Median days",
+        "\ufeffStage,Decisions,Median days",
         "Office head: approval in principle,3,2.0",
         "DCCT: assessment,2,4.5",
         "HEC: escalation,0,–",
@@ -186,3 +187,60 @@ def test_reports_show_charts_beside_tables(client, known, policy_owner):
 
     assert page.count("<canvas data-chart=") == 8
     assert "dist/charts.js" in page
+
+
+def test_a_withdrawal_is_not_a_decision_of_the_stage_it_leaves(client, known, staff, policy_owner):
+    late = ProposalFactory(proposer=staff)
+    for action, from_state, to_state, day in [
+        ("submit", "draft", "with_office_head", 1),
+        ("withdraw", "with_office_head", "withdrawn", 30),
+    ]:
+        Decision.objects.create(
+            proposal=late,
+            actor=staff,
+            actor_role="r",
+            action=action,
+            from_state=from_state,
+            to_state=to_state,
+            created_at=at(day),
+        )
+
+    t = tables(client, policy_owner)
+
+    assert rows(t["decision_time"])["Office head: approval in principle"] == [3, 2.0]
+
+
+def test_cells_that_a_spreadsheet_would_run_are_written_as_text(client, known, policy_owner):
+    from people.models import Office
+
+    AccountFactory(office=Office.objects.create(name='=HYPERLINK("http://example.com")'))
+    client.force_login(policy_owner)
+
+    body = client.get("/reports/", {"export": "office"}).content.decode()
+
+    assert "'=HYPERLINK" in body
+    assert "\n=HYPERLINK" not in body
+
+
+@pytest.mark.parametrize(
+    ("today", "query", "expected"),
+    [
+        (datetime.date(2028, 2, 29), {}, (datetime.date(2027, 3, 1), datetime.date(2028, 2, 29))),
+        (
+            datetime.date(2026, 6, 1),
+            {"from": "0001-01-01", "to": "9999-12-31"},
+            (datetime.date(2016, 6, 3), datetime.date(2026, 6, 1)),
+        ),
+        (
+            datetime.date(2026, 6, 1),
+            {"from": "2026-05-01", "to": "2026-04-01"},
+            (datetime.date(2026, 4, 1), datetime.date(2026, 5, 1)),
+        ),
+    ],
+)
+def test_date_ranges_are_kept_sensible(rf, today, query, expected, monkeypatch):
+    from people import reports
+
+    monkeypatch.setattr(reports.timezone, "localdate", lambda: today)
+
+    assert reports._range(rf.get("/reports/", query)) == expected

@@ -189,3 +189,50 @@ def test_the_register_and_api_run_a_fixed_number_of_queries(
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/api/v1/accounts/")
         client.get("/register/")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "http://[x.com/ScotParl",
+        "https://[::1/ScotParl",
+        "x.com\uff03/ScotParl",
+        "\x00ScotParl",
+        "a" * 5000,
+        "https://x.com:99999/Nobody",
+        "🙂",
+        "   ",
+    ],
+)
+def test_odd_input_never_breaks_the_lookup(client, register, text):
+    api = client.get("/api/v1/verify", {"url": text})
+    page = client.get("/register/", {"verify": text})
+
+    assert api.status_code in (200, 400)
+    assert page.status_code == 200
+    if api.status_code == 200:
+        assert api.json()["official"] is False or text.strip("\x00") == "ScotParl"
+
+
+@pytest.mark.parametrize("value", ["²", "9" * 30, "-1", "x"])
+def test_odd_filters_are_ignored_not_a_500(client, register, dcct, value):
+    assert client.get("/register/", {"office": value}).status_code == 200
+    client.force_login(dcct)
+    assert client.get("/dashboard/", {"office": value}).status_code == 200
+
+
+def test_a_bare_handle_on_a_case_sensitive_platform_must_match_its_case(client, register, office):
+    channel = Platform.objects.get(slug="whatsapp-channel")
+    AccountFactory(platform=channel, handle="0029VaAbCdEfGh", state="live", office=office)
+
+    assert client.get("/api/v1/verify", {"url": "0029VAABCDEFGH"}).json()["official"] is False
+    assert client.get("/api/v1/verify", {"url": "0029VaAbCdEfGh"}).json()["official"] is True
+
+
+def test_a_bare_handle_says_which_platforms_it_is_official_on(client, register):
+    body = client.get("/api/v1/verify", {"url": "@ScotParl"}).json()
+
+    assert body["message"] == (
+        "Official on X (Twitter) only: on any other platform an account with this name is "
+        "not the Scottish Parliament's."
+    )
