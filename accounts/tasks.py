@@ -4,7 +4,7 @@ from celery import shared_task
 
 from accounts.models import AccountEvent
 from accounts.notifications import message, recipients
-from people.notifications import deliver, queue_notice
+from people.notifications import tell
 
 
 @shared_task(
@@ -20,15 +20,10 @@ def notify_account_event(event_id: int) -> int:
         .get(pk=event_id)
     )
     subject, body = message(event)
-    sent = 0
-    for person in recipients(event):
-        notice = queue_notice(
-            key=f"account-event:{event.pk}:user:{person.pk}",
-            recipient=person,
-            subject=subject,
-            body=body,
-            url=event.account.get_absolute_url(),
-        )
-        if notice is not None:
-            sent += deliver(notice)
-    return sent
+    return tell(
+        f"account-event:{event.pk}",
+        recipients(event),
+        subject=subject,
+        body=body,
+        url=event.account.get_absolute_url(),
+    )

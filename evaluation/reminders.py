@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import Account, AccountMember, AccountState
 from evaluation.models import Review, ReviewState
 from people.models import TrainingRecord, User
-from people.notifications import deliver, queue_notice
+from people.notifications import tell
 from people.roles import Role
 from proposals.models import Proposal, ProposalState
 
@@ -19,17 +19,6 @@ TEAM = Prefetch(
     "account__members",
     queryset=AccountMember.objects.filter(removed_on__isnull=True).select_related("person"),
 )
-
-
-def _tell(key, people, subject, body, url):
-    sent = 0
-    for person in {person.pk: person for person in people if person is not None}.values():
-        notice = queue_notice(
-            key=f"{key}:user:{person.pk}", recipient=person, subject=subject, body=body, url=url
-        )
-        if notice is not None:
-            sent += deliver(notice)
-    return sent
 
 
 def _team(review):
@@ -49,7 +38,7 @@ def review_reminders(*, today: datetime.date) -> int:
     # A window, not a day: the job runs on working days only, and the key sends it once.
     soon = open_reviews.filter(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=7))
     for review in soon.iterator(chunk_size=500):
-        sent += _tell(
+        sent += tell(
             f"review:{review.pk}:due-in-7-days",
             _team(review),
             f"Review of {review.account.display_name} due in 7 days",
@@ -59,7 +48,7 @@ def review_reminders(*, today: datetime.date) -> int:
             review.get_absolute_url(),
         )
     for review in open_reviews.filter(due_on__lt=today).iterator(chunk_size=500):
-        sent += _tell(
+        sent += tell(
             f"review:{review.pk}:overdue",
             _team(review),
             f"Overdue: review of {review.account.display_name}",
@@ -67,7 +56,7 @@ def review_reminders(*, today: datetime.date) -> int:
             review.get_absolute_url(),
         )
         if review.due_on < today - datetime.timedelta(days=7):
-            sent += _tell(
+            sent += tell(
                 f"review:{review.pk}:overdue-office-head",
                 [review.account.office.head],
                 f"Overdue a week: review of {review.account.display_name}",
@@ -103,7 +92,7 @@ def ageing_reminders(*, now=None) -> int:
             state=state, state_changed_at__lt=_older_than(targets[state])
         ).select_related("office__head", "proposer")
         for proposal in waiting.iterator(chunk_size=500):
-            sent += _tell(
+            sent += tell(
                 f"ageing:proposal:{proposal.pk}:{state}:{proposal.state_changed_at:%Y%m%d%H%M%S}",
                 holder(proposal),
                 f"Waiting: {proposal.reference} {proposal.title}",
@@ -124,7 +113,7 @@ def ageing_reminders(*, now=None) -> int:
             state=state, state_changed_at__lt=_older_than(targets[state])
         ).select_related("office__head", "platform")
         for account in waiting.iterator(chunk_size=500):
-            sent += _tell(
+            sent += tell(
                 f"ageing:account:{account.pk}:{state}:{account.state_changed_at:%Y%m%d%H%M%S}",
                 holder(account),
                 f"Waiting: {account.display_name} ({account.platform})",
@@ -137,7 +126,7 @@ def ageing_reminders(*, now=None) -> int:
         state=ReviewState.SUBMITTED, state_changed_at__lt=_older_than(targets["review_submitted"])
     ).select_related("account")
     for review in submitted.iterator(chunk_size=500):
-        sent += _tell(
+        sent += tell(
             f"ageing:review:{review.pk}:submitted",
             dcct,
             f"Waiting for assessment: review of {review.account.display_name}",
@@ -156,7 +145,7 @@ def training_reminders(*, today: datetime.date) -> int:
     ).select_related("person")
     sent = 0
     for record in expiring.iterator(chunk_size=500):
-        sent += _tell(
+        sent += tell(
             f"training:{record.pk}:expiring",
             [record.person],
             f"Your training “{record.course}” expires soon",

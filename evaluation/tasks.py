@@ -8,7 +8,7 @@ from django.utils import timezone
 from evaluation import reminders, services
 from evaluation.models import Review, ReviewState
 from evaluation.reminders import TEAM
-from people.notifications import deliver, queue_notice
+from people.notifications import tell
 
 RETRY = {
     "autoretry_for": (SMTPException, ConnectionError, TimeoutError),
@@ -40,17 +40,14 @@ def notify_reviews_raised(period_end: str) -> int:
     )
     sent = 0
     for review in reviews.iterator(chunk_size=500):
-        for member in review.account.members.all():
-            notice = queue_notice(
-                key=f"review:{review.pk}:raised:user:{member.person_id}",
-                recipient=member.person,
-                subject=f"Review due: {review.account.display_name}",
-                body=f"The review of {review.account.display_name} for {review.period_label} "
-                f"is due by {review.due_on:%-d %B %Y}.",
-                url=review.get_absolute_url(),
-            )
-            if notice is not None:
-                sent += deliver(notice)
+        sent += tell(
+            f"review:{review.pk}:raised",
+            [member.person for member in review.account.members.all()],
+            f"Review due: {review.account.display_name}",
+            f"The review of {review.account.display_name} for {review.period_label} is due by "
+            f"{review.due_on:%-d %B %Y}.",
+            review.get_absolute_url(),
+        )
     return sent
 
 

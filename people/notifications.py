@@ -34,3 +34,16 @@ def deliver(notice: Notification) -> bool:
             sent_at=timezone.now()
         )
     )
+
+
+def tell(key: str, people, subject: str, body: str, url: str = "") -> int:
+    """Email each of `people` once about `key` (an event, or an item and a stage); safe to
+    call again. Returns how many emails went out now."""
+    sent = 0
+    for person in {person.pk: person for person in people if person is not None}.values():
+        notice = queue_notice(
+            key=f"{key}:user:{person.pk}", recipient=person, subject=subject, body=body, url=url
+        )
+        if notice is not None:
+            sent += deliver(notice)
+    return sent

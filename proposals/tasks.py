@@ -2,7 +2,7 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from people.notifications import deliver, queue_notice
+from people.notifications import tell
 from proposals.models import Decision
 from proposals.notifications import message, recipients
 
@@ -16,15 +16,10 @@ def notify_decision(decision_id: int) -> int:
     """Email everyone a decision concerns; safe to retry, each person is told once."""
     decision = Decision.objects.select_related("proposal", "actor").get(pk=decision_id)
     subject, body = message(decision)
-    sent = 0
-    for person in recipients(decision):
-        notice = queue_notice(
-            key=f"decision:{decision.pk}:user:{person.pk}",
-            recipient=person,
-            subject=subject,
-            body=body,
-            url=decision.proposal.get_absolute_url(),
-        )
-        if notice is not None:
-            sent += deliver(notice)
-    return sent
+    return tell(
+        f"decision:{decision.pk}",
+        recipients(decision),
+        subject=subject,
+        body=body,
+        url=decision.proposal.get_absolute_url(),
+    )
