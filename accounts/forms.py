@@ -8,6 +8,7 @@ from accounts.models import (
     ExitStrategy,
     SetupChecklist,
 )
+from config.csv_import import CSVUploadForm
 from people.models import User
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -175,19 +176,9 @@ class ClosureEscalationForm(forms.Form):
     )
 
 
-class InventoryUploadForm(forms.Form):
+class InventoryUploadForm(CSVUploadForm):
     file = forms.FileField(
         label="Inventory CSV file",
         help_text="Columns: platform, handle, url, office, owner_emails "
         "(separated by ;), and optionally display_name and kind.",
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > 2 * 1024 * 1024:
-            raise forms.ValidationError("The file is too large: at most 2 MB.")
-        try:
-            self.text = upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise forms.ValidationError("Save the file as CSV (UTF-8) and try again.") from None
-        return upload

@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib import messages
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -25,7 +24,7 @@ from accounts.forms import (
     TrainingForm,
 )
 from accounts.models import MIN_TRAINED_TEAM, AccountState
-from config import workflow
+from config import csv_import, workflow
 from evaluation import permissions as evaluation_permissions
 from evaluation import selectors as evaluation_selectors
 from people import roles
@@ -321,48 +320,31 @@ def record_training(request, pk):
     return redirect(account.get_absolute_url() + "#team")
 
 
-SIGNER = signing.Signer(salt="accounts.inventory")
-
-
 @require_http_methods(["GET", "POST"])
 def import_inventory(request):
     """Upload → preview with every row's problems → import all rows, or none."""
     if not roles.is_dcct(request.user):
         raise PermissionDenied("Only DCCT imports the inventory.")
-    form = InventoryUploadForm()
-    rows, payload, problem = None, None, None
-    if request.method == "POST":
-        if "payload" in request.POST:
-            try:
-                text = SIGNER.unsign_object(request.POST["payload"])
-            except signing.BadSignature:
-                raise PermissionDenied("The preview was changed; upload the file again.") from None
-        else:
-            form = InventoryUploadForm(request.POST, request.FILES)
-            text = form.text if form.is_valid() else None
-        if text is not None:
-            try:
-                rows = inventory.read_inventory(text)
-            except inventory.InventoryError as error:
-                problem = str(error)
-            else:
-                valid = not any(row.errors for row in rows)
-                if valid and "payload" in request.POST:
-                    created = services.import_inventory(actor=request.user, rows=rows)
-                    messages.success(
-                        request, f"{len(created)} accounts added to the register as live."
-                    )
-                    return redirect("accounts:register")
-                payload = SIGNER.sign_object(text) if valid else None
+    result = csv_import.preview(
+        request,
+        form_class=InventoryUploadForm,
+        salt="accounts.inventory",
+        read=inventory.read_inventory,
+        file_error=inventory.InventoryError,
+    )
+    if result.confirmed:
+        created = services.import_inventory(actor=request.user, rows=result.rows)
+        messages.success(request, f"{len(created)} accounts added to the register as live.")
+        return redirect("accounts:register")
     return render(
         request,
         "accounts/import.html",
         {
-            "form": form,
-            "rows": rows,
-            "payload": payload,
-            "problem": problem,
+            "form": result.form,
+            "rows": result.rows,
+            "payload": result.payload,
+            "problem": result.problem,
+            "error_count": result.error_count,
             "columns": inventory.COLUMNS,
-            "error_count": sum(1 for row in rows or [] if row.errors),
         },
     )

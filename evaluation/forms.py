@@ -2,6 +2,7 @@ from django import forms
 from django.forms import inlineformset_factory
 
 from accounts.models import Account
+from config.csv_import import CSVUploadForm
 from evaluation.models import KPI, Frequency, Outcome
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -91,18 +92,8 @@ class FrequencyForm(forms.Form):
     frequency = forms.ChoiceField(choices=Frequency.choices, label="Review frequency")
 
 
-class MetricsUploadForm(forms.Form):
+class MetricsUploadForm(CSVUploadForm):
     file = forms.FileField(
         label="Analytics export (CSV)",
         help_text="Columns: date, metric, value. Metric names must match the account's KPIs.",
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > 2 * 1024 * 1024:
-            raise forms.ValidationError("The file is too large: at most 2 MB.")
-        try:
-            self.text = upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise forms.ValidationError("Save the file as CSV (UTF-8) and try again.") from None
-        return upload

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -9,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts import selectors as account_selectors
-from config import workflow
+from config import csv_import, workflow
 from evaluation import metrics_import, permissions, selectors, services
 from evaluation.forms import AssessForm, FrequencyForm, KPIFormSet, MetricsUploadForm, ReportForm
 from evaluation.models import Review, ReviewSchedule, ReviewState
@@ -195,46 +194,32 @@ def evaluation_plan(request, pk):
     )
 
 
-SIGNER = signing.Signer(salt="evaluation.metrics")
-
-
 @require_http_methods(["GET", "POST"])
 def import_metrics(request, pk):
     """Upload an analytics export → preview with every row's problems → store all or none."""
     account = account_selectors.account_for(request.user, pk)
     if not permissions.may_import_metrics(account, request.user):
         raise PermissionDenied("Only the account's team or DCCT imports its figures.")
-    form, rows, payload, problem = MetricsUploadForm(), None, None, None
-    if request.method == "POST":
-        if "payload" in request.POST:
-            try:
-                text = SIGNER.unsign_object(request.POST["payload"])
-            except signing.BadSignature:
-                raise PermissionDenied("The preview was changed; upload the file again.") from None
-        else:
-            form = MetricsUploadForm(request.POST, request.FILES)
-            text = form.text if form.is_valid() else None
-        if text is not None:
-            try:
-                rows = metrics_import.read_export(text, kpis=account.kpis.all())
-            except metrics_import.ExportError as error:
-                problem = str(error)
-            else:
-                valid = not any(row.errors for row in rows)
-                if valid and "payload" in request.POST:
-                    count = services.import_metrics(account=account, actor=request.user, rows=rows)
-                    messages.success(request, f"{count} figures imported.")
-                    return redirect(account)
-                payload = SIGNER.sign_object(text) if valid else None
+    result = csv_import.preview(
+        request,
+        form_class=MetricsUploadForm,
+        salt="evaluation.metrics",
+        read=lambda text: metrics_import.read_export(text, kpis=account.kpis.all()),
+        file_error=metrics_import.ExportError,
+    )
+    if result.confirmed:
+        count = services.import_metrics(account=account, actor=request.user, rows=result.rows)
+        messages.success(request, f"{count} figures imported.")
+        return redirect(account)
     return render(
         request,
         "evaluation/import_metrics.html",
         {
             "account": account,
-            "form": form,
-            "rows": rows,
-            "payload": payload,
-            "problem": problem,
-            "error_count": sum(1 for row in rows or [] if row.errors),
+            "form": result.form,
+            "rows": result.rows,
+            "payload": result.payload,
+            "problem": result.problem,
+            "error_count": result.error_count,
         },
     )
