@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -167,18 +166,14 @@ def act(request, pk, action):
                 "comment": values["comment"],
                 "strategy": form.instance,
             }
-        try:
-            with transaction.atomic():
-                services.ACTIONS[action](account=account, actor=request.user, **values)
-        except workflow.Changed as changed:
-            messages.error(request, str(changed))
+        outcome = workflow.attempt(
+            request,
+            form,
+            lambda: services.ACTIONS[action](account=account, actor=request.user, **values),
+        )
+        if outcome == "changed":
             return redirect(account)
-        except workflow.NotReady as not_ready:
-            for reason in not_ready.reasons:
-                form.add_error(None, reason)
-        except ValidationError as error:
-            workflow.add_errors(form, error)
-        else:
+        if outcome == "done":
             messages.success(
                 request, f"{transition.custom['label']}: done. {NEXT_STEP[account.state]}"
             )

@@ -5,6 +5,7 @@ optimistic locking; write the append-only log row. Proposals and accounts both g
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -155,3 +156,22 @@ def add_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, field_errors)
     else:
         form.add_error(None, error)
+
+
+def attempt(request, form, act) -> str:
+    """Run a page's action in one transaction. Returns "done"; "refused", with the reasons on
+    the form; or "changed", when somebody acted first (a message on the next page says so)."""
+    try:
+        with transaction.atomic():
+            act()
+    except Changed as changed:
+        messages.error(request, str(changed))
+        return "changed"
+    except NotReady as not_ready:
+        for reason in not_ready.reasons:
+            form.add_error(None, reason)
+        return "refused"
+    except ValidationError as error:
+        add_errors(form, error)
+        return "refused"
+    return "done"

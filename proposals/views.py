@@ -1,8 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -178,20 +177,19 @@ def submit(request, pk):
     )
     missing = proposal.missing_items()
     if request.method == "POST" and form.is_valid():
-        try:
-            services.submit(
+        outcome = workflow.attempt(
+            request,
+            form,
+            lambda: services.submit(
                 proposal=proposal,
                 actor=request.user,
                 expected_state=form.cleaned_data["expected_state"],
                 existing_accounts_response=form.cleaned_data.get("existing_accounts_response", ""),
-            )
-        except services.ProposalChanged as changed:
-            messages.error(request, str(changed))
+            ),
+        )
+        if outcome == "changed":
             return redirect(proposal)
-        except services.NotReady as not_ready:
-            for reason in not_ready.reasons:
-                form.add_error(None, reason)
-        else:
+        if outcome == "done":
             messages.success(
                 request,
                 f"{proposal.reference} is with {proposal.approver} for approval in principle.",
@@ -238,18 +236,14 @@ def act(request, pk, action):
         values = dict(form.cleaned_data)
         if kind == "alternative":
             values = {"expected_state": values["expected_state"], "plan": form.instance}
-        try:
-            with transaction.atomic():
-                services.ACTIONS[action](proposal=proposal, actor=request.user, **values)
-        except services.ProposalChanged as changed:
-            messages.error(request, str(changed))
+        outcome = workflow.attempt(
+            request,
+            form,
+            lambda: services.ACTIONS[action](proposal=proposal, actor=request.user, **values),
+        )
+        if outcome == "changed":
             return redirect(proposal)
-        except services.NotReady as not_ready:
-            for reason in not_ready.reasons:
-                form.add_error(None, reason)
-        except ValidationError as error:
-            workflow.add_errors(form, error)
-        else:
+        if outcome == "done":
             messages.success(
                 request,
                 f"{transition.custom['label']}: done. {STATE_EXPLANATIONS[proposal.state]}",
