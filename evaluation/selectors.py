@@ -106,6 +106,7 @@ def _item(review, what):
         "office": review.account.office,
         "platform": review.account.platform.name,
         "state": review.get_state_display(),
+        "late": review.is_overdue(),
     }
 
 
