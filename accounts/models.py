@@ -188,9 +188,6 @@ class Account(ConcurrentTransitionMixin, models.Model):
     def trained_team(self, on=None):
         return [member for member in self.current_team() if member.is_trained(on)]
 
-    def has_enough_trained_people(self) -> bool:
-        return len(self.trained_team()) >= MIN_TRAINED_TEAM
-
     def setup_complete(self) -> bool:
         checklist = getattr(self, "setup", None)
         return checklist is not None and checklist.is_complete

@@ -35,7 +35,7 @@ def _date(text):
     return None
 
 
-def read_export(text, *, kpis, period=None) -> list[Row]:
+def read_export(text, *, kpis) -> list[Row]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     headers = [name.strip().lower() for name in (reader.fieldnames or [])]
     missing = [name for name in ("date", "metric", "value") if name not in headers]
@@ -56,8 +56,6 @@ def read_export(text, *, kpis, period=None) -> list[Row]:
         row.day = _date(values.get("date", ""))
         if row.day is None:
             row.errors["date"] = "Use a date such as 2026-03-31 or 31/03/2026."
-        elif period and not period[0] <= row.day < period[1]:
-            row.errors["date"] = "Outside the period of this import."
         row.kpi = by_name.get(values.get("metric", "").lower())
         if row.kpi is None:
             row.errors["metric"] = (

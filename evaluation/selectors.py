@@ -64,10 +64,6 @@ def review_for_page(pk):
     )
 
 
-def open_reviews(state):
-    return Review.objects.filter(state=state).select_related("account__platform", "account__office")
-
-
 def kpi_history(account):
     """KPI values of assessed and submitted reviews over time, for the account's chart."""
     values = (
