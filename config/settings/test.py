@@ -18,3 +18,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 
 if env("DATABASE_URL", default=""):
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+else:
+    # A file, not SQLite's shared-cache memory database: there a reader meets another
+    # connection's write with "database table is locked" at once, busy timeout or not, so a test
+    # that reads while a real worker thread writes failed now and then. A file in WAL mode lets
+    # readers run beside the writer and makes writers wait their turn.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}  # noqa: F405
