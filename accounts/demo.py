@@ -16,8 +16,8 @@ from accounts.models import (
     ExitStrategy,
     Platform,
 )
-from config import workflow
 from people.models import Office
+from workflow import transitions
 
 CORPORATE_ACCOUNTS = [
     ("x", "ScotParl", "Scottish Parliament"),
@@ -132,7 +132,7 @@ def seed_business_area_accounts(*, dcct, hec) -> int:
         platform = Platform.objects.get(slug=slug)
         if Account.objects.filter(platform=platform, handle=handle).exists():
             continue
-        with transaction.atomic(), workflow.without_notices():
+        with transaction.atomic(), transitions.without_notices():
             office = Office.objects.get(name=office_name)
             account = Account.objects.create(
                 platform=platform,

@@ -8,8 +8,8 @@ from accounts.models import (
     ExitStrategy,
     SetupChecklist,
 )
-from config.csv_import import CSVUploadForm
 from people.models import User
+from workflow.csv_import import CSVUploadForm
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -16,7 +16,7 @@ from accounts.handles import (
     handle_key,
     normalise_handle,
 )
-from proposals.models import AppendOnlyRecord, EscalationRecord
+from workflow.models import AppendOnlyRecord, EscalationRecord
 
 
 class Platform(models.Model):

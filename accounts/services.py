@@ -20,12 +20,12 @@ from accounts.models import (
     SetupChecklist,
     Side,
 )
-from config import workflow
 from people import roles
 from people.models import TrainingRecord
+from workflow import transitions
 
-AccountChanged = workflow.Changed
-NotReady = workflow.NotReady
+AccountChanged = transitions.Changed
+NotReady = transitions.NotReady
 
 
 @transaction.atomic
@@ -83,7 +83,7 @@ def _act(
     record=None,
     reasons=(),
 ):
-    event = workflow.run(
+    event = transitions.run(
         obj=account,
         action=action,
         actor=actor,
@@ -95,7 +95,7 @@ def _act(
         record=record,
         not_ready_reasons=reasons,
     )
-    workflow.notify_after_commit(lambda: _notify(event.pk))
+    transitions.notify_after_commit(lambda: _notify(event.pk))
     return event
 
 
@@ -320,7 +320,7 @@ def contested_position(account) -> str:
 @transaction.atomic
 def escalate_closure(*, account, actor, business_area_position, dcct_position, expected_state=None):
     """Escalate to HEC: the business area and DCCT cannot agree on the closure."""
-    workflow.require_both_positions(business_area_position, dcct_position)
+    transitions.require_both_positions(business_area_position, dcct_position)
 
     def open_escalation():
         ClosureEscalation.objects.create(

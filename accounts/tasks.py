@@ -4,7 +4,7 @@ from celery import shared_task
 
 from accounts.models import AccountEvent
 from accounts.notifications import message, recipients
-from people.notifications import tell
+from workflow.notifications import tell
 
 
 @shared_task(

@@ -23,10 +23,11 @@ from accounts.forms import (
     TrainingForm,
 )
 from accounts.models import MIN_TRAINED_TEAM, AccountState
-from config import csv_import, workflow
 from evaluation import permissions as evaluation_permissions
 from evaluation import selectors as evaluation_selectors
 from people import roles
+from workflow import csv_import, transitions
+from workflow.views import add_errors, attempt
 
 PAGE_SIZE = 25
 NEXT_STEP = {
@@ -114,11 +115,11 @@ def _evaluation(account, user):
 def _blocked_actions(account, user):
     """Actions this person could take but whose guards refuse: shown with the reason."""
     blocked = []
-    if account.state == AccountState.SETTING_UP and workflow.may_take(account, "go_live", user):
+    if account.state == AccountState.SETTING_UP and transitions.may_take(account, "go_live", user):
         blocked.extend(("Go live", reason) for reason in account.go_live_blockers())
     if (
         account.state == AccountState.CLOSING
-        and workflow.may_take(account, "mark_closed", user)
+        and transitions.may_take(account, "mark_closed", user)
         and not account.exit_steps_done()
     ):
         blocked.append(("Mark as closed", "Finish every step of the exit strategy first."))
@@ -130,18 +131,18 @@ def act(request, pk, action):
     account = selectors.account_for(request.user, pk)
     if action not in services.ACTIONS:
         raise Http404("No such action")
-    transition = workflow.transition_of(account, action)
+    transition = transitions.transition_of(account, action)
     if transition is None:
         messages.warning(
             request,
             f"That is not possible now: the account is “{account.get_state_display()}”.",
         )
         return redirect(account)
-    if not workflow.may_take(account, action, request.user):
-        raise PermissionDenied(workflow.refusal(account, transition))
+    if not transitions.may_take(account, action, request.user):
+        raise PermissionDenied(transitions.refusal(account, transition))
 
     data = request.POST if request.method == "POST" else None
-    initial = {"expected_state": workflow.stamp(account)}
+    initial = {"expected_state": transitions.stamp(account)}
     kind = transition.custom.get("form")
     if kind == "closure":
         form = ClosureForm(data, initial=initial)
@@ -166,7 +167,7 @@ def act(request, pk, action):
                 "comment": values["comment"],
                 "strategy": form.instance,
             }
-        outcome = workflow.attempt(
+        outcome = attempt(
             request,
             form,
             lambda: services.ACTIONS[action](account=account, actor=request.user, **values),
@@ -275,7 +276,7 @@ def remove_member(request, pk, member_id):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            workflow.add_errors(form, error)
+            add_errors(form, error)
         else:
             return _done(request, account, f"{member.person} has left the team.", "#team")
     return render(

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from evaluation.models import KPI, MetricObservation, Review, ReviewSchedule
-from proposals.admin import ReadOnlyAdmin
+from workflow.admin import ReadOnlyAdmin
 
 
 @admin.register(KPI)

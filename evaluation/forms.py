@@ -2,8 +2,8 @@ from django import forms
 from django.forms import inlineformset_factory
 
 from accounts.models import Account
-from config.csv_import import CSVUploadForm
 from evaluation.models import KPI, Frequency, Outcome
+from workflow.csv_import import CSVUploadForm
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

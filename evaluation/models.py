@@ -12,7 +12,8 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from evaluation import permissions
-from proposals.models import AppendOnlyRecord, KPIDirection
+from proposals.models import KPIDirection
+from workflow.models import AppendOnlyRecord
 
 FIRST_REVIEW_AFTER_MONTHS = 3
 DAYS_TO_SUBMIT = 14

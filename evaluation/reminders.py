@@ -11,9 +11,9 @@ from django.utils import timezone
 from accounts.models import Account, AccountMember, AccountState
 from evaluation.models import Review, ReviewState
 from people.models import TrainingRecord, User
-from people.notifications import tell
 from people.roles import Role
 from proposals.models import Proposal, ProposalState
+from workflow.notifications import tell
 
 TEAM = Prefetch(
     "account__members",

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.models import Account, AccountEvent, AccountState
-from config import workflow
 from evaluation import permissions
 from evaluation.models import (
     DAYS_TO_SUBMIT,
@@ -30,6 +29,7 @@ from evaluation.models import (
     add_months,
 )
 from people import roles
+from workflow import transitions
 
 # Enough to catch up a monthly account after years without the job; each pass is one query.
 MAX_CATCH_UP_PASSES = 60
@@ -154,7 +154,7 @@ def _insert_reviews(period_end: datetime.date) -> None:
 def _act(
     *, review, actor, action, role, comment="", expected_state=None, prepare=None, record=None
 ):
-    return workflow.run(
+    return transitions.run(
         obj=review,
         action=action,
         actor=actor,
@@ -175,7 +175,7 @@ def save_report(*, review, actor, values, went_well, not_well, hours_spent):
         raise PermissionDenied("Only the account's team reports on a review.")
     # Lock the row, so that a report is never written into a review submitted meanwhile.
     if Review.objects.select_for_update().get(pk=review.pk).state != ReviewState.DUE:
-        raise workflow.Changed(review)
+        raise transitions.Changed(review)
     review.went_well = (went_well or "").strip()
     review.not_well = (not_well or "").strip()
     review.hours_spent = hours_spent

@@ -8,7 +8,7 @@ from django.utils import timezone
 from evaluation import reminders, services
 from evaluation.models import Review, ReviewState
 from evaluation.reminders import TEAM
-from people.notifications import tell
+from workflow.notifications import tell
 
 RETRY = {
     "autoretry_for": (SMTPException, ConnectionError, TimeoutError),

@@ -8,10 +8,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts import selectors as account_selectors
-from config import csv_import, workflow
 from evaluation import metrics_import, permissions, selectors, services
 from evaluation.forms import AssessForm, FrequencyForm, KPIFormSet, MetricsUploadForm, ReportForm
 from evaluation.models import Review, ReviewSchedule, ReviewState
+from workflow import csv_import, transitions
 
 PAGE_SIZE = 25
 LISTS = {
@@ -76,10 +76,10 @@ def review_page(request, pk):
             figures=figures,
             initial=initial,
         )
-    if review.state == ReviewState.SUBMITTED and workflow.may_take(review, "assess", user):
+    if review.state == ReviewState.SUBMITTED and transitions.may_take(review, "assess", user):
         assess_form = AssessForm(
             request.POST if "assess" in request.POST else None,
-            initial={"expected_state": workflow.stamp(review)},
+            initial={"expected_state": transitions.stamp(review)},
         )
 
     if request.method == "POST":
@@ -87,7 +87,7 @@ def review_page(request, pk):
         for step, state in expected.items():
             if step in request.POST and review.state != state:
                 # Somebody acted first: say so, rather than refuse.
-                messages.error(request, str(workflow.Changed(review)))
+                messages.error(request, str(transitions.Changed(review)))
                 return redirect(review)
         if "report" in request.POST:
             if report_form is None:
@@ -134,14 +134,14 @@ def _report(request, review, form):
                 services.submit_review(
                     review=selectors.review_for_page(review.pk), actor=request.user
                 )
-    except workflow.NotReady as not_ready:
+    except transitions.NotReady as not_ready:
         for reason in not_ready.reasons:
             form.add_error(None, reason)
         return False
     except ValidationError as error:
         form.add_error(None, error)
         return False
-    except workflow.Changed as changed:
+    except transitions.Changed as changed:
         messages.error(request, str(changed))
         return True
     messages.success(request, "Review submitted to DCCT." if submit else "Report saved.")
@@ -156,7 +156,7 @@ def _assess(request, review, form):
         for field, errors in error.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)
         return False
-    except workflow.Changed as changed:
+    except transitions.Changed as changed:
         messages.error(request, str(changed))
         return True
     messages.success(request, "Assess review: done.")

@@ -164,31 +164,3 @@ class TrainingRecord(models.Model):
     def is_current(self, on=None) -> bool:
         on = on or timezone.localdate()
         return self.completed_on <= on and (self.expires_on is None or self.expires_on >= on)
-
-
-class Notification(models.Model):
-    """An email the product sent, or is about to send: one row per event and recipient, so a
-    job that runs twice never emails twice, and people can see what they were told."""
-
-    key = models.CharField(
-        max_length=200, unique=True, help_text="What the notice is about, e.g. decision:42:user:7"
-    )
-    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
-    subject = models.CharField(max_length=200)
-    body = models.TextField()
-    url = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        indexes = [
-            models.Index(
-                fields=["created_at"],
-                name="notification_unsent",
-                condition=models.Q(sent_at__isnull=True),
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.subject} → {self.recipient}"

@@ -9,6 +9,7 @@ from proposals.models import (
     ProposalKPI,
     ProposalTeamMember,
 )
+from workflow.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
 @admin.register(EngagementPriority)
@@ -17,31 +18,6 @@ class EngagementPriorityAdmin(admin.ModelAdmin):
     list_filter = ("active",)
     list_editable = ("active", "sort_order")
     search_fields = ("name",)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Proposals change only on their own pages, through the services, so that every change
-    is checked and logged; the admin shows them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class TeamInline(ReadOnlyInline):

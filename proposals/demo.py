@@ -6,7 +6,6 @@ import datetime
 from django.db import transaction
 
 from accounts.models import Platform
-from config import workflow
 from people.models import User
 from proposals import services
 from proposals.models import (
@@ -16,6 +15,7 @@ from proposals.models import (
     ProposalKPI,
     ProposalTeamMember,
 )
+from workflow import transitions
 
 WHY_NOT = {
     "youth": "The corporate accounts speak to an adult audience about parliamentary business "
@@ -221,7 +221,7 @@ def seed_proposals(*, cast: dict[str, User]) -> int:
     """Create the demo proposals; `cast` names the demo dcct and hec."""
     created = 0
     priorities = list(EngagementPriority.objects.all()[:2])
-    with workflow.without_notices():
+    with transitions.without_notices():
         for title, slug, email, why_key, actions in SCENARIOS:
             if Proposal.objects.filter(title=title).exists():
                 continue

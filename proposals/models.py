@@ -9,6 +9,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from proposals import permissions
+from workflow.models import AppendOnlyRecord, EscalationRecord
 
 # A substantive answer to "why can the existing corporate channels not reach this audience".
 MIN_WORDS_WHY_NOT_EXISTING = 30
@@ -629,38 +630,6 @@ class ProposalKPI(models.Model):
         return f"{self.metric}: {self.target} {self.unit}"
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError("This log is append-only.")
-
-    def delete(self):
-        raise TypeError("This log is append-only.")
-
-
-class AppendOnlyRecord(models.Model):
-    """A row of a log that is only ever added to: what was decided is never rewritten or lost.
-    Proposals' decisions and accounts' events both keep one."""
-
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    actor_role = models.CharField(max_length=80)
-    action = models.CharField(max_length=40)
-    comment = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("This log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("This log is append-only.")
-
-
 class Decision(AppendOnlyRecord):
     """One step in a proposal's life: who did what, in which role, from which state to which."""
 
@@ -740,27 +709,6 @@ class AlternativePlan(models.Model):
             raise ValidationError({"corporate_account": "Choose the corporate account."})
         if self.approach == AlternativeApproach.PILOT and not self.pilot_end_date:
             raise ValidationError({"pilot_end_date": "A pilot needs an end date."})
-
-
-class EscalationRecord(models.Model):
-    """A disagreement DCCT puts to HEC, with both positions written down, and HEC's ruling.
-    Proposals and closures both have them; each names its own rulings."""
-
-    business_area_position = models.TextField("the business area's position")
-    dcct_position = models.TextField("DCCT's position")
-    escalated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    escalated_at = models.DateTimeField(default=timezone.now)
-    reasons = models.TextField(blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["-escalated_at"]
 
 
 class Escalation(EscalationRecord):

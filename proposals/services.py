@@ -7,7 +7,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import services as accounts_services
-from config import workflow
 from proposals import permissions
 from proposals.catalogue import ENGAGEMENT_PRIORITIES
 from proposals.models import (
@@ -19,10 +18,11 @@ from proposals.models import (
     Proposal,
 )
 from proposals.selectors import existing_corporate_accounts
+from workflow import transitions
 
 # What callers catch: somebody acted first, or a guard refused.
-ProposalChanged = workflow.Changed
-NotReady = workflow.NotReady
+ProposalChanged = transitions.Changed
+NotReady = transitions.NotReady
 
 
 @transaction.atomic
@@ -94,8 +94,8 @@ def _act(
     reasons=None,
 ):
     """Run one transition for `actor` and log it as a Decision; notices go after commit."""
-    transition = workflow.transition_of(proposal, action)
-    decision = workflow.run(
+    transition = transitions.transition_of(proposal, action)
+    decision = transitions.run(
         obj=proposal,
         action=action,
         actor=actor,
@@ -109,7 +109,7 @@ def _act(
         if reasons is not None
         else [item for _, item in proposal.missing_items()],
     )
-    workflow.notify_after_commit(lambda: _notify(decision.pk))
+    transitions.notify_after_commit(lambda: _notify(decision.pk))
     return decision
 
 
@@ -325,7 +325,7 @@ def business_area_position(proposal) -> str:
 @transaction.atomic
 def escalate(*, proposal, actor, business_area_position, dcct_position, expected_state=None):
     """Escalate to HEC: DCCT and the business area cannot agree; both positions go to HEC."""
-    workflow.require_both_positions(business_area_position, dcct_position)
+    transitions.require_both_positions(business_area_position, dcct_position)
 
     def open_escalation():
         Escalation.objects.create(

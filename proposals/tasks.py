@@ -2,9 +2,9 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from people.notifications import tell
 from proposals.models import Decision
 from proposals.notifications import message, recipients
+from workflow.notifications import tell
 
 
 @shared_task(

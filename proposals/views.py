@@ -7,7 +7,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from config import workflow
 from proposals import permissions, selectors, services
 from proposals.filters import QueueFilter
 from proposals.forms import (
@@ -22,6 +21,8 @@ from proposals.forms import (
     WhatWhereForm,
 )
 from proposals.models import STATE_EXPLANATIONS, ProposalState, action_label
+from workflow import transitions
+from workflow.views import attempt
 
 PAGE_SIZE = 25
 
@@ -170,14 +171,14 @@ def submit(request, pk):
     form = SubmitForm(
         request.POST or None,
         initial={
-            "expected_state": workflow.stamp(proposal),
+            "expected_state": transitions.stamp(proposal),
             "existing_accounts_response": proposal.existing_accounts_response,
         },
         existing_accounts=existing,
     )
     missing = proposal.missing_items()
     if request.method == "POST" and form.is_valid():
-        outcome = workflow.attempt(
+        outcome = attempt(
             request,
             form,
             lambda: services.submit(
@@ -208,7 +209,7 @@ def act(request, pk, action):
     proposal = selectors.proposal_for(request.user, pk)
     if action not in services.ACTIONS or action == "submit":
         raise Http404("No such action")
-    transition = workflow.transition_of(proposal, action)
+    transition = transitions.transition_of(proposal, action)
     if transition is None:
         messages.warning(
             request,
@@ -216,12 +217,12 @@ def act(request, pk, action):
             f"“{proposal.get_state_display()}”.",
         )
         return redirect(proposal)
-    if not workflow.may_take(proposal, action, request.user):
-        raise PermissionDenied(workflow.refusal(proposal, transition))
+    if not transitions.may_take(proposal, action, request.user):
+        raise PermissionDenied(transitions.refusal(proposal, transition))
 
     kind = transition.custom.get("form")
     data = request.POST if request.method == "POST" else None
-    initial = {"expected_state": workflow.stamp(proposal)}
+    initial = {"expected_state": transitions.stamp(proposal)}
     if kind == "alternative":
         form = AlternativePlanForm(data, initial=initial)
     elif kind == "escalation":
@@ -236,7 +237,7 @@ def act(request, pk, action):
         values = dict(form.cleaned_data)
         if kind == "alternative":
             values = {"expected_state": values["expected_state"], "plan": form.instance}
-        outcome = workflow.attempt(
+        outcome = attempt(
             request,
             form,
             lambda: services.ACTIONS[action](proposal=proposal, actor=request.user, **values),

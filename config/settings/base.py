@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "rest_framework",
     "drf_spectacular",
+    "workflow",
     "people",
     "accounts",
     "proposals",

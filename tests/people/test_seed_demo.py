@@ -3,8 +3,9 @@ from django.core.management import CommandError, call_command
 
 from accounts.models import Account, Platform
 from people import roles
-from people.models import Notification, Office, TrainingRecord, User
+from people.models import Office, TrainingRecord, User
 from proposals.models import Decision, EngagementPriority, Proposal, ProposalState
+from workflow.models import Notification
 
 pytestmark = pytest.mark.django_db
 

@@ -2,9 +2,9 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from people.models import Notification
 from proposals import services
 from proposals.tasks import notify_decision
+from workflow.models import Notification
 
 pytestmark = pytest.mark.django_db
 

@@ -7,11 +7,11 @@ import pytest
 from django.core import mail
 
 from accounts.models import Account
-from config.workflow import stamp
 from people.services import set_office_head
 from proposals import permissions, selectors, services
 from proposals.models import Escalation, Proposal
 from tests.factories import AccountFactory, PlatformFactory, ProposalFactory, UserFactory
+from workflow.transitions import stamp
 
 pytestmark = pytest.mark.django_db
 

@@ -4,10 +4,10 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import timezone
 
-from people.models import Notification, User
+from workflow.models import Notification
 
 
-def queue_notice(*, key: str, recipient: User, subject: str, body: str, url: str = ""):
+def queue_notice(*, key: str, recipient, subject: str, body: str, url: str = ""):
     """Record a notice once per key; returns it, or None for someone who can no longer sign in."""
     if not recipient.is_active:
         return None

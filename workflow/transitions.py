@@ -5,7 +5,6 @@ optimistic locking; write the append-only log row. Proposals and accounts both g
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -147,31 +146,3 @@ def require_both_positions(business_area_position, dcct_position) -> None:
         errors["dcct_position"] = "Set out DCCT's position."
     if errors:
         raise ValidationError(errors)
-
-
-def add_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field where the form has it."""
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
-
-
-def attempt(request, form, act) -> str:
-    """Run a page's action in one transaction. Returns "done"; "refused", with the reasons on
-    the form; or "changed", when somebody acted first (a message on the next page says so)."""
-    try:
-        with transaction.atomic():
-            act()
-    except Changed as changed:
-        messages.error(request, str(changed))
-        return "changed"
-    except NotReady as not_ready:
-        for reason in not_ready.reasons:
-            form.add_error(None, reason)
-        return "refused"
-    except ValidationError as error:
-        add_errors(form, error)
-        return "refused"
-    return "done"

@@ -1,0 +1,90 @@
+"""What every workflow shares: the append-only log row, the escalation to HEC, and the outbox of
+notices. Abstract bases carry no table of their own; each app's concrete log has its own."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("This log is append-only.")
+
+    def delete(self):
+        raise TypeError("This log is append-only.")
+
+
+class AppendOnlyRecord(models.Model):
+    """A row of a log that is only ever added to: what was decided is never rewritten or lost.
+    Proposals' decisions, accounts' events and reviews' events each keep one."""
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor_role = models.CharField(max_length=80)
+    action = models.CharField(max_length=40)
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("This log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("This log is append-only.")
+
+
+class EscalationRecord(models.Model):
+    """A disagreement DCCT puts to HEC, with both positions written down, and HEC's ruling.
+    Proposals and closures both have them; each names its own rulings."""
+
+    business_area_position = models.TextField("the business area's position")
+    dcct_position = models.TextField("DCCT's position")
+    escalated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    escalated_at = models.DateTimeField(default=timezone.now)
+    reasons = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-escalated_at"]
+
+
+class Notification(models.Model):
+    """An email the product sent, or is about to send: one row per event and recipient, so a
+    job that runs twice never emails twice, and people can see what they were told."""
+
+    key = models.CharField(
+        max_length=200, unique=True, help_text="What the notice is about, e.g. decision:42:user:7"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "people_notification"  # made in people before the outbox moved here
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="notification_unsent",
+                condition=models.Q(sent_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} → {self.recipient}"
