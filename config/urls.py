@@ -8,6 +8,7 @@ admin.site.site_header = "Social media governance – administration"
 admin.site.site_title = "Social media governance"
 
 urlpatterns = [
+    path("", include("portal.urls")),
     path("", include("people.urls")),
     path("proposals/", include("proposals.urls")),
     path("accounts/", include("accounts.urls")),

@@ -1,10 +1,9 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from people import dashboards, reports, views
+from people import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("sign-in/", views.SignInView.as_view(), name="sign-in"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
     path(
@@ -46,11 +45,3 @@ urlpatterns = [
         name="password_reset_complete",
     ),
 ]
-
-urlpatterns += [
-    path("dashboard/", dashboards.dcct_dashboard, name="dcct-dashboard"),
-    path("hec/", dashboards.hec_inbox, name="hec-inbox"),
-    path("office/", dashboards.office_view, name="office-view"),
-]
-
-urlpatterns += [path("reports/", reports.reports, name="reports")]

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "accounts",
     "proposals",
     "evaluation",
+    "portal",
 ]
 
 MIDDLEWARE = [

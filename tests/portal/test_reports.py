@@ -239,7 +239,7 @@ def test_cells_that_a_spreadsheet_would_run_are_written_as_text(client, known, p
     ],
 )
 def test_date_ranges_are_kept_sensible(rf, today, query, expected, monkeypatch):
-    from people import reports
+    from portal import reports
 
     monkeypatch.setattr(reports.timezone, "localdate", lambda: today)
 

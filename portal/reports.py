@@ -300,7 +300,7 @@ def reports(request):
         }
     return render(
         request,
-        "people/reports.html",
+        "portal/reports.html",
         {
             "tables": tables.values(),
             "start": start,

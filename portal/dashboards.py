@@ -191,7 +191,7 @@ def dcct_dashboard(request):
     ]
     return render(
         request,
-        "people/dcct_dashboard.html",
+        "portal/dcct_dashboard.html",
         {
             "queues": queues,
             "offices": Office.objects.all(),
@@ -258,7 +258,7 @@ def hec_inbox(request):
     ]
     return render(
         request,
-        "people/hec_inbox.html",
+        "portal/hec_inbox.html",
         {
             "open_items": sorted(open_items, key=lambda item: item["escalation"].escalated_at),
             "decided": sorted(
@@ -282,7 +282,7 @@ def office_view(request):
     today = timezone.localdate()
     return render(
         request,
-        "people/office_view.html",
+        "portal/office_view.html",
         {
             "offices": Office.objects.filter(pk__in=office_ids),
             "awaiting": awaiting_approval(request.user)[:QUEUE_LENGTH],
