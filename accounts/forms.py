@@ -8,6 +8,7 @@ from accounts.models import (
     ExitStrategy,
     SetupChecklist,
 )
+from people import policy
 from people.models import User
 from workflow.csv_import import CSVUploadForm
 
@@ -147,7 +148,10 @@ class ExitStrategyForm(forms.ModelForm):
         fields = ["final_post", "redirect_to", "archive_location", "handle_outcome", "closing_date"]
         widgets = {"closing_date": DATE_INPUT, "final_post": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
-            "closing_date": "Allow four weeks for the notices to followers.",
+            "closing_date": (
+                f"Allow {max(policy.CLOSURE_NOTICE_DAYS.values())} days for the notices to "
+                "followers."
+            ),
         }
 
     def clean_closing_date(self):

@@ -16,6 +16,7 @@ from accounts.handles import (
     handle_key,
     normalise_handle,
 )
+from people import policy
 from workflow.models import AppendOnlyRecord, EscalationRecord
 
 
@@ -92,9 +93,6 @@ class ClosureReason(models.TextChoices):
 class Side(models.TextChoices):
     DCCT = "dcct", "DCCT"
     BUSINESS_AREA = "business_area", "Business area"
-
-
-MIN_TRAINED_TEAM = 2
 
 
 class Account(ConcurrentTransitionMixin, models.Model):
@@ -201,9 +199,9 @@ class Account(ConcurrentTransitionMixin, models.Model):
         if not self.setup_complete():
             blockers.append("Complete the set-up checklist.")
         trained = len(self.trained_team())
-        if trained < MIN_TRAINED_TEAM:
+        if trained < policy.MIN_TRAINED_TEAM:
             blockers.append(
-                f"At least {MIN_TRAINED_TEAM} team members need current training "
+                f"At least {policy.MIN_TRAINED_TEAM} team members need current training "
                 f"({trained} have it)."
             )
         if not self.handle:
@@ -440,13 +438,13 @@ class ExitStrategy(models.Model):
         DELETE = "delete", "Delete the account"
 
     STEPS = [
-        ("notice_four_weeks_on", "Notice to followers four weeks before", 28),
-        ("notice_two_weeks_on", "Notice to followers two weeks before", 14),
-        ("notice_two_days_on", "Notice to followers two days before", 2),
-        ("pinned_pointer_on", "Pinned post pointing to the replacement channel", 2),
-        ("content_archived_on", "Content archived", 0),
-        ("access_revoked_on", "Admins removed and credentials revoked", 0),
-        ("signed_off_on", "Closure signed off", 0),
+        ("notice_four_weeks_on", "Notice to followers four weeks before", "four_weeks"),
+        ("notice_two_weeks_on", "Notice to followers two weeks before", "two_weeks"),
+        ("notice_two_days_on", "Notice to followers two days before", "two_days"),
+        ("pinned_pointer_on", "Pinned post pointing to the replacement channel", "two_days"),
+        ("content_archived_on", "Content archived", None),
+        ("access_revoked_on", "Admins removed and credentials revoked", None),
+        ("signed_off_on", "Closure signed off", None),
     ]
 
     account = models.OneToOneField(Account, on_delete=models.CASCADE, related_name="exit_strategy")
@@ -486,10 +484,11 @@ class ExitStrategy(models.Model):
             (
                 field,
                 label,
-                self.closing_date - datetime.timedelta(days=days_before),
+                self.closing_date
+                - datetime.timedelta(days=policy.CLOSURE_NOTICE_DAYS.get(notice, 0)),
                 getattr(self, field),
             )
-            for field, label, days_before in self.STEPS
+            for field, label, notice in self.STEPS
         ]
 
     @property

@@ -162,7 +162,8 @@ def update_setup(*, account, actor, form) -> None:
 
 @transaction.atomic
 def go_live(*, account, actor, comment="", expected_state=None):
-    """Go live: the checklist is complete and at least two team members are trained."""
+    """Go live: the checklist is complete and enough of the team is trained
+    (policy.MIN_TRAINED_TEAM)."""
     return _act(
         account=account,
         actor=actor,

@@ -1,13 +1,11 @@
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import inventory, permissions, selectors, services
+from accounts import inventory, pages, permissions, selectors, services
 from accounts.filters import RegisterFilter
 from accounts.forms import (
     AccountActionForm,
@@ -22,17 +20,15 @@ from accounts.forms import (
     SetupChecklistForm,
     TrainingForm,
 )
-from accounts.models import MIN_TRAINED_TEAM, AccountState
-from evaluation import permissions as evaluation_permissions
-from evaluation import selectors as evaluation_selectors
-from people import roles
+from accounts.models import AccountState
+from people import policy, roles
 from workflow import csv_import, transitions
 from workflow.views import add_errors, attempt
 
 PAGE_SIZE = 25
 NEXT_STEP = {
     AccountState.SETTING_UP: "DCCT is setting it up. It goes live when the checklist is "
-    f"complete and at least {MIN_TRAINED_TEAM} team members have current training.",
+    f"complete and at least {policy.MIN_TRAINED_TEAM} team members have current training.",
     AccountState.LIVE: "Live and on the register. Reviews check that it keeps working.",
     AccountState.CLOSURE_PROPOSED: "Closure has been proposed; the other side agrees an exit "
     "strategy or contests it.",
@@ -69,7 +65,6 @@ def detail(request, pk):
             "blocked": _blocked_actions(account, user),
             "team": account.current_team(),
             "trained": len(account.trained_team()),
-            "min_trained": MIN_TRAINED_TEAM,
             "setup": setup,
             "setup_form": SetupChecklistForm(instance=setup)
             if setup and permissions.can_tick_setup(account, user)
@@ -88,28 +83,9 @@ def detail(request, pk):
             else None,
             "escalations": account.escalations.all(),
             "timeline": selectors.timeline(account),
-            **_evaluation(account, user),
+            **pages.sections_context(account, user),
         },
     )
-
-
-def _evaluation(account, user):
-    """What the account page shows of its reviews: history, KPI chart, dormant flag."""
-    today = timezone.localdate()
-    history = evaluation_selectors.kpi_history(account)
-    for number, series in enumerate(history):
-        series["element_id"] = f"kpi-series-{number}"
-    return {
-        "reviews": account.reviews.order_by("-period_end")[:12],
-        "kpi_history": history,
-        "schedule": getattr(account, "review_schedule", None),
-        "dormant": account.state == AccountState.LIVE
-        and evaluation_selectors.is_dormant(account, today=today),
-        "can_adjust_kpis": evaluation_permissions.may_adjust_kpis(account, user),
-        "can_import_figures": evaluation_permissions.may_import_metrics(account, user),
-        "today": today,
-        "dormant_months": settings.DORMANT_AFTER_MONTHS,
-    }
 
 
 def _blocked_actions(account, user):

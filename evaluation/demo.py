@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from accounts.models import Account, AccountState
 from evaluation.models import (
-    DAYS_TO_SUBMIT,
     KPI,
     MetricObservation,
     MetricValue,
@@ -18,6 +17,7 @@ from evaluation.models import (
     ReviewSchedule,
     add_months,
 )
+from people import policy
 
 QUARTERS = 8
 
@@ -67,7 +67,7 @@ def seed_reviews(*, dcct, today: datetime.date) -> int:
             state = "assessed"
             if latest:
                 state = ("due", "submitted", "due")[number % 3]
-            due_on = period_end + datetime.timedelta(days=DAYS_TO_SUBMIT)
+            due_on = period_end + datetime.timedelta(days=policy.DAYS_TO_SUBMIT_REVIEW)
             review = Review.objects.create(
                 account=account,
                 period_start=period_start,

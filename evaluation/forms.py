@@ -2,7 +2,8 @@ from django import forms
 from django.forms import inlineformset_factory
 
 from accounts.models import Account
-from evaluation.models import KPI, Frequency, Outcome
+from evaluation.models import KPI, Outcome
+from people import policy
 from workflow.csv_import import CSVUploadForm
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -89,7 +90,7 @@ KPIFormSet = inlineformset_factory(
 
 
 class FrequencyForm(forms.Form):
-    frequency = forms.ChoiceField(choices=Frequency.choices, label="Review frequency")
+    frequency = forms.ChoiceField(choices=policy.ReviewFrequency.choices, label="Review frequency")
 
 
 class MetricsUploadForm(CSVUploadForm):

@@ -12,26 +12,9 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from evaluation import permissions
+from people import policy
 from proposals.models import KPIDirection
 from workflow.models import AppendOnlyRecord
-
-FIRST_REVIEW_AFTER_MONTHS = 3
-DAYS_TO_SUBMIT = 14
-
-
-class Frequency(models.TextChoices):
-    MONTHLY = "monthly", "Monthly"
-    QUARTERLY = "quarterly", "Quarterly"
-    SIX_MONTHLY = "six_monthly", "Every six months"
-    YEARLY = "yearly", "Yearly"
-
-
-MONTHS = {
-    Frequency.MONTHLY: 1,
-    Frequency.QUARTERLY: 3,
-    Frequency.SIX_MONTHLY: 6,
-    Frequency.YEARLY: 12,
-}
 
 
 def add_months(day: datetime.date, months: int, anchor_day: int | None = None) -> datetime.date:
@@ -52,7 +35,9 @@ class ReviewSchedule(models.Model):
     account = models.OneToOneField(
         "accounts.Account", on_delete=models.CASCADE, related_name="review_schedule"
     )
-    frequency = models.CharField(max_length=20, choices=Frequency, default=Frequency.QUARTERLY)
+    frequency = models.CharField(
+        max_length=20, choices=policy.ReviewFrequency, default=policy.ReviewFrequency.QUARTERLY
+    )
     period_start = models.DateField()
     next_due_on = models.DateField()
     anchor_day = models.PositiveSmallIntegerField(
@@ -66,7 +51,7 @@ class ReviewSchedule(models.Model):
         return f"{self.get_frequency_display()} reviews of {self.account}"
 
     def following(self, day: datetime.date) -> datetime.date:
-        return add_months(day, MONTHS[self.frequency], self.anchor_day)
+        return add_months(day, policy.REVIEW_FREQUENCY_MONTHS[self.frequency], self.anchor_day)
 
 
 class Aggregation(models.TextChoices):

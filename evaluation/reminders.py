@@ -5,11 +5,13 @@ training about to expire."""
 import datetime
 
 from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import apnumber
 from django.db.models import Prefetch
 from django.utils import timezone
 
 from accounts.models import Account, AccountMember, AccountState
 from evaluation.models import Review, ReviewState
+from people import policy
 from people.models import TrainingRecord, User
 from people.roles import Role
 from proposals.models import Proposal, ProposalState
@@ -137,10 +139,11 @@ def ageing_reminders(*, now=None) -> int:
 
 
 def training_reminders(*, today: datetime.date) -> int:
-    """Training that expires within 30 days: the person hears once per training record."""
+    """Training that expires soon (policy.TRAINING_EXPIRY_WARNING_DAYS): the person hears once per
+    training record."""
     expiring = TrainingRecord.objects.filter(
         expires_on__gte=today,
-        expires_on__lte=today + datetime.timedelta(days=30),
+        expires_on__lte=today + datetime.timedelta(days=policy.TRAINING_EXPIRY_WARNING_DAYS),
         person__is_active=True,
     ).select_related("person")
     sent = 0
@@ -151,7 +154,7 @@ def training_reminders(*, today: datetime.date) -> int:
             f"Your training “{record.course}” expires soon",
             f"Your training “{record.course}” expires on "
             f"{record.expires_on:%-d %B %Y}. Ask DCCT for a refresher, so that the "
-            "accounts you help run keep two trained people.",
+            f"accounts you help run keep {apnumber(policy.MIN_TRAINED_TEAM)} trained people.",
             "/",
         )
     return sent

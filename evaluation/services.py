@@ -13,12 +13,8 @@ from accounts import services as account_services
 from accounts.models import Account, AccountEvent, AccountState
 from evaluation import permissions
 from evaluation.models import (
-    DAYS_TO_SUBMIT,
-    FIRST_REVIEW_AFTER_MONTHS,
     KPI,
-    MONTHS,
     Aggregation,
-    Frequency,
     MetricObservation,
     MetricValue,
     Outcome,
@@ -28,7 +24,7 @@ from evaluation.models import (
     ReviewState,
     add_months,
 )
-from people import roles
+from people import policy, roles
 from workflow import transitions
 
 # Enough to catch up a monthly account after years without the job; each pass is one query.
@@ -36,9 +32,9 @@ MAX_CATCH_UP_PASSES = 60
 
 
 def ensure_evaluation_plans(*, today: datetime.date) -> int:
-    """Give every live account without one a review schedule (first review three months after
-    it went live) and the KPIs of its proposal. Safe to run twice: schedules are one per
-    account."""
+    """Give every live account without one a review schedule (the first review
+    policy.FIRST_REVIEW_AFTER_MONTHS after it went live) and the KPIs of its proposal. Safe to
+    run twice: schedules are one per account."""
     missing = (
         Account.objects.filter(state=AccountState.LIVE)
         .exclude(Exists(ReviewSchedule.objects.filter(account=OuterRef("pk"))))
@@ -50,14 +46,16 @@ def ensure_evaluation_plans(*, today: datetime.date) -> int:
     for account in missing.iterator(chunk_size=2000):
         start = account.went_live_on or today
         frequency = (
-            account.proposal.review_frequency if account.proposal_id else Frequency.QUARTERLY
+            account.proposal.review_frequency
+            if account.proposal_id
+            else policy.ReviewFrequency.QUARTERLY
         )
         batch.append(
             ReviewSchedule(
                 account=account,
                 frequency=frequency,
                 period_start=start,
-                next_due_on=add_months(start, FIRST_REVIEW_AFTER_MONTHS),
+                next_due_on=add_months(start, policy.FIRST_REVIEW_AFTER_MONTHS),
                 anchor_day=start.day,
             )
         )
@@ -106,7 +104,9 @@ def raise_due_reviews(*, today: datetime.date) -> tuple[int, list[datetime.date]
                     frequency=frequency, next_due_on=period_end, anchor_day=anchor_day
                 ).update(
                     period_start=period_end,
-                    next_due_on=add_months(period_end, MONTHS[frequency], anchor_day),
+                    next_due_on=add_months(
+                        period_end, policy.REVIEW_FREQUENCY_MONTHS[frequency], anchor_day
+                    ),
                 )
                 period_ends.add(period_end)
     return raised, sorted(period_ends)
@@ -138,7 +138,9 @@ def _insert_reviews(period_end: datetime.date) -> None:
             """,
             # Table names come from the models; every value is a parameter.
             [
-                ops.adapt_datefield_value(period_end + datetime.timedelta(days=DAYS_TO_SUBMIT)),
+                ops.adapt_datefield_value(
+                    period_end + datetime.timedelta(days=policy.DAYS_TO_SUBMIT_REVIEW)
+                ),
                 ReviewState.DUE.value,
                 ops.adapt_datetimefield_value(now),
                 ops.adapt_datetimefield_value(now),
@@ -279,7 +281,7 @@ def adjust_evaluation(*, account, actor, formset, frequency):
     changes = [f"{len(formset.new_objects)} added, {len(formset.changed_objects)} changed"]
     schedule = ReviewSchedule.objects.filter(account=account).first()
     if schedule is not None and frequency and frequency != schedule.frequency:
-        changes.append(f"reviews now {dict(Frequency.choices)[frequency].lower()}")
+        changes.append(f"reviews now {dict(policy.ReviewFrequency.choices)[frequency].lower()}")
         schedule.frequency = frequency
         schedule.next_due_on = min(schedule.next_due_on, schedule.following(schedule.period_start))
         schedule.save(update_fields=["frequency", "next_due_on"])

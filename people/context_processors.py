@@ -1,5 +1,6 @@
 from functools import cached_property
 
+from people import policy as policy_module
 from people import roles as role_api
 
 
@@ -44,3 +45,8 @@ class RoleFlags:
 
 def roles(request):
     return {"my_roles": RoleFlags(request.user)}
+
+
+def policy(request):
+    """The policy's numbers, so that a template says "at least {{ policy.MIN_TRAINED_TEAM }}"."""
+    return {"policy": policy_module}

@@ -127,7 +127,8 @@ class Office(models.Model):
 
 
 class TrainingRecord(models.Model):
-    """Social media training a person has completed; accounts need two currently trained people."""
+    """Social media training a person has completed; an account needs enough of its team
+    currently trained (policy.MIN_TRAINED_TEAM)."""
 
     person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="training_records")
     course = models.CharField(max_length=200)

@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import permissions as account_permissions
-from accounts.models import MIN_TRAINED_TEAM, Account, AccountState, ClosureEscalation, Platform
+from accounts.models import Account, AccountState, ClosureEscalation, Platform
 from accounts.register import plausible_id
 from evaluation.models import Review, ReviewState
 from evaluation.selectors import dormant_accounts
-from people import roles
+from people import policy, roles
 from people.models import Office
 from proposals import permissions as proposal_permissions
 from proposals.models import Escalation, Proposal, ProposalState
@@ -180,10 +180,10 @@ def dcct_dashboard(request):
         ),
         _queue(
             "untrained",
-            f"Teams below {MIN_TRAINED_TEAM} trained people",
+            f"Teams below {policy.MIN_TRAINED_TEAM} trained people",
             accounts.filter(state__in=[AccountState.LIVE, AccountState.SETTING_UP])
             .annotate(trained=_trained_counts())
-            .filter(trained__lt=MIN_TRAINED_TEAM),
+            .filter(trained__lt=policy.MIN_TRAINED_TEAM),
             kind="Account",
             when=lambda a: a.state_changed_at,
             what="Record training",
@@ -301,7 +301,7 @@ def office_view(request):
             )
             .select_related("account__platform")
             .order_by("due_on")[: QUEUE_LENGTH * 2],
-            "min_trained": MIN_TRAINED_TEAM,
+            "min_trained": policy.MIN_TRAINED_TEAM,
             "today": today,
         },
     )

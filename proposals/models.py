@@ -8,12 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from people import policy
 from proposals import permissions
 from workflow.models import AppendOnlyRecord, EscalationRecord
 
 # A substantive answer to "why can the existing corporate channels not reach this audience".
-MIN_WORDS_WHY_NOT_EXISTING = 30
-MIN_TEAM_FOR_COVER = 2
 
 
 class EngagementPriority(models.Model):
@@ -85,13 +84,6 @@ STATE_EXPLANATIONS = {
 class Outcome(models.TextChoices):
     AS_PROPOSED = "as_proposed", "Endorsed as proposed"
     ALTERNATIVE = "alternative", "Alternative plan agreed"
-
-
-class ReviewFrequency(models.TextChoices):
-    MONTHLY = "monthly", "Monthly"
-    QUARTERLY = "quarterly", "Quarterly"
-    SIX_MONTHLY = "six_monthly", "Every six months"
-    YEARLY = "yearly", "Yearly"
 
 
 class ResponseTime(models.TextChoices):
@@ -194,7 +186,7 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
 
     # 7. Evaluation
     review_frequency = models.CharField(
-        max_length=20, choices=ReviewFrequency, default=ReviewFrequency.QUARTERLY
+        max_length=20, choices=policy.ReviewFrequency, default=policy.ReviewFrequency.QUARTERLY
     )
 
     # 8. Risks
@@ -290,12 +282,12 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
         need(3, self.audience, "Describe the target audience.")
         need(3, self.audience_evidence, "Give evidence that this audience is active there.")
         words = len(re.findall(r"\w+", self.why_not_existing))
-        if words < MIN_WORDS_WHY_NOT_EXISTING:
+        if words < policy.MIN_WORDS_WHY_NOT_EXISTING:
             missing.append(
                 (
                     4,
                     "Explain why the existing corporate channels cannot reach this audience "
-                    f"(at least {MIN_WORDS_WHY_NOT_EXISTING} words; you have {words}).",
+                    f"(at least {policy.MIN_WORDS_WHY_NOT_EXISTING} words; you have {words}).",
                 )
             )
         need(5, self.content_types, "Describe the types of content.")
@@ -303,9 +295,9 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
         need(5, self.content_sources, "Say where the content will come from.")
         need(5, self.website_links, "Say how posts will link back to the website.")
         team = self.team.count() if self.pk else 0
-        if team < MIN_TEAM_FOR_COVER:
+        if team < policy.MIN_TEAM:
             missing.append(
-                (6, f"Name at least {MIN_TEAM_FOR_COVER} people in the team, so there is cover.")
+                (6, f"Name at least {policy.MIN_TEAM} people in the team, so there is cover.")
             )
         need(6, self.hours_per_week, "Estimate the hours per week.")
         need(6, self.cover_arrangements, "Describe the cover arrangements.")

@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts import services
-from accounts.models import MIN_TRAINED_TEAM, AccountEvent
+from accounts.models import AccountEvent
+from people import policy
 from people.models import TrainingRecord
 from tests.factories import UserFactory
 
@@ -126,7 +127,7 @@ def test_training_that_expires_before_it_is_completed_is_refused(make_account, d
 
 def test_a_team_below_two_trained_people_is_flagged(make_account, dcct):
     account = make_account("live")
-    assert len(account.trained_team()) >= MIN_TRAINED_TEAM
+    assert len(account.trained_team()) >= policy.MIN_TRAINED_TEAM
 
     for record in TrainingRecord.objects.all()[:1]:
         record.expires_on = datetime.date.today() - datetime.timedelta(days=1)
@@ -135,4 +136,4 @@ def test_a_team_below_two_trained_people_is_flagged(make_account, dcct):
 
     from accounts.models import Account
 
-    assert len(Account.objects.get(pk=account.pk).trained_team()) < MIN_TRAINED_TEAM
+    assert len(Account.objects.get(pk=account.pk).trained_team()) < policy.MIN_TRAINED_TEAM

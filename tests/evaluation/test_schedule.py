@@ -2,8 +2,9 @@ import datetime
 
 import pytest
 
-from evaluation.models import Frequency, ReviewSchedule, add_months
+from evaluation.models import ReviewSchedule, add_months
 from evaluation.services import ensure_evaluation_plans
+from people import policy
 
 D = datetime.date
 
@@ -57,7 +58,7 @@ def test_a_new_live_account_is_first_reviewed_after_three_months(make_account):
 
     schedule = account.review_schedule
     assert (schedule.period_start, schedule.next_due_on) == (D(2026, 5, 31), D(2026, 8, 31))
-    assert schedule.frequency == Frequency.QUARTERLY
+    assert schedule.frequency == policy.ReviewFrequency.QUARTERLY
 
 
 @pytest.mark.django_db
