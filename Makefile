@@ -6,7 +6,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: run test install install-dev assets migrate seed bench lint format lock ci clean
 
-run: install assets migrate seed ## Serve the demo on http://127.0.0.1:8000 with worker and scheduler
+run: install-dev assets migrate seed ## Serve the demo on http://127.0.0.1:8000 with worker and scheduler
 	$(BIN)/honcho -f Procfile.dev start
 
 test: install-dev assets ## Run the whole suite (SQLite, or DATABASE_URL/REDIS_URL when set)
@@ -45,9 +45,10 @@ bench: install migrate ## Time raise_due_reviews on 100,000 accounts (rolled bac
 	$(BIN)/python manage.py load_catalogues
 	$(BIN)/python manage.py benchmark_reviews
 
-lint: install-dev
+lint: install-dev ## ruff and the layers contract (lint-imports)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install-dev
 	$(BIN)/ruff check --fix .
