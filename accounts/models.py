@@ -18,6 +18,7 @@ from accounts.handles import (
 )
 from people import policy
 from workflow.models import AppendOnlyRecord, EscalationRecord
+from workflow.states import Badge, State
 
 
 class Platform(models.Model):
@@ -76,7 +77,44 @@ class AccountState(models.TextChoices):
 
 
 A = AccountState
-OPEN_CLOSURE_STATES = [A.CLOSURE_PROPOSED, A.CLOSURE_CONTESTED, A.CLOSURE_ESCALATED]
+
+# What each state looks like and what happens next: read by the account page, the emails and
+# the home page.
+STATES = {
+    A.SETTING_UP: State(
+        Badge.WORKING,
+        "DCCT is setting it up. It goes live when the checklist is complete and at least "
+        f"{policy.MIN_TRAINED_TEAM} team members have current training.",
+        to_do="Finish the set-up checklist and go live",
+        holder="dcct",
+    ),
+    A.LIVE: State(Badge.GOOD, "Live and on the register. Reviews check that it keeps working."),
+    A.CLOSURE_PROPOSED: State(
+        Badge.ATTENTION,
+        "Closure has been proposed; the other side agrees an exit strategy or contests it.",
+        to_do="Agree an exit strategy or contest the closure",
+        holder="other_side",
+    ),
+    A.CLOSURE_CONTESTED: State(
+        Badge.ATTENTION,
+        "The closure is contested; DCCT escalates it to HEC.",
+        to_do="Escalate the closure to HEC",
+        holder="dcct",
+    ),
+    A.CLOSURE_ESCALATED: State(
+        Badge.ATTENTION,
+        "The Head of Engagement and Communications decides whether it closes or stays.",
+        to_do="Decide: close or retain",
+        holder="hec",
+    ),
+    A.CLOSING: State(
+        Badge.ATTENTION,
+        "Closing: the exit strategy's steps are being done.",
+        to_do="Work through the exit steps",
+        holder="business_area",
+    ),
+    A.CLOSED: State(Badge.ENDED, "Closed. It is listed as no longer official."),
+}
 
 
 class AccountKind(models.TextChoices):
@@ -97,6 +135,8 @@ class Side(models.TextChoices):
 
 class Account(ConcurrentTransitionMixin, models.Model):
     """An official social media account of the Parliament, from set-up to closure."""
+
+    STATES = STATES
 
     platform = models.ForeignKey(Platform, on_delete=models.PROTECT, related_name="accounts")
     handle = models.CharField(max_length=120, blank=True)

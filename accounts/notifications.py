@@ -1,19 +1,10 @@
 """Who hears about an account's step, and what they are told."""
 
-from accounts.models import AccountEvent, AccountState
+from accounts.models import STATES, AccountEvent, AccountState
 from people.models import User
 from people.roles import Role
 
 A = AccountState
-
-NEXT_STEP = {
-    A.LIVE: "It is live and on the register.",
-    A.CLOSURE_PROPOSED: "Closure has been proposed: agree an exit strategy or contest it.",
-    A.CLOSURE_CONTESTED: "The closure is contested: DCCT may escalate it to HEC.",
-    A.CLOSURE_ESCALATED: "The closure has been escalated to HEC for a decision.",
-    A.CLOSING: "It is closing: work through the exit strategy's steps.",
-    A.CLOSED: "It is closed.",
-}
 
 
 def _group(role):
@@ -45,7 +36,7 @@ def message(event: AccountEvent) -> tuple[str, str]:
     lines = [
         f"{event.actor} ({event.actor_role}) took the step “{event.label}” on "
         f"{account.display_name}.",
-        NEXT_STEP.get(event.to_state, ""),
+        STATES[event.to_state].next_step,
     ]
     if event.comment:
         lines += ["", "Their comments:", event.comment]

@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts import permissions
-from accounts.models import Account, AccountEvent, AccountMember, ClosureEscalation
+from accounts.models import STATES, Account, AccountEvent, AccountMember, ClosureEscalation
 from accounts.models import AccountState as A
 from people import roles
 from people.models import TrainingRecord
@@ -53,12 +53,13 @@ def timeline(account):
     return AccountEvent.objects.filter(account=account).select_related("actor")
 
 
-def _item(account, what):
+def _item(account):
+    """An account on someone's "waiting for you" list, with what its holder is asked to do."""
     return {
         "kind": "Account",
         "title": account.display_name,
         "url": account.get_absolute_url(),
-        "what": what,
+        "what": STATES[account.state].to_do,
         "since": account.state_changed_at,
         "office": account.office,
         "platform": account.platform.name,
@@ -78,42 +79,24 @@ def waiting_for(user, limit=50):
     business_area = Q(office_id__in=office_ids) | Q(
         members__person=user, members__role="owner", members__removed_on__isnull=True
     )
-    answer = "Agree an exit strategy or contest the closure"
-    candidates = [
-        (a, answer)
-        for a in listed.filter(business_area, state=A.CLOSURE_PROPOSED).distinct()[:limit]
-    ]
-    candidates += [
-        (a, "Work through the exit steps")
-        for a in listed.filter(business_area, state=A.CLOSING).distinct()[:limit]
-    ]
+    candidates = list(listed.filter(business_area, state=A.CLOSURE_PROPOSED).distinct()[:limit])
+    candidates += listed.filter(business_area, state=A.CLOSING).distinct()[:limit]
     if roles.is_dcct(user):
-        dcct_what = {
-            A.SETTING_UP: "Finish the set-up checklist and go live",
-            A.CLOSURE_CONTESTED: "Escalate the closure to HEC",
-            A.CLOSING: "Work through the exit steps and mark it closed",
-        }
-        candidates += [
-            (a, dcct_what[a.state]) for a in listed.filter(state__in=list(dcct_what))[:limit]
-        ]
-        candidates += [
-            (a, answer)
-            for a in listed.filter(state=A.CLOSURE_PROPOSED, closure_proposed_by="business_area")[
-                :limit
-            ]
+        dcct_states = [A.SETTING_UP, A.CLOSURE_CONTESTED, A.CLOSING]
+        candidates += listed.filter(state__in=dcct_states)[:limit]
+        candidates += listed.filter(state=A.CLOSURE_PROPOSED, closure_proposed_by="business_area")[
+            :limit
         ]
     if roles.is_hec(user):
-        candidates += [
-            (a, "Decide: close or retain") for a in listed.filter(state=A.CLOSURE_ESCALATED)[:limit]
-        ]
+        candidates += listed.filter(state=A.CLOSURE_ESCALATED)[:limit]
     may = {
         A.CLOSURE_PROPOSED: permissions.is_other_side,
         A.CLOSURE_ESCALATED: permissions.may_decide_escalation,
         A.CLOSING: permissions.can_tick_exit_steps,
     }
     return [
-        _item(account, what)
-        for account, what in candidates
+        _item(account)
+        for account in candidates
         if may.get(account.state, lambda *_: True)(account, user)
     ]
 

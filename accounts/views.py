@@ -21,23 +21,12 @@ from accounts.forms import (
     TrainingForm,
 )
 from accounts.models import AccountState
-from people import policy, roles
+from people import roles
 from workflow import csv_import, transitions
+from workflow.states import state_of
 from workflow.views import add_errors, attempt
 
 PAGE_SIZE = 25
-NEXT_STEP = {
-    AccountState.SETTING_UP: "DCCT is setting it up. It goes live when the checklist is "
-    f"complete and at least {policy.MIN_TRAINED_TEAM} team members have current training.",
-    AccountState.LIVE: "Live and on the register. Reviews check that it keeps working.",
-    AccountState.CLOSURE_PROPOSED: "Closure has been proposed; the other side agrees an exit "
-    "strategy or contests it.",
-    AccountState.CLOSURE_CONTESTED: "The closure is contested; DCCT escalates it to HEC.",
-    AccountState.CLOSURE_ESCALATED: "The Head of Engagement and Communications decides whether "
-    "it closes or stays.",
-    AccountState.CLOSING: "Closing: the exit strategy's steps are being done.",
-    AccountState.CLOSED: "Closed. It is listed as no longer official.",
-}
 
 
 def register(request):
@@ -60,7 +49,6 @@ def detail(request, pk):
         "accounts/detail.html",
         {
             "account": account,
-            "next_step": NEXT_STEP[account.state],
             "actions": list(account.get_available_user_state_transitions(user)),
             "blocked": _blocked_actions(account, user),
             "team": account.current_team(),
@@ -152,7 +140,7 @@ def act(request, pk, action):
             return redirect(account)
         if outcome == "done":
             messages.success(
-                request, f"{transition.custom['label']}: done. {NEXT_STEP[account.state]}"
+                request, f"{transition.custom['label']}: done. {state_of(account).next_step}"
             )
             return redirect(account)
     return render(

@@ -15,6 +15,7 @@ from evaluation import permissions
 from people import policy
 from proposals.models import KPIDirection
 from workflow.models import AppendOnlyRecord
+from workflow.states import Badge, State
 
 
 def add_months(day: datetime.date, months: int, anchor_day: int | None = None) -> datetime.date:
@@ -107,9 +108,28 @@ class Outcome(models.TextChoices):
 
 R = ReviewState
 
+# What each state looks like and what happens next: read by the review pages and the home page.
+STATES = {
+    R.DUE: State(
+        Badge.WAITING,
+        "The team reports the figures, what went well and what did not, and the time it took.",
+        to_do="Report on it",
+        holder="team",
+    ),
+    R.SUBMITTED: State(
+        Badge.WAITING,
+        "Submitted; DCCT assesses it: effective, needs to improve, or close.",
+        to_do="Assess it",
+        holder="dcct",
+    ),
+    R.ASSESSED: State(Badge.GOOD, "Assessed. The outcome is recorded on the account."),
+}
+
 
 class Review(ConcurrentTransitionMixin, models.Model):
     """The review of one account for one period: the team reports, DCCT assesses."""
+
+    STATES = STATES
 
     account = models.ForeignKey(
         "accounts.Account", on_delete=models.PROTECT, related_name="reviews"

@@ -7,7 +7,14 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from accounts.models import Account, AccountState
 from evaluation import permissions
-from evaluation.models import MetricObservation, MetricValue, Review, ReviewState, add_months
+from evaluation.models import (
+    STATES,
+    MetricObservation,
+    MetricValue,
+    Review,
+    ReviewState,
+    add_months,
+)
 from people import roles
 
 
@@ -120,13 +127,16 @@ def waiting_for(user, limit=50):
         )
         .distinct()[:limit]
     )
-    items = [_item(review, f"Report on it by {review.due_on:%-d %b %Y}") for review in mine]
+    items = [
+        _item(review, f"{STATES[ReviewState.DUE].to_do} by {review.due_on:%-d %b %Y}")
+        for review in mine
+    ]
     if roles.is_dcct(user):
         to_assess = listed.filter(state=ReviewState.SUBMITTED).prefetch_related("account__members")[
             :limit
         ]
         items += [
-            _item(review, "Assess it")
+            _item(review, STATES[ReviewState.SUBMITTED].to_do)
             for review in to_assess
             if permissions.may_assess(review, user)
         ]

@@ -11,6 +11,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from people import policy
 from proposals import permissions
 from workflow.models import AppendOnlyRecord, EscalationRecord
+from workflow.states import Badge, State
 
 # A substantive answer to "why can the existing corporate channels not reach this audience".
 
@@ -55,29 +56,66 @@ OPEN_STATES = [
     S.CONTESTED,
     S.ESCALATED,
 ]
-ENDED_STATES = [S.DECLINED, S.REJECTED, S.WITHDRAWN, S.SET_UP]
 
-# The state in words for the proposal page: what happens next, and who holds it.
-STATE_EXPLANATIONS = {
-    S.DRAFT: "A draft: the proposer completes the business case and submits it to their office "
-    "head.",
-    S.WITH_OFFICE_HEAD: "Waiting for the office head to approve it in principle, return it or "
-    "decline it.",
-    S.WITH_DCCT: "Approved in principle; DCCT is assessing it. DCCT may endorse it, ask for "
-    "changes or advise against it with an alternative plan.",
-    S.REVISING: "DCCT has asked for changes; the proposer revises the business case and "
-    "resubmits it.",
-    S.ALTERNATIVE_OFFERED: "DCCT has advised against it and offered an alternative plan; the "
-    "proposer accepts it, disagrees or withdraws.",
-    S.CONTESTED: "The proposer disagrees with DCCT's alternative; DCCT revises its advice or "
-    "escalates to HEC.",
-    S.ESCALATED: "DCCT and the business area could not agree; the Head of Engagement and "
-    "Communications decides.",
-    S.APPROVED: "Approved; DCCT sets the account up and trains the team.",
-    S.DECLINED: "Declined by the office head. Nothing more happens.",
-    S.REJECTED: "Rejected by HEC. Nothing more happens.",
-    S.WITHDRAWN: "Withdrawn by the proposer. Nothing more happens.",
-    S.SET_UP: "DCCT has started setting up the account.",
+# What each state looks like and what happens next: read by the proposal page, the emails and
+# the home page. `holder` names who acts next (see Proposal.holder).
+STATES = {
+    S.DRAFT: State(
+        Badge.DRAFT,
+        "A draft: the proposer completes the business case and submits it to their office head.",
+        to_do="Returned by the office head: revise and submit again",
+        holder="proposer",
+    ),
+    S.WITH_OFFICE_HEAD: State(
+        Badge.WAITING,
+        "Waiting for the office head to approve it in principle, return it or decline it.",
+        to_do="Approve in principle, return or decline",
+        holder="approver",
+    ),
+    S.WITH_DCCT: State(
+        Badge.WAITING,
+        "Approved in principle; DCCT is assessing it. DCCT may endorse it, ask for changes or "
+        "advise against it with an alternative plan.",
+        to_do="Assess: endorse, request changes or advise against",
+        holder="dcct",
+    ),
+    S.REVISING: State(
+        Badge.WAITING,
+        "DCCT has asked for changes; the proposer revises the business case and resubmits it.",
+        to_do="Revise the business case and resubmit",
+        holder="proposer",
+    ),
+    S.ALTERNATIVE_OFFERED: State(
+        Badge.WAITING,
+        "DCCT has advised against it and offered an alternative plan; the proposer accepts it, "
+        "disagrees or withdraws.",
+        to_do="Accept the alternative, disagree or withdraw",
+        holder="proposer",
+    ),
+    S.CONTESTED: State(
+        Badge.ATTENTION,
+        "The proposer disagrees with DCCT's alternative; DCCT revises its advice or escalates "
+        "to HEC.",
+        to_do="Revise the advice or escalate to HEC",
+        holder="dcct",
+    ),
+    S.ESCALATED: State(
+        Badge.ATTENTION,
+        "DCCT and the business area could not agree; the Head of Engagement and Communications "
+        "decides.",
+        to_do="Decide the escalation",
+        holder="hec",
+    ),
+    S.APPROVED: State(
+        Badge.GOOD,
+        "Approved; DCCT sets the account up and trains the team.",
+        to_do="Start set-up",
+        holder="dcct",
+    ),
+    S.DECLINED: State(Badge.ENDED, "Declined by the office head. Nothing more happens."),
+    S.REJECTED: State(Badge.ENDED, "Rejected by HEC. Nothing more happens."),
+    S.WITHDRAWN: State(Badge.ENDED, "Withdrawn by the proposer. Nothing more happens."),
+    S.SET_UP: State(Badge.GOOD, "DCCT has started setting up the account."),
 }
 
 
@@ -96,6 +134,8 @@ class ResponseTime(models.TextChoices):
 class Proposal(ConcurrentTransitionMixin, models.Model):
     """A business case for a new account or channel (DESIGN.md section 3), and where it has got
     to in the approval process (section 4)."""
+
+    STATES = STATES
 
     proposer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proposals"
@@ -231,16 +271,16 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
 
     def holder(self):
         """Who must act next, in words."""
-        return {
-            S.DRAFT: f"{self.proposer} (proposer)",
-            S.WITH_OFFICE_HEAD: f"{self.approver} (office head)" if self.approver_id else "",
-            S.WITH_DCCT: "DCCT",
-            S.REVISING: f"{self.proposer} (proposer)",
-            S.ALTERNATIVE_OFFERED: f"{self.proposer} (proposer)",
-            S.CONTESTED: "DCCT",
-            S.ESCALATED: "Head of Engagement and Communications",
-            S.APPROVED: "DCCT, to set the account up" if self.creates_new_account else "",
-        }.get(self.state, "")
+        holder = STATES[self.state].holder
+        if holder == "approver" and self.approver_id:
+            return f"{self.approver} (office head)"
+        if holder == "proposer":
+            return f"{self.proposer} (proposer)"
+        if holder == "dcct" and (self.state != S.APPROVED or self.creates_new_account):
+            return "DCCT, to set the account up" if self.state == S.APPROVED else "DCCT"
+        if holder == "hec":
+            return "Head of Engagement and Communications"
+        return ""
 
     @property
     def platform_name(self):

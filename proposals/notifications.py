@@ -2,27 +2,9 @@
 
 from people.models import User
 from people.roles import Role
-from proposals.models import Decision, ProposalState, action_label
+from proposals.models import STATES, Decision, ProposalState, action_label
 
 S = ProposalState
-
-NEXT_STEP = {
-    S.WITH_OFFICE_HEAD: "It is waiting for you to approve it in principle, return it or "
-    "decline it.",
-    S.WITH_DCCT: "It is waiting for DCCT to assess it.",
-    S.REVISING: "DCCT has asked for changes: revise the business case and resubmit it.",
-    S.ALTERNATIVE_OFFERED: "DCCT has advised against it and offered an alternative plan: "
-    "accept it, disagree or withdraw.",
-    S.CONTESTED: "The proposer disagrees with DCCT's alternative: revise the advice or "
-    "escalate to HEC.",
-    S.ESCALATED: "It has been escalated to HEC for a decision.",
-    S.DRAFT: "It has been returned to the proposer as a draft.",
-    S.APPROVED: "It is approved.",
-    S.DECLINED: "It has been declined.",
-    S.REJECTED: "It has been rejected.",
-    S.WITHDRAWN: "It has been withdrawn.",
-    S.SET_UP: "DCCT has started setting up the account.",
-}
 
 
 def _group(role):
@@ -65,7 +47,7 @@ def message(decision: Decision) -> tuple[str, str]:
     lines = [
         f"{decision.actor} ({decision.actor_role}) took the action "
         f"“{action_label(decision.action)}” on {proposal.reference} {proposal.title}.",
-        NEXT_STEP.get(decision.to_state, ""),
+        STATES[decision.to_state].next_step,
     ]
     if decision.comment:
         lines += ["", "Their comments:", decision.comment]

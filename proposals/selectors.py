@@ -9,6 +9,7 @@ from people import roles
 from proposals import permissions
 from proposals.models import (
     OPEN_STATES,
+    STATES,
     AlternativeApproach,
     Decision,
     Outcome,
@@ -93,12 +94,13 @@ def existing_corporate_accounts(platform):
     ).select_related("office")
 
 
-def _item(proposal, what):
+def _item(proposal):
+    """A proposal on someone's "waiting for you" list, with what its holder is asked to do."""
     return {
         "kind": "Proposal",
         "title": f"{proposal.reference} {proposal.title}",
         "url": proposal.get_absolute_url(),
-        "what": what,
+        "what": STATES[proposal.state].to_do,
         "since": proposal.state_changed_at,
         "office": proposal.office,
         "platform": proposal.platform_name,
@@ -108,43 +110,28 @@ def _item(proposal, what):
 
 def waiting_for(user, limit=50):
     """Every proposal where this person must act next, with what they must do."""
-    items = [
-        _item(p, "Approve in principle, return or decline") for p in awaiting_approval(user)[:limit]
-    ]
+    items = [_item(p) for p in awaiting_approval(user)[:limit]]
     mine = _listed(
         Proposal.objects.filter(proposer=user).filter(
             Q(state__in=[ProposalState.REVISING, ProposalState.ALTERNATIVE_OFFERED])
             | Q(state=ProposalState.DRAFT, submitted_at__isnull=False)
         )
     )[:limit]
-    what = {
-        ProposalState.REVISING: "Revise the business case and resubmit",
-        ProposalState.ALTERNATIVE_OFFERED: "Accept the alternative, disagree or withdraw",
-        ProposalState.DRAFT: "Returned by the office head: revise and submit again",
-    }
-    items += [_item(p, what[p.state]) for p in mine]
+    items += [_item(p) for p in mine]
     if roles.is_dcct(user):
-        dcct_what = {
-            ProposalState.WITH_DCCT: "Assess: endorse, request changes or advise against",
-            ProposalState.CONTESTED: "Revise the advice or escalate to HEC",
-            ProposalState.APPROVED: "Start set-up",
-        }
+        dcct_states = [state for state, row in STATES.items() if row.holder == "dcct"]
         queue = (
             dcct_queue()
-            .filter(state__in=list(dcct_what))
+            .filter(state__in=dcct_states)
             .exclude(proposer=user)
             .exclude(team__person=user)
         )[:limit]
-        items += [_item(p, dcct_what[p.state]) for p in queue]
+        items += [_item(p) for p in queue]
     if roles.is_hec(user):
         escalated = (
             _listed(Proposal.objects.filter(state=ProposalState.ESCALATED))
             .prefetch_related("team")
             .order_by("state_changed_at")[:limit]
         )
-        items += [
-            _item(p, "Decide the escalation")
-            for p in escalated
-            if permissions.may_decide_escalation(p, user)
-        ]
+        items += [_item(p) for p in escalated if permissions.may_decide_escalation(p, user)]
     return items

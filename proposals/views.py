@@ -20,8 +20,9 @@ from proposals.forms import (
     SubmitForm,
     WhatWhereForm,
 )
-from proposals.models import STATE_EXPLANATIONS, ProposalState, action_label
+from proposals.models import ProposalState, action_label
 from workflow import transitions
+from workflow.states import state_of
 from workflow.views import attempt
 
 PAGE_SIZE = 25
@@ -88,7 +89,6 @@ def detail(request, pk):
         "proposals/detail.html",
         {
             "proposal": proposal,
-            "explanation": STATE_EXPLANATIONS[proposal.state],
             "actions": actions,
             "submit_possible": submit_possible,
             "missing": proposal.missing_items() if proposal.state in ("draft", "revising") else [],
@@ -247,7 +247,7 @@ def act(request, pk, action):
         if outcome == "done":
             messages.success(
                 request,
-                f"{transition.custom['label']}: done. {STATE_EXPLANATIONS[proposal.state]}",
+                f"{transition.custom['label']}: done. {state_of(proposal).next_step}",
             )
             return redirect(proposal)
     return render(
