@@ -165,12 +165,12 @@ def seed_business_area_accounts(*, dcct, hec) -> int:
 
 def _walk(account, path, *, dcct, head):
     def strategy():
-        return ExitStrategy(
-            final_post=f"{account.display_name} is closing. Follow @ScotParl for news.",
-            redirect_to="@ScotParl on the same platform",
-            archive_location="Records store, social media archive",
-            closing_date=timezone.localdate() + datetime.timedelta(days=30),
-        )
+        return {
+            "final_post": f"{account.display_name} is closing. Follow @ScotParl for news.",
+            "redirect_to": "@ScotParl on the same platform",
+            "archive_location": "Records store, social media archive",
+            "closing_date": timezone.localdate() + datetime.timedelta(days=30),
+        }
 
     for step in path:
         account = Account.objects.get(pk=account.pk)
@@ -196,10 +196,11 @@ def _walk(account, path, *, dcct, head):
                 dcct_position="The corporate account can carry this content with less risk.",
             )
         elif step == "agree":
-            services.agree_exit_strategy(account=account, actor=head, strategy=strategy())
+            services.agree_exit_strategy(account=account, actor=head, exit_strategy=strategy())
         elif step == "close":
-            plan = account.exit_strategy
-            for field, *_ in plan.STEPS:
-                setattr(plan, field, timezone.localdate())
-            plan.save()
+            services.update_exit_steps(
+                account=account,
+                actor=dcct,
+                steps={field: timezone.localdate() for field, *_ in ExitStrategy.STEPS},
+            )
             services.mark_closed(account=account, actor=dcct)

@@ -11,6 +11,7 @@ from accounts.models import (
 from people import policy
 from people.models import User
 from workflow.csv_import import CSVUploadForm
+from workflow.forms import TransitionForm, require_comment
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -107,25 +108,7 @@ class TrainingForm(forms.Form):
         return cleaned
 
 
-class AccountActionForm(forms.Form):
-    expected_state = forms.CharField(widget=forms.HiddenInput)
-    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
-
-    def __init__(self, *args, comment="optional", comment_label="Comments", **kwargs):
-        super().__init__(*args, **kwargs)
-        if comment is None:
-            del self.fields["comment"]
-            return
-        self.fields["comment"].required = comment == "required"
-        self.fields["comment"].label = (
-            comment_label if comment == "required" else f"{comment_label} (optional)"
-        )
-        self.fields["comment"].error_messages["required"] = (
-            "Give your reasons: the people concerned will see them."
-        )
-
-
-class ClosureForm(AccountActionForm):
+class ClosureForm(TransitionForm):
     reason = forms.ChoiceField(choices=ClosureReason.choices, widget=forms.RadioSelect)
     explanation = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -163,21 +146,13 @@ class ExitStrategyForm(forms.ModelForm):
     def __init__(self, *args, reasons_required=False, **kwargs):
         super().__init__(*args, **kwargs)
         if reasons_required:
-            self.fields["comment"].required = True
-            self.fields["comment"].label = "Your reasons"
-            self.fields["comment"].error_messages["required"] = (
-                "Give your reasons: the people concerned will see them."
-            )
+            require_comment(self, True, "Your reasons")
 
-
-class ClosureEscalationForm(forms.Form):
-    expected_state = forms.CharField(widget=forms.HiddenInput)
-    business_area_position = forms.CharField(
-        label="The business area's position", widget=forms.Textarea(attrs={"rows": 5})
-    )
-    dcct_position = forms.CharField(
-        label="DCCT's position", widget=forms.Textarea(attrs={"rows": 5})
-    )
+    def service_values(self) -> dict:
+        """The exit strategy's fields apart from the decision's own."""
+        values = dict(self.cleaned_data)
+        decision = {name: values.pop(name) for name in ("expected_state", "comment")}
+        return {**decision, "exit_strategy": values}
 
 
 class InventoryUploadForm(CSVUploadForm):

@@ -17,6 +17,7 @@ from accounts.handles import (
     normalise_handle,
 )
 from people import policy
+from workflow import transitions
 from workflow.models import AppendOnlyRecord, EscalationRecord
 from workflow.states import Badge, State
 
@@ -552,9 +553,10 @@ class AccountEvent(AppendOnlyRecord):
 
     @property
     def label(self):
-        return account_action_label(self.action)
+        return transitions.action_label(Account, self.action, TEAM_ACTIONS)
 
 
+# Steps in an account's log that are not transitions of its state.
 TEAM_ACTIONS = {
     "add_member": "Added to the team",
     "remove_member": "Left the team",
@@ -568,15 +570,6 @@ TEAM_ACTIONS = {
     "import_metrics": "Figures imported",
     "created": "Account created for set-up",
 }
-
-
-def account_action_label(action: str) -> str:
-    if action in TEAM_ACTIONS:
-        return TEAM_ACTIONS[action]
-    for candidate in Account._meta.get_field("state").get_all_transitions(Account):
-        if candidate.name == action:
-            return candidate.custom["label"]
-    return action.replace("_", " ").capitalize()
 
 
 class ClosureEscalation(EscalationRecord):

@@ -15,7 +15,7 @@ from accounts.models import (
     AccountKind,
     AccountMember,
     AccountState,
-    ClosureEscalation,
+    ExitStrategy,
     Platform,
     SetupChecklist,
     Side,
@@ -108,7 +108,7 @@ def _notify(event_id):
 # --- Set-up and going live ----------------------------------------------------------------------
 
 
-def open_for_set_up(*, proposal, actor, plan=None) -> Account:
+def open_for_set_up(*, proposal, actor) -> Account:
     """Create the account of an approved proposal, in set-up, with the proposal's team.
 
     Part of the proposal's `start set-up`; runs inside its transaction."""
@@ -135,13 +135,22 @@ def open_for_set_up(*, proposal, actor, plan=None) -> Account:
     return account
 
 
+def _save_fields(obj, values: dict) -> None:
+    """Set these fields, check the object as its page's form does (its `clean` and these
+    fields), and save only them."""
+    for name, value in values.items():
+        setattr(obj, name, value)
+    obj.full_clean(exclude=[field.name for field in obj._meta.fields if field.name not in values])
+    obj.save(update_fields=list(values))
+
+
 @transaction.atomic
-def update_details(*, account, actor, form) -> None:
+def update_details(*, account, actor, display_name, handle="", url="") -> None:
     """DCCT records the account's name, handle and address during set-up (checked against
     the platform's rules by Account.clean)."""
     if not permissions.can_tick_setup(account, actor):
         raise PermissionDenied("Only DCCT changes an account's details, before go-live.")
-    form.save()
+    _save_fields(account, {"display_name": display_name, "handle": handle, "url": url})
     _log(
         account,
         actor,
@@ -151,13 +160,14 @@ def update_details(*, account, actor, form) -> None:
 
 
 @transaction.atomic
-def update_setup(*, account, actor, form) -> None:
-    """Tick off the set-up checklist (DCCT)."""
+def update_setup(*, account, actor, checklist: dict) -> None:
+    """Tick off the set-up checklist (DCCT): `checklist` has a value for each of its fields."""
     if not permissions.can_tick_setup(account, actor):
         raise PermissionDenied("Only DCCT ticks off the set-up checklist, before go-live.")
-    form.save()
-    done = [label for label, ticked in form.instance.items if ticked]
-    _log(account, actor, "update_setup", f"Done: {len(done)} of {len(form.instance.items)}.")
+    _save_fields(account.setup, checklist)
+    items = account.setup.items
+    done = [label for label, ticked in items if ticked]
+    _log(account, actor, "update_setup", f"Done: {len(done)} of {len(items)}.")
 
 
 @transaction.atomic
@@ -281,22 +291,23 @@ def propose_closure(*, account, actor, reason, explanation, expected_state=None)
     )
 
 
-def _check_exit_strategy(account, actor, strategy):
-    strategy.account = account
-    strategy.agreed_by = actor
-    strategy.full_clean()
+def _exit_strategy(account, actor, fields: dict) -> ExitStrategy:
+    """An unsaved exit strategy: `fields` are final_post, redirect_to, archive_location,
+    handle_outcome and closing_date. It is checked before the transition, saved after it."""
+    return ExitStrategy(account=account, agreed_by=actor, **fields)
 
 
 @transaction.atomic
-def agree_exit_strategy(*, account, actor, strategy, comment="", expected_state=None):
+def agree_exit_strategy(*, account, actor, exit_strategy: dict, comment="", expected_state=None):
     """Agree exit strategy: the other side accepts the closure and how it will be done."""
+    strategy = _exit_strategy(account, actor, exit_strategy)
     return _act(
         account=account,
         actor=actor,
         action="agree_exit_strategy",
         comment=comment,
         expected_state=expected_state,
-        prepare=lambda: _check_exit_strategy(account, actor, strategy),
+        prepare=strategy.full_clean,
         record=strategy.save,
     )
 
@@ -314,48 +325,35 @@ def contest_closure(*, account, actor, comment, expected_state=None):
 
 
 def contested_position(account) -> str:
-    event = account.events.filter(action="contest_closure").order_by("-created_at", "-pk").first()
-    return event.comment if event else ""
+    """The business area's case against the closure, which DCCT's escalation starts from."""
+    return transitions.latest_comment(account.events, "contest_closure")
 
 
 @transaction.atomic
 def escalate_closure(*, account, actor, business_area_position, dcct_position, expected_state=None):
     """Escalate to HEC: the business area and DCCT cannot agree on the closure."""
-    transitions.require_both_positions(business_area_position, dcct_position)
-
-    def open_escalation():
-        ClosureEscalation.objects.create(
-            account=account,
-            business_area_position=business_area_position.strip(),
-            dcct_position=dcct_position.strip(),
-            escalated_by=actor,
-        )
-
     return _act(
         account=account,
         actor=actor,
         action="escalate_closure",
         comment=dcct_position.strip(),
         expected_state=expected_state,
-        record=open_escalation,
-    )
-
-
-def _rule(account, actor, action, reasons):
-    ClosureEscalation.objects.filter(account=account, decided_at__isnull=True).update(
-        ruling=action,
-        reasons=(reasons or "").strip(),
-        decided_by=actor,
-        decided_at=timezone.now(),
+        record=transitions.escalation_opener(
+            account.escalations,
+            actor=actor,
+            business_area_position=business_area_position,
+            dcct_position=dcct_position,
+        ),
     )
 
 
 @transaction.atomic
-def close_account(*, account, actor, comment, strategy, expected_state=None):
+def close_account(*, account, actor, comment, exit_strategy: dict, expected_state=None):
     """Close account: HEC decides the account closes, with the exit strategy to follow."""
+    strategy = _exit_strategy(account, actor, exit_strategy)
 
     def rule_and_plan():
-        _rule(account, actor, "close_account", comment)
+        account.escalations.rule(ruling="close_account", reasons=comment, actor=actor)
         strategy.save()
 
     return _act(
@@ -364,7 +362,7 @@ def close_account(*, account, actor, comment, strategy, expected_state=None):
         action="close_account",
         comment=comment,
         expected_state=expected_state,
-        prepare=lambda: _check_exit_strategy(account, actor, strategy),
+        prepare=strategy.full_clean,
         record=rule_and_plan,
     )
 
@@ -383,16 +381,19 @@ def retain_account(*, account, actor, comment, expected_state=None):
         comment=comment,
         expected_state=expected_state,
         prepare=keep,
-        record=lambda: _rule(account, actor, "retain_account", comment),
+        record=lambda: account.escalations.rule(
+            ruling="retain_account", reasons=comment, actor=actor
+        ),
         reasons=["Another live account now uses this handle; it cannot go live again."],
     )
 
 
 @transaction.atomic
-def update_exit_steps(*, account, actor, form) -> None:
+def update_exit_steps(*, account, actor, steps: dict) -> None:
+    """Record when each step of the exit strategy was done: `steps` maps its fields to dates."""
     if not permissions.can_tick_exit_steps(account, actor):
         raise PermissionDenied("Exit steps are ticked off by DCCT or the business area.")
-    form.save()
+    _save_fields(account.exit_strategy, steps)
     _log(account, actor, "update_exit_steps")
 
 

@@ -1,17 +1,14 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import inventory, pages, permissions, selectors, services
 from accounts.filters import RegisterFilter
 from accounts.forms import (
-    AccountActionForm,
     AccountDetailsForm,
     AddMemberForm,
-    ClosureEscalationForm,
     ClosureForm,
     ExitStepsForm,
     ExitStrategyForm,
@@ -23,8 +20,8 @@ from accounts.forms import (
 from accounts.models import AccountState
 from people import roles
 from workflow import csv_import, transitions
-from workflow.states import state_of
-from workflow.views import add_errors, attempt
+from workflow.forms import EscalationForm, TransitionForm
+from workflow.views import add_errors, transition_page
 
 PAGE_SIZE = 25
 
@@ -90,61 +87,38 @@ def _blocked_actions(account, user):
     return blocked
 
 
+def _step_form(account):
+    def form_for(transition, data, initial):
+        kind = transition.custom.get("form")
+        if kind == "closure":
+            return ClosureForm(data, initial=initial)
+        if kind == "exit_strategy":
+            reasons_required = transition.custom.get("comment") == "required"
+            return ExitStrategyForm(data, initial=initial, reasons_required=reasons_required)
+        if kind == "escalation":
+            initial["business_area_position"] = services.contested_position(account)
+            return EscalationForm(data, initial=initial)
+        return TransitionForm(
+            data,
+            initial=initial,
+            comment=transition.custom.get("comment"),
+            comment_label="Conditions it must meet" if kind == "retain" else "Comments",
+        )
+
+    return form_for
+
+
 @require_http_methods(["GET", "POST"])
 def act(request, pk, action):
+    """One page for every step of an account's life: the form it needs, then the service."""
     account = selectors.account_for(request.user, pk)
-    if action not in services.ACTIONS:
-        raise Http404("No such action")
-    transition = transitions.transition_of(account, action)
-    if transition is None:
-        messages.warning(
-            request,
-            f"That is not possible now: the account is “{account.get_state_display()}”.",
-        )
-        return redirect(account)
-    if not transitions.may_take(account, action, request.user):
-        raise PermissionDenied(transitions.refusal(account, transition))
-
-    data = request.POST if request.method == "POST" else None
-    initial = {"expected_state": transitions.stamp(account)}
-    kind = transition.custom.get("form")
-    if kind == "closure":
-        form = ClosureForm(data, initial=initial)
-    elif kind == "exit_strategy":
-        form = ExitStrategyForm(
-            data, initial=initial, reasons_required=transition.custom.get("comment") == "required"
-        )
-    elif kind == "escalation":
-        initial["business_area_position"] = services.contested_position(account)
-        form = ClosureEscalationForm(data, initial=initial)
-    else:
-        label = "Conditions it must meet" if kind == "retain" else "Comments"
-        form = AccountActionForm(
-            data, initial=initial, comment=transition.custom.get("comment"), comment_label=label
-        )
-
-    if request.method == "POST" and form.is_valid():
-        values = dict(form.cleaned_data)
-        if kind == "exit_strategy":
-            values = {
-                "expected_state": values["expected_state"],
-                "comment": values["comment"],
-                "strategy": form.instance,
-            }
-        outcome = attempt(
-            request,
-            form,
-            lambda: services.ACTIONS[action](account=account, actor=request.user, **values),
-        )
-        if outcome == "changed":
-            return redirect(account)
-        if outcome == "done":
-            messages.success(
-                request, f"{transition.custom['label']}: done. {state_of(account).next_step}"
-            )
-            return redirect(account)
-    return render(
-        request, "accounts/act.html", {"account": account, "form": form, "transition": transition}
+    return transition_page(
+        request,
+        account,
+        action,
+        services=services.ACTIONS,
+        form_for=_step_form(account),
+        template="accounts/act.html",
     )
 
 
@@ -159,43 +133,68 @@ def _done(request, account, message, anchor):
     return redirect(account.get_absolute_url() + anchor)
 
 
+def _update(request, account, form, *, allowed, refusal, save, message, anchor):
+    """Save one of the account page's own forms (details, set-up checklist, exit steps)."""
+    if not allowed:
+        raise PermissionDenied(refusal)
+    if form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            return _done(request, account, message, anchor)
+    _form_errors_to_messages(request, form)
+    return redirect(account.get_absolute_url() + anchor)
+
+
 @require_POST
 def update_details(request, pk):
     account = selectors.account_for(request.user, pk)
-    if not permissions.can_tick_setup(account, request.user):
-        raise PermissionDenied("Only DCCT changes an account's details, before go-live.")
-    form = AccountDetailsForm(request.POST, instance=account)
-    if not form.is_valid():
-        _form_errors_to_messages(request, form)
-        return redirect(account.get_absolute_url() + "#setup")
-    services.update_details(account=account, actor=request.user, form=form)
-    return _done(request, account, "Account details saved.", "#setup")
+    return _update(
+        request,
+        account,
+        AccountDetailsForm(request.POST, instance=account),
+        allowed=permissions.can_tick_setup(account, request.user),
+        refusal="Only DCCT changes an account's details, before go-live.",
+        save=lambda values: services.update_details(account=account, actor=request.user, **values),
+        message="Account details saved.",
+        anchor="#setup",
+    )
 
 
 @require_POST
 def update_setup(request, pk):
     account = selectors.account_for(request.user, pk)
-    if not permissions.can_tick_setup(account, request.user):
-        raise PermissionDenied("Only DCCT ticks off the set-up checklist, before go-live.")
-    form = SetupChecklistForm(request.POST, instance=account.setup)
-    if not form.is_valid():
-        _form_errors_to_messages(request, form)
-        return redirect(account.get_absolute_url() + "#setup")
-    services.update_setup(account=account, actor=request.user, form=form)
-    return _done(request, account, "Set-up checklist saved.", "#setup")
+    return _update(
+        request,
+        account,
+        SetupChecklistForm(request.POST, instance=account.setup),
+        allowed=permissions.can_tick_setup(account, request.user),
+        refusal="Only DCCT ticks off the set-up checklist, before go-live.",
+        save=lambda values: services.update_setup(
+            account=account, actor=request.user, checklist=values
+        ),
+        message="Set-up checklist saved.",
+        anchor="#setup",
+    )
 
 
 @require_POST
 def update_exit_steps(request, pk):
     account = selectors.account_for(request.user, pk)
-    if not permissions.can_tick_exit_steps(account, request.user):
-        raise PermissionDenied("Exit steps are ticked off by DCCT or the business area.")
-    form = ExitStepsForm(request.POST, instance=account.exit_strategy)
-    if not form.is_valid():
-        _form_errors_to_messages(request, form)
-        return redirect(account.get_absolute_url() + "#exit")
-    services.update_exit_steps(account=account, actor=request.user, form=form)
-    return _done(request, account, "Exit steps saved.", "#exit")
+    return _update(
+        request,
+        account,
+        ExitStepsForm(request.POST, instance=account.exit_strategy),
+        allowed=permissions.can_tick_exit_steps(account, request.user),
+        refusal="Exit steps are ticked off by DCCT or the business area.",
+        save=lambda values: services.update_exit_steps(
+            account=account, actor=request.user, steps=values
+        ),
+        message="Exit steps saved.",
+        anchor="#exit",
+    )
 
 
 @require_POST

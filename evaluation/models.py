@@ -14,6 +14,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from evaluation import permissions
 from people import policy
 from proposals.models import KPIDirection
+from workflow import transitions
 from workflow.models import AppendOnlyRecord
 from workflow.states import Badge, State
 
@@ -290,3 +291,7 @@ class ReviewEvent(AppendOnlyRecord):
 
     def __str__(self):
         return f"{self.review}: {self.action}"
+
+    @property
+    def label(self):
+        return transitions.action_label(Review, self.action)

@@ -17,7 +17,8 @@ from accounts.models import Account, AccountState, ClosureReason
 from accounts.register import OFFICIAL_STATES
 from evaluation.models import Outcome, Review
 from people import roles
-from proposals.models import Decision, ProposalState, action_label
+from proposals.models import Decision, Proposal, ProposalState
+from workflow import transitions
 
 OUTCOME_ACTIONS = [
     "endorse",
@@ -119,7 +120,10 @@ def proposal_outcomes(start, end):
     return {
         "title": "Proposal decisions",
         "columns": ["Decision", "Proposals"],
-        "rows": [[action_label(action), counts.get(action, 0)] for action in OUTCOME_ACTIONS],
+        "rows": [
+            [transitions.action_label(Proposal, action), counts.get(action, 0)]
+            for action in OUTCOME_ACTIONS
+        ],
     }
 
 

@@ -9,7 +9,6 @@ from accounts.models import Platform
 from people.models import User
 from proposals import services
 from proposals.models import (
-    AlternativePlan,
     EngagementPriority,
     Proposal,
     ProposalKPI,
@@ -183,7 +182,9 @@ def _take(action, proposal, actor):
     comment = COMMENTS.get(action, "")
     if action == "advise_against":
         corporate = proposal.platform.accounts.filter(kind="corporate", state="live").first()
-        plan = AlternativePlan(
+        return services.advise_against(
+            proposal=proposal,
+            actor=actor,
             approach="corporate_slot" if corporate else "pilot",
             corporate_account=corporate,
             pilot_end_date=None if corporate else proposal.start_date + datetime.timedelta(180),
@@ -194,7 +195,6 @@ def _take(action, proposal, actor):
             "and keep safe.",
             proposer_gets="A weekly slot, help with video production and monthly figures.",
         )
-        return services.advise_against(proposal=proposal, actor=actor, plan=plan)
     if action == "escalate":
         return services.escalate(
             proposal=proposal,

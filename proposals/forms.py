@@ -14,6 +14,7 @@ from proposals.models import (
     ProposalKPI,
     ProposalTeamMember,
 )
+from workflow.forms import TransitionForm
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -224,28 +225,7 @@ class CommentForm(forms.Form):
     body = forms.CharField(label="Add a comment", widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ActionForm(forms.Form):
-    """A decision with optional or required comments; `expected_state` is the state the person
-    saw, so that a decision made on stale information is refused."""
-
-    expected_state = forms.CharField(widget=forms.HiddenInput)
-    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
-
-    def __init__(self, *args, comment="optional", comment_label="Comments", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["comment"].required = comment == "required"
-        self.fields["comment"].label = (
-            comment_label if comment == "required" else f"{comment_label} (optional)"
-        )
-        if comment == "required":
-            self.fields["comment"].error_messages["required"] = (
-                "Give your reasons: the people concerned will see them."
-            )
-        if comment is None:
-            del self.fields["comment"]
-
-
-class SubmitForm(ActionForm):
+class SubmitForm(TransitionForm):
     existing_accounts_response = forms.CharField(
         label="Why are these accounts not enough?",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -264,7 +244,7 @@ class SubmitForm(ActionForm):
             del self.fields["existing_accounts_response"]
 
 
-class EndorseForm(ActionForm):
+class EndorseForm(TransitionForm):
     conditions = forms.CharField(
         label="Conditions (optional)",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -299,12 +279,5 @@ class AlternativePlanForm(forms.ModelForm):
         ).select_related("platform")
         self.fields["corporate_account"].required = False
 
-
-class EscalationForm(forms.Form):
-    expected_state = forms.CharField(widget=forms.HiddenInput)
-    business_area_position = forms.CharField(
-        label="The business area's position", widget=forms.Textarea(attrs={"rows": 5})
-    )
-    dcct_position = forms.CharField(
-        label="DCCT's position", widget=forms.Textarea(attrs={"rows": 5})
-    )
+    def service_values(self) -> dict:
+        return dict(self.cleaned_data)

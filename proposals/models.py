@@ -10,6 +10,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from people import policy
 from proposals import permissions
+from workflow import transitions
 from workflow.models import AppendOnlyRecord, EscalationRecord
 from workflow.states import Badge, State
 
@@ -678,7 +679,7 @@ class Decision(AppendOnlyRecord):
 
     @property
     def label(self):
-        return action_label(self.action)
+        return transitions.action_label(Proposal, self.action)
 
 
 class Comment(models.Model):
@@ -789,11 +790,3 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.original_name
-
-
-def action_label(action: str) -> str:
-    """The policy's words for an action, as on its button ("Approve in principle")."""
-    for candidate in Proposal._meta.get_field("state").get_all_transitions(Proposal):
-        if candidate.name == action:
-            return candidate.custom["label"]
-    return action.replace("_", " ").capitalize()

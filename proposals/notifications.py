@@ -2,7 +2,7 @@
 
 from people.models import User
 from people.roles import Role
-from proposals.models import STATES, Decision, ProposalState, action_label
+from proposals.models import STATES, Decision, ProposalState
 
 S = ProposalState
 
@@ -46,7 +46,7 @@ def message(decision: Decision) -> tuple[str, str]:
     subject = f"{proposal.reference} {title}: {decision.get_to_state_display()}"
     lines = [
         f"{decision.actor} ({decision.actor_role}) took the action "
-        f"“{action_label(decision.action)}” on {proposal.reference} {proposal.title}.",
+        f"“{decision.label}” on {proposal.reference} {proposal.title}.",
         STATES[decision.to_state].next_step,
     ]
     if decision.comment:

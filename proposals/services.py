@@ -4,17 +4,16 @@ django-fsm transition, writes the Decision and sends the notices once the transa
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from accounts import services as accounts_services
 from proposals import permissions
 from proposals.catalogue import ENGAGEMENT_PRIORITIES
 from proposals.models import (
+    AlternativePlan,
     Attachment,
     Comment,
     Decision,
     EngagementPriority,
-    Escalation,
     Proposal,
 )
 from proposals.selectors import existing_corporate_accounts
@@ -257,15 +256,31 @@ def resubmit(*, proposal, actor, comment="", expected_state=None):
 
 
 @transaction.atomic
-def advise_against(*, proposal, actor, plan, comment="", expected_state=None):
-    """Advise against: DCCT recommends an alternative plan that better meets the aims.
-
-    `plan` is an unsaved AlternativePlan; it is checked first and saved with the decision."""
-
-    def check_plan():
-        plan.proposal = proposal
-        plan.created_by = actor
-        plan.full_clean()
+def advise_against(
+    *,
+    proposal,
+    actor,
+    approach,
+    recommendation,
+    rationale,
+    proposer_gets,
+    corporate_account=None,
+    pilot_end_date=None,
+    comment="",
+    expected_state=None,
+):
+    """Advise against: DCCT recommends an alternative plan that better meets the aims. The
+    plan is checked before the transition and saved with the decision."""
+    plan = AlternativePlan(
+        proposal=proposal,
+        created_by=actor,
+        approach=approach,
+        recommendation=recommendation,
+        rationale=rationale,
+        proposer_gets=proposer_gets,
+        corporate_account=corporate_account,
+        pilot_end_date=pilot_end_date,
+    )
 
     return _act(
         proposal=proposal,
@@ -273,7 +288,7 @@ def advise_against(*, proposal, actor, plan, comment="", expected_state=None):
         action="advise_against",
         comment=comment,
         expected_state=expected_state,
-        prepare=check_plan,
+        prepare=plan.full_clean,
         record=plan.save,
     )
 
@@ -316,48 +331,35 @@ def revise_advice(*, proposal, actor, comment, expected_state=None):
 
 def business_area_position(proposal) -> str:
     """The proposer's latest disagreement, which DCCT's escalation starts from."""
-    disagreement = (
-        proposal.decisions.filter(action="disagree").order_by("-created_at", "-pk").first()
-    )
-    return disagreement.comment if disagreement else ""
+    return transitions.latest_comment(proposal.decisions, "disagree")
 
 
 @transaction.atomic
 def escalate(*, proposal, actor, business_area_position, dcct_position, expected_state=None):
     """Escalate to HEC: DCCT and the business area cannot agree; both positions go to HEC."""
-    transitions.require_both_positions(business_area_position, dcct_position)
-
-    def open_escalation():
-        Escalation.objects.create(
-            proposal=proposal,
-            business_area_position=business_area_position.strip(),
-            dcct_position=dcct_position.strip(),
-            escalated_by=actor,
-        )
-
     return _act(
         proposal=proposal,
         actor=actor,
         action="escalate",
         comment=dcct_position.strip(),
         expected_state=expected_state,
-        record=open_escalation,
+        record=transitions.escalation_opener(
+            proposal.escalations,
+            actor=actor,
+            business_area_position=business_area_position,
+            dcct_position=dcct_position,
+        ),
     )
 
 
 def _hec_decision(*, proposal, actor, action, comment, expected_state):
-    def close_escalation():
-        Escalation.objects.filter(proposal=proposal, decided_at__isnull=True).update(
-            ruling=action, reasons=comment.strip(), decided_by=actor, decided_at=timezone.now()
-        )
-
     return _act(
         proposal=proposal,
         actor=actor,
         action=action,
         comment=comment,
         expected_state=expected_state,
-        record=close_escalation,
+        record=lambda: proposal.escalations.rule(ruling=action, reasons=comment, actor=actor),
     )
 
 

@@ -11,19 +11,17 @@ from proposals import permissions, selectors, services
 from proposals.filters import QueueFilter
 from proposals.forms import (
     SECTIONS,
-    ActionForm,
     AlternativePlanForm,
     CommentForm,
     EndorseForm,
-    EscalationForm,
     EvidenceForm,
     SubmitForm,
     WhatWhereForm,
 )
-from proposals.models import ProposalState, action_label
+from proposals.models import ProposalState
 from workflow import transitions
-from workflow.states import state_of
-from workflow.views import attempt
+from workflow.forms import EscalationForm, TransitionForm
+from workflow.views import attempt, transition_page
 
 PAGE_SIZE = 25
 
@@ -203,62 +201,38 @@ def submit(request, pk):
     )
 
 
+# The form each decision needs, by the `form` its transition names (proposals/models.py).
+DECISION_FORMS = {
+    "alternative": lambda transition, data, initial: AlternativePlanForm(data, initial=initial),
+    "endorse": lambda transition, data, initial: EndorseForm(data, initial=initial),
+}
+
+
+def _decision_form(proposal):
+    def form_for(transition, data, initial):
+        kind = transition.custom.get("form")
+        if kind == "escalation":
+            initial["business_area_position"] = services.business_area_position(proposal)
+            return EscalationForm(data, initial=initial)
+        if kind in DECISION_FORMS:
+            return DECISION_FORMS[kind](transition, data, initial)
+        return TransitionForm(data, initial=initial, comment=transition.custom.get("comment"))
+
+    return form_for
+
+
 @require_http_methods(["GET", "POST"])
 def act(request, pk, action):
     """One page for every decision after submission: the form it needs, then the service."""
     proposal = selectors.proposal_for(request.user, pk)
-    if action not in services.ACTIONS or action == "submit":
-        raise Http404("No such action")
-    transition = transitions.transition_of(proposal, action)
-    if transition is None:
-        messages.warning(
-            request,
-            f"“{action_label(action)}” is not possible now: {proposal.reference} is "
-            f"“{proposal.get_state_display()}”.",
-        )
-        return redirect(proposal)
-    if not transitions.may_take(proposal, action, request.user):
-        raise PermissionDenied(transitions.refusal(proposal, transition))
-
-    kind = transition.custom.get("form")
-    data = request.POST if request.method == "POST" else None
-    initial = {"expected_state": transitions.stamp(proposal)}
-    if kind == "alternative":
-        form = AlternativePlanForm(data, initial=initial)
-    elif kind == "escalation":
-        initial["business_area_position"] = services.business_area_position(proposal)
-        form = EscalationForm(data, initial=initial)
-    elif kind == "endorse":
-        form = EndorseForm(data, initial=initial)
-    else:
-        form = ActionForm(data, initial=initial, comment=transition.custom.get("comment"))
-
-    if request.method == "POST" and form.is_valid():
-        values = dict(form.cleaned_data)
-        if kind == "alternative":
-            values = {"expected_state": values["expected_state"], "plan": form.instance}
-        outcome = attempt(
-            request,
-            form,
-            lambda: services.ACTIONS[action](proposal=proposal, actor=request.user, **values),
-        )
-        if outcome == "changed":
-            return redirect(proposal)
-        if outcome == "done":
-            messages.success(
-                request,
-                f"{transition.custom['label']}: done. {state_of(proposal).next_step}",
-            )
-            return redirect(proposal)
-    return render(
+    return transition_page(
         request,
-        "proposals/act.html",
-        {
-            "proposal": proposal,
-            "form": form,
-            "transition": transition,
-            "alternative": proposal.current_alternative,
-        },
+        proposal,
+        action,
+        services={name: service for name, service in services.ACTIONS.items() if name != "submit"},
+        form_for=_decision_form(proposal),
+        template="proposals/act.html",
+        context={"alternative": proposal.current_alternative},
     )
 
 

@@ -38,6 +38,20 @@ class AppendOnlyRecord(models.Model):
         raise TypeError("This log is append-only.")
 
 
+class EscalationQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(decided_at__isnull=True)
+
+    def rule(self, *, ruling: str, reasons: str, actor) -> int:
+        """Record HEC's ruling on the open escalation."""
+        return self.open().update(
+            ruling=ruling,
+            reasons=(reasons or "").strip(),
+            decided_by=actor,
+            decided_at=timezone.now(),
+        )
+
+
 class EscalationRecord(models.Model):
     """A disagreement DCCT puts to HEC, with both positions written down, and HEC's ruling.
     Proposals and closures both have them; each names its own rulings."""
@@ -53,6 +67,8 @@ class EscalationRecord(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EscalationQuerySet.as_manager()
 
     class Meta:
         abstract = True

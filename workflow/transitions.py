@@ -37,6 +37,35 @@ def transition_of(obj, action):
     return meta.get_transition(obj.state) if meta.has_transition(obj.state) else None
 
 
+def action_label(model, action: str, other_steps=None) -> str:
+    """The policy's words for an action, as on its button ("Approve in principle"); a log's
+    steps that are not transitions ("Added to the team") come from `other_steps`."""
+    if other_steps and action in other_steps:
+        return other_steps[action]
+    for candidate in model._meta.get_field("state").get_all_transitions(model):
+        if candidate.name == action:
+            return candidate.custom["label"]
+    return action.replace("_", " ").capitalize()
+
+
+def latest_comment(log, action: str) -> str:
+    """What was said the last time `action` was taken, from an object's log: where an
+    escalation's business-area position starts from."""
+    row = log.filter(action=action).order_by("-created_at", "-pk").first()
+    return row.comment if row else ""
+
+
+def escalation_opener(escalations, *, actor, business_area_position, dcct_position):
+    """Check that both positions are written, and return the step that opens the escalation
+    once the state-checked save has succeeded (`escalations`: the object's related manager)."""
+    require_both_positions(business_area_position, dcct_position)
+    return lambda: escalations.create(
+        business_area_position=business_area_position.strip(),
+        dcct_position=dcct_position.strip(),
+        escalated_by=actor,
+    )
+
+
 def may_take(obj, action, user) -> bool:
     """Whether this person holds the role the action needs here, whatever its guards say."""
     meta = getattr(obj, action)._django_fsm

@@ -2,9 +2,13 @@
 their fields, a clash with somebody who acted first becomes a message on the next page."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
 
+from workflow import transitions
+from workflow.states import state_of
 from workflow.transitions import Changed, NotReady
 
 
@@ -34,3 +38,44 @@ def attempt(request, form, act) -> str:
         add_errors(form, error)
         return "refused"
     return "done"
+
+
+def transition_page(request, obj, action, *, services, form_for, template, context=None):
+    """The page of one transition of any workflow: 404 for an action the workflow does not
+    have, a message when the state no longer allows it, 403 when this person may not take it;
+    then the form the transition needs, the service with plain values, and back to the object.
+
+    `services` maps each action to its service, called with the object under its model's name;
+    `form_for(transition, data, initial)` builds the form."""
+    if action not in services:
+        raise Http404("No such action")
+    transition = transitions.transition_of(obj, action)
+    if transition is None:
+        messages.warning(
+            request,
+            f"That is not possible now: the {obj._meta.verbose_name} is "
+            f"“{obj.get_state_display()}”.",
+        )
+        return redirect(obj)
+    if not transitions.may_take(obj, action, request.user):
+        raise PermissionDenied(transitions.refusal(obj, transition))
+
+    data = request.POST if request.method == "POST" else None
+    form = form_for(transition, data, {"expected_state": transitions.stamp(obj)})
+    if request.method == "POST" and form.is_valid():
+        values = form.service_values()
+        subject = {obj._meta.model_name: obj}
+        outcome = attempt(
+            request, form, lambda: services[action](**subject, actor=request.user, **values)
+        )
+        if outcome == "done":
+            messages.success(
+                request, f"{transition.custom['label']}: done. {state_of(obj).next_step}"
+            )
+        if outcome != "refused":
+            return redirect(obj)
+    return render(
+        request,
+        template,
+        {obj._meta.model_name: obj, "form": form, "transition": transition, **(context or {})},
+    )

@@ -19,10 +19,10 @@ def arguments(action, comment="For the record."):
     return {
         "go_live": {},
         "propose_closure": {"reason": "not_effective", "explanation": "Reach fell all year."},
-        "agree_exit_strategy": {"strategy": exit_strategy(), "comment": comment},
+        "agree_exit_strategy": {"exit_strategy": exit_strategy(), "comment": comment},
         "contest_closure": {"comment": comment},
         "escalate_closure": {"business_area_position": "Keep it.", "dcct_position": "Close it."},
-        "close_account": {"strategy": exit_strategy(), "comment": comment},
+        "close_account": {"exit_strategy": exit_strategy(), "comment": comment},
         "retain_account": {"comment": comment},
         "mark_closed": {},
     }[action]
@@ -155,8 +155,10 @@ def test_closure_proposer_is_recorded_with_their_side(make_account, office_head,
 
     assert (account.closure_proposed_by, account.closure_proposer) == ("business_area", office_head)
     with pytest.raises(PermissionDenied):
-        services.agree_exit_strategy(account=account, actor=office_head, strategy=exit_strategy())
-    services.agree_exit_strategy(account=account, actor=dcct, strategy=exit_strategy())
+        services.agree_exit_strategy(
+            account=account, actor=office_head, exit_strategy=exit_strategy()
+        )
+    services.agree_exit_strategy(account=account, actor=dcct, exit_strategy=exit_strategy())
     assert account.exit_strategy.agreed_by == dcct
 
 
@@ -167,7 +169,7 @@ def test_an_incomplete_exit_strategy_saves_nothing(make_account, office_head):
         services.agree_exit_strategy(
             account=account,
             actor=office_head,
-            strategy=exit_strategy(final_post="", archive_location=""),
+            exit_strategy=exit_strategy(final_post="", archive_location=""),
         )
 
     assert {"final_post", "archive_location"} <= set(error.value.message_dict)
@@ -205,7 +207,7 @@ def test_hec_closing_the_account_rules_on_the_escalation_and_sets_the_exit(make_
     account = make_account("closure_escalated")
 
     services.close_account(
-        account=account, actor=hec, comment="Reach is too low.", strategy=exit_strategy()
+        account=account, actor=hec, comment="Reach is too low.", exit_strategy=exit_strategy()
     )
 
     escalation = account.escalations.get()
@@ -262,7 +264,7 @@ def test_two_people_acting_at_once_exactly_one_wins(make_account, office_head, d
         services.agree_exit_strategy(
             account=seen_by_owner,
             actor=seen_by_owner.members.get(role="owner").person,
-            strategy=exit_strategy(),
+            exit_strategy=exit_strategy(),
         )
 
     assert Account.objects.get(pk=account.pk).state == "closure_contested"
@@ -328,7 +330,7 @@ def test_a_dcct_member_who_owns_the_account_cannot_agree_for_dcct(make_account, 
     account = make_account("closure_proposed", proposed_by="business_area")
 
     with pytest.raises(PermissionDenied):
-        services.agree_exit_strategy(account=account, actor=owner, strategy=exit_strategy())
+        services.agree_exit_strategy(account=account, actor=owner, exit_strategy=exit_strategy())
 
 
 def test_set_up_reads_the_proposed_handle_by_the_platforms_rules(make_proposal, dcct):

@@ -51,12 +51,10 @@ def arguments(action, comment="Reasons for the record."):
         return {}
     if action == "advise_against":
         return {
-            "plan": AlternativePlan(
-                approach="campaign",
-                recommendation="A campaign on the corporate account.",
-                rationale="Same audience, no new account to staff.",
-                proposer_gets="Weekly slots for six weeks.",
-            ),
+            "approach": "campaign",
+            "recommendation": "A campaign on the corporate account.",
+            "rationale": "Same audience, no new account to staff.",
+            "proposer_gets": "Weekly slots for six weeks.",
             "comment": comment,
         }
     if action == "escalate":
@@ -275,12 +273,15 @@ def test_advise_against_saves_the_alternative_plan(make_proposal, dcct):
 
 def test_advise_against_with_an_incomplete_plan_saves_nothing(make_proposal, dcct):
     proposal = make_proposal("with_dcct")
-    plan = AlternativePlan(
-        approach="corporate_slot", recommendation="x", rationale="y", proposer_gets="z"
-    )
-
     with pytest.raises(ValidationError) as error:
-        services.advise_against(proposal=proposal, actor=dcct, plan=plan)
+        services.advise_against(
+            proposal=proposal,
+            actor=dcct,
+            approach="corporate_slot",
+            recommendation="x",
+            rationale="y",
+            proposer_gets="z",
+        )
 
     assert "corporate_account" in error.value.message_dict
     assert snapshot(proposal) == ("with_dcct", 0)

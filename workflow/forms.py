@@ -1,0 +1,48 @@
+"""The forms every transition page shares: what the person saw (so a stale page is refused),
+their comments, and the two positions of an escalation to HEC."""
+
+from django import forms
+
+REASONS_REQUIRED = "Give your reasons: the people concerned will see them."
+
+
+class TransitionForm(forms.Form):
+    """A decision with optional or required comments (or none); `expected_state` is the state
+    the person saw, so that a decision made on stale information is refused."""
+
+    expected_state = forms.CharField(widget=forms.HiddenInput)
+    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+    def __init__(self, *args, comment="optional", comment_label="Comments", **kwargs):
+        super().__init__(*args, **kwargs)
+        if comment is None:
+            del self.fields["comment"]
+            return
+        require_comment(self, comment == "required", comment_label)
+
+    def service_values(self) -> dict:
+        """What the service is given: plain values, never the form."""
+        return dict(self.cleaned_data)
+
+
+def require_comment(form, required: bool, label: str = "Comments") -> None:
+    field = form.fields["comment"]
+    field.required = required
+    field.label = label if required else f"{label} (optional)"
+    field.error_messages["required"] = REASONS_REQUIRED
+
+
+class EscalationForm(TransitionForm):
+    """Both sides' positions go to HEC; DCCT's is written here, the business area's starts from
+    what they last said."""
+
+    business_area_position = forms.CharField(
+        label="The business area's position", widget=forms.Textarea(attrs={"rows": 5})
+    )
+    dcct_position = forms.CharField(
+        label="DCCT's position", widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs["comment"] = None
+        super().__init__(*args, **kwargs)
