@@ -23,6 +23,7 @@ from accounts.models import (
 from people import roles
 from people.models import TrainingRecord
 from workflow import transitions
+from workflow.models import save_fields
 
 AccountChanged = transitions.Changed
 NotReady = transitions.NotReady
@@ -135,22 +136,13 @@ def open_for_set_up(*, proposal, actor) -> Account:
     return account
 
 
-def _save_fields(obj, values: dict) -> None:
-    """Set these fields, check the object as its page's form does (its `clean` and these
-    fields), and save only them."""
-    for name, value in values.items():
-        setattr(obj, name, value)
-    obj.full_clean(exclude=[field.name for field in obj._meta.fields if field.name not in values])
-    obj.save(update_fields=list(values))
-
-
 @transaction.atomic
 def update_details(*, account, actor, display_name, handle="", url="") -> None:
     """DCCT records the account's name, handle and address during set-up (checked against
     the platform's rules by Account.clean)."""
     if not permissions.can_tick_setup(account, actor):
         raise PermissionDenied("Only DCCT changes an account's details, before go-live.")
-    _save_fields(account, {"display_name": display_name, "handle": handle, "url": url})
+    save_fields(account, {"display_name": display_name, "handle": handle, "url": url})
     _log(
         account,
         actor,
@@ -164,7 +156,7 @@ def update_setup(*, account, actor, checklist: dict) -> None:
     """Tick off the set-up checklist (DCCT): `checklist` has a value for each of its fields."""
     if not permissions.can_tick_setup(account, actor):
         raise PermissionDenied("Only DCCT ticks off the set-up checklist, before go-live.")
-    _save_fields(account.setup, checklist)
+    save_fields(account.setup, checklist)
     items = account.setup.items
     done = [label for label, ticked in items if ticked]
     _log(account, actor, "update_setup", f"Done: {len(done)} of {len(items)}.")
@@ -393,7 +385,7 @@ def update_exit_steps(*, account, actor, steps: dict) -> None:
     """Record when each step of the exit strategy was done: `steps` maps its fields to dates."""
     if not permissions.can_tick_exit_steps(account, actor):
         raise PermissionDenied("Exit steps are ticked off by DCCT or the business area.")
-    _save_fields(account.exit_strategy, steps)
+    save_fields(account.exit_strategy, steps)
     _log(account, actor, "update_exit_steps")
 
 

@@ -5,6 +5,7 @@ from accounts.models import Account
 from evaluation.models import KPI, Outcome
 from people import policy
 from workflow.csv_import import CSVUploadForm
+from workflow.forms import TransitionForm
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -47,8 +48,9 @@ class ReportForm(forms.Form):
         return {kpi: self.cleaned_data.get(f"kpi_{kpi.pk}") for kpi in self.kpis}
 
 
-class AssessForm(forms.Form):
-    expected_state = forms.CharField(widget=forms.HiddenInput)
+class AssessForm(TransitionForm):
+    """DCCT's assessment; its reasons are the assessment itself, so no separate comment."""
+
     outcome = forms.ChoiceField(choices=Outcome.choices, widget=forms.RadioSelect)
     assessment = forms.CharField(
         label="DCCT's assessment", widget=forms.Textarea(attrs={"rows": 4}), required=False
@@ -65,8 +67,22 @@ class AssessForm(forms.Form):
         help_text="Needed when it must improve.",
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, comment=None, **kwargs)
+
+
+KPI_FIELDS = ("metric", "unit", "target", "direction", "aggregation", "active")
+
 
 class BaseKPIFormSet(forms.BaseInlineFormSet):
+    def rows(self) -> list[dict]:
+        """What the service is given: each filled-in row, with its KPI's id when it has one."""
+        return [
+            {"id": form.instance.pk, **{name: form.cleaned_data[name] for name in KPI_FIELDS}}
+            for form in self.forms
+            if form.cleaned_data
+        ]
+
     def clean(self):
         super().clean()
         names = [
@@ -83,7 +99,7 @@ KPIFormSet = inlineformset_factory(
     Account,
     KPI,
     formset=BaseKPIFormSet,
-    fields=["metric", "unit", "target", "direction", "aggregation", "active"],
+    fields=list(KPI_FIELDS),
     extra=1,
     can_delete=False,
 )

@@ -26,6 +26,7 @@ from evaluation.models import (
 )
 from people import policy, roles
 from workflow import transitions
+from workflow.models import save_fields
 
 # Enough to catch up a monthly account after years without the job; each pass is one query.
 MAX_CATCH_UP_PASSES = 60
@@ -273,12 +274,28 @@ def assess_review(
 
 
 @transaction.atomic
-def adjust_evaluation(*, account, actor, formset, frequency):
-    """DCCT adjusts the account's KPIs and how often it is reviewed; the change is logged."""
+def adjust_evaluation(*, account, actor, kpis: list[dict], frequency):
+    """DCCT adjusts the account's KPIs and how often it is reviewed; the change is logged.
+
+    `kpis` are rows of metric, unit, target, direction, aggregation and active, with the `id`
+    of the KPI they change, or none for a new one. KPIs are retired, never deleted."""
     if not permissions.may_adjust_kpis(account, actor):
         raise PermissionDenied("Only DCCT adjusts KPIs.")
-    formset.save()
-    changes = [f"{len(formset.new_objects)} added, {len(formset.changed_objects)} changed"]
+    existing = {kpi.pk: kpi for kpi in account.kpis.all()}
+    added = changed = 0
+    for row in kpis:
+        values = {name: value for name, value in row.items() if name != "id"}
+        if row.get("id") is None:
+            kpi = KPI(account=account, **values)
+            kpi.full_clean()
+            kpi.save()
+            added += 1
+        elif row["id"] not in existing:
+            raise ValidationError("A KPI of another account cannot be changed here.")
+        elif any(getattr(existing[row["id"]], name) != value for name, value in values.items()):
+            save_fields(existing[row["id"]], values)
+            changed += 1
+    changes = [f"{added} added, {changed} changed"]
     schedule = ReviewSchedule.objects.filter(account=account).first()
     if schedule is not None and frequency and frequency != schedule.frequency:
         changes.append(f"reviews now {dict(policy.ReviewFrequency.choices)[frequency].lower()}")

@@ -7,6 +7,8 @@ app_name = "evaluation"
 urlpatterns = [
     path("reviews/", views.review_list, name="reviews"),
     path("reviews/<int:pk>/", views.review_page, name="review"),
+    path("reviews/<int:pk>/report/", views.report, name="report"),
+    path("reviews/<int:pk>/assess/", views.assess, name="assess"),
     path("accounts/<int:pk>/evaluation/", views.evaluation_plan, name="plan"),
     path("accounts/<int:pk>/figures/", views.import_metrics, name="import_metrics"),
 ]

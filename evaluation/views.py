@@ -1,17 +1,17 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import selectors as account_selectors
 from evaluation import metrics_import, permissions, selectors, services
 from evaluation.forms import AssessForm, FrequencyForm, KPIFormSet, MetricsUploadForm, ReportForm
 from evaluation.models import Review, ReviewSchedule, ReviewState
 from workflow import csv_import, transitions
+from workflow.views import attempt, transition_page
 
 PAGE_SIZE = 25
 LISTS = {
@@ -50,78 +50,76 @@ def _review(request, pk):
     return review
 
 
-@require_http_methods(["GET", "POST"])
+def _kpis(review):
+    given = {value.kpi_id: value for value in review.values.all()}
+    # A retired KPI still shows on the reviews that reported on it.
+    kpis = [kpi for kpi in review.account.kpis.all() if kpi.active or kpi.pk in given]
+    return kpis, given
+
+
+def _report_form(review, data=None):
+    kpis, given = _kpis(review)
+    figures = {
+        **services.figures_for(review),
+        **{kpi_id: value.value for kpi_id, value in given.items()},
+    }
+    initial = {
+        "went_well": review.went_well,
+        "not_well": review.not_well,
+        "hours_spent": review.hours_spent,
+    }
+    return ReportForm(data, kpis=kpis, figures=figures, initial=initial)
+
+
+def _may_report(review, user):
+    return review.state == ReviewState.DUE and permissions.may_report(review, user)
+
+
+def _page_context(request, review, *, report_form=None, assess_form=None):
+    """The review page: the figures, the report form for the team while it is due, the
+    assessment form for DCCT once submitted, and the history."""
+    user = request.user
+    kpis, given = _kpis(review)
+    may_report = _may_report(review, user)
+    if report_form is None and may_report:
+        report_form = _report_form(review)
+    if (
+        assess_form is None
+        and review.state == ReviewState.SUBMITTED
+        and transitions.may_take(review, "assess", user)
+    ):
+        assess_form = AssessForm(initial={"expected_state": transitions.stamp(review)})
+    return {
+        "review": review,
+        "account": review.account,
+        "rows": [(kpi, given.get(kpi.pk)) for kpi in kpis],
+        "report_form": report_form,
+        "assess_form": assess_form,
+        "missing": review.missing_items() if may_report else [],
+        "overdue": review.is_overdue(),
+        "events": review.events.select_related("actor"),
+    }
+
+
 def review_page(request, pk):
     review = _review(request, pk)
-    user = request.user
-    given_kpis = {value.kpi_id for value in review.values.all()}
-    # A retired KPI still shows on the reviews that reported on it.
-    kpis = [kpi for kpi in review.account.kpis.all() if kpi.active or kpi.pk in given_kpis]
-    may_report = review.state == ReviewState.DUE and permissions.may_report(review, user)
-    given = {value.kpi_id: value for value in review.values.all()}
-    report_form = assess_form = None
-    if may_report:
-        figures = {
-            **services.figures_for(review),
-            **{kpi_id: value.value for kpi_id, value in given.items()},
-        }
-        initial = {
-            "went_well": review.went_well,
-            "not_well": review.not_well,
-            "hours_spent": review.hours_spent,
-        }
-        report_form = ReportForm(
-            request.POST if "report" in request.POST else None,
-            kpis=kpis,
-            figures=figures,
-            initial=initial,
-        )
-    if review.state == ReviewState.SUBMITTED and transitions.may_take(review, "assess", user):
-        assess_form = AssessForm(
-            request.POST if "assess" in request.POST else None,
-            initial={"expected_state": transitions.stamp(review)},
-        )
-
-    if request.method == "POST":
-        expected = {"report": ReviewState.DUE, "assess": ReviewState.SUBMITTED}
-        for step, state in expected.items():
-            if step in request.POST and review.state != state:
-                # Somebody acted first: say so, rather than refuse.
-                messages.error(request, str(transitions.Changed(review)))
-                return redirect(review)
-        if "report" in request.POST:
-            if report_form is None:
-                raise PermissionDenied("Only the account's team reports on a review that is due.")
-            if report_form.is_valid() and _report(request, review, report_form):
-                return redirect(review)
-        elif "assess" in request.POST:
-            if assess_form is None:
-                raise PermissionDenied("Only DCCT assesses a submitted review.")
-            if assess_form.is_valid() and _assess(request, review, assess_form):
-                return redirect(review)
-        else:
-            raise PermissionDenied("Unknown action.")
-
-    return render(
-        request,
-        "evaluation/review.html",
-        {
-            "review": review,
-            "account": review.account,
-            "rows": [(kpi, given.get(kpi.pk)) for kpi in kpis],
-            "report_form": report_form,
-            "assess_form": assess_form,
-            "missing": review.missing_items() if may_report else [],
-            "overdue": review.is_overdue(),
-            "events": review.events.select_related("actor"),
-        },
-    )
+    return render(request, "evaluation/review.html", _page_context(request, review))
 
 
-def _report(request, review, form):
+@require_POST
+def report(request, pk):
+    """The team saves its report, or saves and submits it to DCCT."""
+    review = _review(request, pk)
+    if review.state != ReviewState.DUE:
+        messages.error(request, str(transitions.Changed(review)))
+        return redirect(review)
+    if not permissions.may_report(review, request.user):
+        raise PermissionDenied("Only the account's team reports on a review that is due.")
+    form = _report_form(review, request.POST)
     submit = "submit" in request.POST
-    try:
-        with transaction.atomic():
+    if form.is_valid():
+
+        def save_and_submit():
             services.save_report(
                 review=review,
                 actor=request.user,
@@ -134,33 +132,30 @@ def _report(request, review, form):
                 services.submit_review(
                     review=selectors.review_for_page(review.pk), actor=request.user
                 )
-    except transitions.NotReady as not_ready:
-        for reason in not_ready.reasons:
-            form.add_error(None, reason)
-        return False
-    except ValidationError as error:
-        form.add_error(None, error)
-        return False
-    except transitions.Changed as changed:
-        messages.error(request, str(changed))
-        return True
-    messages.success(request, "Review submitted to DCCT." if submit else "Report saved.")
-    return True
+
+        outcome = attempt(request, form, save_and_submit)
+        if outcome == "done":
+            messages.success(request, "Review submitted to DCCT." if submit else "Report saved.")
+        if outcome != "refused":
+            return redirect(review)
+    return render(
+        request, "evaluation/review.html", _page_context(request, review, report_form=form)
+    )
 
 
-def _assess(request, review, form):
-    try:
-        with transaction.atomic():
-            services.assess_review(review=review, actor=request.user, **form.cleaned_data)
-    except ValidationError as error:
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-        return False
-    except transitions.Changed as changed:
-        messages.error(request, str(changed))
-        return True
-    messages.success(request, "Assess review: done.")
-    return True
+@require_http_methods(["GET", "POST"])
+def assess(request, pk):
+    """DCCT assesses a submitted review: effective, improve or close."""
+    review = _review(request, pk)
+    return transition_page(
+        request,
+        review,
+        "assess",
+        services={"assess": services.assess_review},
+        form_for=lambda transition, data, initial: AssessForm(data, initial=initial),
+        template="evaluation/review.html",
+        context=lambda form: _page_context(request, review, assess_form=form),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -177,7 +172,7 @@ def evaluation_plan(request, pk):
         services.adjust_evaluation(
             account=account,
             actor=request.user,
-            formset=formset,
+            kpis=formset.rows(),
             frequency=frequency_form.cleaned_data["frequency"],
         )
         messages.success(request, "KPIs and review frequency saved.")

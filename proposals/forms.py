@@ -137,7 +137,28 @@ class TeamMemberForm(forms.ModelForm):
         return email
 
 
-class BaseTeamFormSet(forms.BaseInlineFormSet):
+class RowsFormSet(forms.BaseInlineFormSet):
+    """A list in the business case (team, KPIs); `rows()` is what the service is given."""
+
+    service_key = ""
+
+    def rows(self) -> list[dict]:
+        return [
+            self.row(form)
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+
+    def row(self, form) -> dict:
+        return {name: form.cleaned_data[name] for name in form._meta.fields if name != self.fk.name}
+
+
+class BaseTeamFormSet(RowsFormSet):
+    service_key = "team"
+
+    def row(self, form) -> dict:
+        return {"person": form.instance.person, "role": form.cleaned_data["role"]}
+
     def clean(self):
         super().clean()
         emails = [
@@ -158,9 +179,15 @@ TeamFormSet = inlineformset_factory(
     can_delete=True,
 )
 
+
+class BaseKPIFormSet(RowsFormSet):
+    service_key = "kpis"
+
+
 KPIFormSet = inlineformset_factory(
     Proposal,
     ProposalKPI,
+    formset=BaseKPIFormSet,
     fields=["metric", "unit", "target", "direction"],
     extra=1,
     can_delete=True,

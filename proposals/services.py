@@ -15,9 +15,12 @@ from proposals.models import (
     Decision,
     EngagementPriority,
     Proposal,
+    ProposalKPI,
+    ProposalTeamMember,
 )
 from proposals.selectors import existing_corporate_accounts
 from workflow import transitions
+from workflow.models import save_fields
 
 # What callers catch: somebody acted first, or a guard refused.
 ProposalChanged = transitions.Changed
@@ -460,13 +463,22 @@ ACTIONS = {
 
 
 @transaction.atomic
-def save_section(*, proposal, actor, form, formset=None) -> None:
-    """Save one section of a draft business case; incomplete is fine, invalid is not."""
+def save_section(*, proposal, actor, fields: dict, team=None, kpis=None) -> None:
+    """Save one section of a draft business case; incomplete is fine, invalid is not.
+
+    `fields` are the section's own; `team` (section 6) and `kpis` (section 7), when given,
+    replace the lists: dicts of person and role, or of metric, unit, target and direction."""
     if not permissions.can_edit(proposal, actor):
         raise PermissionDenied("Only the proposer can change this proposal now.")
-    form.save()
-    if formset is not None:
-        formset.save()
+    save_fields(proposal, fields)
+    if team is not None:
+        proposal.team.all().delete()
+        ProposalTeamMember.objects.bulk_create(
+            ProposalTeamMember(proposal=proposal, **row) for row in team
+        )
+    if kpis is not None:
+        proposal.kpis.all().delete()
+        ProposalKPI.objects.bulk_create(ProposalKPI(proposal=proposal, **row) for row in kpis)
 
 
 @transaction.atomic

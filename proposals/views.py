@@ -133,7 +133,10 @@ def edit_section(request, pk, section):
                 "needed. Withdraw this draft instead.",
             )
         else:
-            services.save_section(proposal=proposal, actor=request.user, form=form, formset=formset)
+            lists = {formset.service_key: formset.rows()} if formset is not None else {}
+            services.save_section(
+                proposal=proposal, actor=request.user, fields=form.cleaned_data, **lists
+            )
             messages.success(request, f"Section {number}, {title}, saved.")
             if "continue" in request.POST and number < len(SECTIONS):
                 return redirect("proposals:edit", pk=proposal.pk, section=number + 1)

@@ -6,6 +6,19 @@ from django.db import models
 from django.utils import timezone
 
 
+def save_fields(obj, values: dict) -> None:
+    """Set these fields, check the object as its page's form does (its `clean` and these
+    fields), and save only them; many-to-many fields are set after the save."""
+    many = {name: values[name] for name in values if obj._meta.get_field(name).many_to_many}
+    single = {name: value for name, value in values.items() if name not in many}
+    for name, value in single.items():
+        setattr(obj, name, value)
+    obj.full_clean(exclude=[field.name for field in obj._meta.fields if field.name not in single])
+    obj.save(update_fields=list(single))
+    for name, value in many.items():
+        getattr(obj, name).set(value)
+
+
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise TypeError("This log is append-only.")

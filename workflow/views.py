@@ -46,16 +46,20 @@ def transition_page(request, obj, action, *, services, form_for, template, conte
     then the form the transition needs, the service with plain values, and back to the object.
 
     `services` maps each action to its service, called with the object under its model's name;
-    `form_for(transition, data, initial)` builds the form."""
+    `form_for(transition, data, initial)` builds the form; `context` is a dict, or a function of
+    the form for pages that show it among others."""
     if action not in services:
         raise Http404("No such action")
     transition = transitions.transition_of(obj, action)
     if transition is None:
-        messages.warning(
-            request,
-            f"That is not possible now: the {obj._meta.verbose_name} is "
-            f"“{obj.get_state_display()}”.",
-        )
+        if request.method == "POST":  # the page was stale: somebody acted first
+            messages.error(request, str(Changed(obj)))
+        else:
+            messages.warning(
+                request,
+                f"That is not possible now: the {obj._meta.verbose_name} is "
+                f"“{obj.get_state_display()}”.",
+            )
         return redirect(obj)
     if not transitions.may_take(obj, action, request.user):
         raise PermissionDenied(transitions.refusal(obj, transition))
@@ -74,8 +78,9 @@ def transition_page(request, obj, action, *, services, form_for, template, conte
             )
         if outcome != "refused":
             return redirect(obj)
+    extra = context(form) if callable(context) else (context or {})
     return render(
         request,
         template,
-        {obj._meta.model_name: obj, "form": form, "transition": transition, **(context or {})},
+        {obj._meta.model_name: obj, "form": form, "transition": transition, **extra},
     )

@@ -9,13 +9,12 @@ from evaluation.models import KPI, MetricObservation, MetricValue, Review, Revie
 pytestmark = pytest.mark.django_db
 
 
-def url(review):
-    return f"/reviews/{review.pk}/"
+def url(review, step=""):
+    return f"/reviews/{review.pk}/{step + '/' if step else ''}"
 
 
 def report(review, **overrides):
     data = {
-        "report": "1",
         "went_well": "Videos did well",
         "not_well": "Slow replies",
         "hours_spent": "5",
@@ -30,7 +29,7 @@ def test_the_team_submits_a_review_through_the_page(client, make_review, owner):
     review = make_review("due")
     client.force_login(owner)
 
-    response = client.post(url(review), {**report(review), "submit": ""}, follow=True)
+    response = client.post(url(review, "report"), {**report(review), "submit": ""}, follow=True)
 
     assert "Review submitted to DCCT." in response.text
     review.refresh_from_db()
@@ -42,7 +41,7 @@ def test_saving_keeps_a_partial_report_without_submitting(client, make_review, o
     review = make_review("due")
     client.force_login(owner)
 
-    client.post(url(review), {**report(review, hours_spent=""), "save": ""})
+    client.post(url(review, "report"), {**report(review, hours_spent=""), "save": ""})
 
     review.refresh_from_db()
     assert (review.state, review.went_well) == ("due", "Videos did well")
@@ -52,7 +51,7 @@ def test_submitting_an_incomplete_report_says_what_is_missing(client, make_revie
     review = make_review("due")
     client.force_login(owner)
 
-    response = client.post(url(review), {**report(review, hours_spent=""), "submit": ""})
+    response = client.post(url(review, "report"), {**report(review, hours_spent=""), "submit": ""})
 
     assert "Say how many hours a week it actually took." in response.text
     assert Review.objects.get(pk=review.pk).state == "due"
@@ -63,7 +62,9 @@ def test_a_value_that_is_not_a_number_saves_nothing(client, make_review, owner):
     kpi = review.account.kpis.first()
     client.force_login(owner)
 
-    response = client.post(url(review), {**report(review, **{f"kpi_{kpi.pk}": "lots"}), "save": ""})
+    response = client.post(
+        url(review, "report"), {**report(review, **{f"kpi_{kpi.pk}": "lots"}), "save": ""}
+    )
 
     assert "Enter a number." in response.text
     assert not MetricValue.objects.filter(review=review).exists()
@@ -74,7 +75,9 @@ def test_only_the_team_posts_a_report(request, client, make_review, persona, sta
     review = make_review("due")
     client.force_login(request.getfixturevalue(persona))
 
-    assert client.post(url(review), {**report(review), "submit": ""}).status_code == status
+    assert (
+        client.post(url(review, "report"), {**report(review), "submit": ""}).status_code == status
+    )
     assert Review.objects.get(pk=review.pk).state == "due"
 
 
@@ -84,9 +87,8 @@ def test_dcct_assesses_through_the_page(client, make_review, dcct):
     stamp = client.get(url(review)).context["assess_form"].initial["expected_state"]
 
     response = client.post(
-        url(review),
+        url(review, "assess"),
         {
-            "assess": "1",
             "expected_state": stamp,
             "outcome": "improve",
             "assessment": "Too quiet.",
@@ -97,9 +99,8 @@ def test_dcct_assesses_through_the_page(client, make_review, dcct):
     assert response.context["assess_form"].errors["action_plan"]
 
     response = client.post(
-        url(review),
+        url(review, "assess"),
         {
-            "assess": "1",
             "expected_state": stamp,
             "outcome": "effective",
             "assessment": "A good quarter.",
@@ -114,7 +115,7 @@ def test_staff_cannot_assess(client, make_review, owner):
     review = make_review("submitted")
     client.force_login(owner)
 
-    assert client.post(url(review), {"assess": "1", "outcome": "close"}).status_code == 403
+    assert client.post(url(review, "assess"), {"outcome": "close"}).status_code == 403
 
 
 def test_reviews_list_shows_overdue_ones_for_the_team(client, make_review, owner, outsider):
@@ -306,7 +307,7 @@ def test_a_report_posted_after_someone_submitted_says_the_review_changed(
     client.force_login(owner)
     services.submit_review(review=Review.objects.get(pk=review.pk), actor=office_head)
 
-    response = client.post(url(review), {**report(review), "submit": ""}, follow=True)
+    response = client.post(url(review, "report"), {**report(review), "submit": ""}, follow=True)
 
     assert "has changed since you opened it" in response.text
     assert Review.objects.get(pk=review.pk).submitted_by == office_head
@@ -323,8 +324,8 @@ def test_an_assessment_posted_after_another_says_the_review_changed(client, make
     )
 
     response = client.post(
-        url(review),
-        {"assess": "1", "expected_state": stamp, "outcome": "close", "assessment": "Close it."},
+        url(review, "assess"),
+        {"expected_state": stamp, "outcome": "close", "assessment": "Close it."},
         follow=True,
     )
 
