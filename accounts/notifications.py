@@ -1,14 +1,11 @@
 """Who hears about an account's step, and what they are told."""
 
 from accounts.models import STATES, AccountEvent, AccountState
+from people import roles
 from people.models import User
 from people.roles import Role
 
 A = AccountState
-
-
-def _group(role):
-    return list(User.objects.filter(groups__name=role.value, is_active=True))
 
 
 def recipients(event: AccountEvent) -> list[User]:
@@ -19,9 +16,9 @@ def recipients(event: AccountEvent) -> list[User]:
     if account.office.head is not None:
         people.append(account.office.head)
     if event.to_state != A.LIVE or event.from_state == A.CLOSURE_ESCALATED:
-        people.extend(_group(Role.DCCT))
+        people.extend(roles.members_of(Role.DCCT))
     if event.to_state == A.CLOSURE_ESCALATED:
-        people.extend(_group(Role.HEC))
+        people.extend(roles.members_of(Role.HEC))
     seen, unique = set(), []
     for person in people:
         if person.pk != event.actor_id and person.pk not in seen and person.is_active:

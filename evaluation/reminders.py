@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from accounts.models import Account, AccountMember, AccountState
 from evaluation.models import Review, ReviewState
-from people import policy
-from people.models import TrainingRecord, User
+from people import policy, roles
+from people.models import TrainingRecord
 from people.roles import Role
+from proposals import permissions as proposal_permissions
 from proposals.models import Proposal, ProposalState
 from workflow.notifications import tell
 
@@ -79,10 +80,10 @@ def ageing_reminders(*, now=None) -> int:
     whoever holds them, once per item and time it entered the state."""
     targets = settings.WORKFLOW_TARGET_DAYS
     sent = 0
-    dcct = list(User.objects.filter(groups__name=Role.DCCT.value, is_active=True))
-    hec = list(User.objects.filter(groups__name=Role.HEC.value, is_active=True))
+    dcct = roles.members_of(Role.DCCT)
+    hec = roles.members_of(Role.HEC)
     holders = {
-        ProposalState.WITH_OFFICE_HEAD: lambda p: [p.office.head],
+        ProposalState.WITH_OFFICE_HEAD: lambda p: [proposal_permissions.approver_of(p)],
         ProposalState.WITH_DCCT: lambda p: dcct,
         ProposalState.CONTESTED: lambda p: dcct,
         ProposalState.REVISING: lambda p: [p.proposer],
@@ -92,7 +93,7 @@ def ageing_reminders(*, now=None) -> int:
     for state, holder in holders.items():
         waiting = Proposal.objects.filter(
             state=state, state_changed_at__lt=_older_than(targets[state])
-        ).select_related("office__head", "proposer")
+        ).select_related("office__head", "proposer__line_manager")
         for proposal in waiting.iterator(chunk_size=500):
             sent += tell(
                 f"ageing:proposal:{proposal.pk}:{state}:{proposal.state_changed_at:%Y%m%d%H%M%S}",

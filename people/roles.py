@@ -30,6 +30,13 @@ def forget_roles(user) -> None:
     user.__dict__.pop("_offices_headed_ids", None)
 
 
+def members_of(role: Role) -> list:
+    """The active people who hold a team role: who hears about what waits for that team."""
+    from people.models import User
+
+    return list(User.objects.filter(groups__name=role.value, is_active=True))
+
+
 def has_role(user, role: Role) -> bool:
     return role.value in role_names(user)
 

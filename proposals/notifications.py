@@ -1,14 +1,11 @@
 """Who hears about a decision on a proposal, and what they are told."""
 
+from people import roles
 from people.models import User
 from people.roles import Role
 from proposals.models import STATES, Decision, ProposalState
 
 S = ProposalState
-
-
-def _group(role):
-    return list(User.objects.filter(groups__name=role.value, is_active=True))
 
 
 def recipients(decision: Decision) -> list[User]:
@@ -20,15 +17,15 @@ def recipients(decision: Decision) -> list[User]:
     if state == S.WITH_OFFICE_HEAD:
         people.append(proposal.approver)
     elif state in (S.WITH_DCCT, S.CONTESTED, S.APPROVED):
-        people.extend(_group(Role.DCCT))
+        people.extend(roles.members_of(Role.DCCT))
     elif state == S.ESCALATED:
-        people.extend(_group(Role.HEC))
+        people.extend(roles.members_of(Role.HEC))
     elif state == S.SET_UP:
         people.extend(member.person for member in proposal.team.select_related("person"))
     people.append(proposal.proposer)
     if decision.actor_role == "HEC":
         people.append(proposal.approver)
-        people.extend(_group(Role.DCCT))
+        people.extend(roles.members_of(Role.DCCT))
     seen = set()
     unique = []
     for person in people:

@@ -2,6 +2,8 @@
 their `permission=`, the views use them to show only this person's actions, and the services
 enforce them: one set of rules for all three."""
 
+from django.db.models import F, Q
+
 from people import roles
 
 
@@ -17,20 +19,49 @@ def on_team(proposal, user) -> bool:
     return _signed_in(user) and any(member.person_id == user.pk for member in proposal.team.all())
 
 
-def rightful_approver_id(proposal):
-    """Who approves in principle now: the office's current head, or, when the head is the
-    proposer, the head's line manager. Follows a change of head while a proposal waits."""
+# Who approves a proposal in principle: the office's current head; when the head is the
+# proposer, the head's line manager (recorded as such, never silently). It follows a change of
+# head while a proposal waits. The permission, the submit service, the approval queue and the
+# reminders all read it from here: in Python (approver_of) and in SQL (approvals_for).
+
+
+def approver_of(proposal):
+    """The person who approves this proposal in principle now, or None if nobody is recorded."""
+    head = proposal.office.head
+    if head is not None and head.pk == proposal.proposer_id:
+        return proposal.proposer.line_manager
+    return head
+
+
+def approver_id_of(proposal):
+    """As approver_of, reading ids only."""
     head_id = proposal.office.head_id
     if head_id is not None and head_id == proposal.proposer_id:
         return proposal.proposer.line_manager_id
     return head_id
 
 
+def approves_as(proposal) -> str:
+    """The approver's role in words, for the decision log."""
+    if proposal.office.head_id == proposal.proposer_id:
+        return "Line manager (the proposer heads the office)"
+    return "Office head"
+
+
+def approvals_for(user) -> Q:
+    """The proposals this person approves in principle, as a filter: their offices' proposals
+    and the proposals of office heads whose line manager they are; never their own or ones
+    they are named to help run (the caller excludes those)."""
+    heads_own = Q(office__head=F("proposer")) & Q(proposer__line_manager=user)
+    theirs = Q(office_id__in=roles.offices_headed_ids(user)) & ~Q(office__head=F("proposer"))
+    return heads_own | theirs
+
+
 def is_approver(proposal, user) -> bool:
     """Never the proposer, nor anyone named to help run the account."""
     return (
         _signed_in(user)
-        and rightful_approver_id(proposal) == user.pk
+        and approver_id_of(proposal) == user.pk
         and not is_proposer(proposal, user)
         and not on_team(proposal, user)
     )

@@ -1,6 +1,6 @@
 """Reads for proposal pages; each returns a queryset whose page costs a fixed number of queries."""
 
-from django.db.models import F, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -33,11 +33,9 @@ def my_proposals(user):
 def awaiting_approval(user):
     """What waits for this person's approval in principle, oldest first: their offices'
     proposals, and the proposals of office heads whose line manager they are."""
-    heads_own = Q(office__head=F("proposer")) & Q(proposer__line_manager=user)
-    theirs = Q(office_id__in=roles.offices_headed_ids(user)) & ~Q(office__head=F("proposer"))
     return (
         _listed(Proposal.objects.filter(state=ProposalState.WITH_OFFICE_HEAD))
-        .filter(heads_own | theirs)
+        .filter(permissions.approvals_for(user))
         .exclude(proposer=user)
         .exclude(team__person=user)
         .order_by("state_changed_at")

@@ -42,40 +42,32 @@ def load_engagement_priorities() -> int:
 # --- Drafting ----------------------------------------------------------------------------------
 
 
-def approver_for(proposal: Proposal):
-    """The office head approves in principle; when the head proposes, their line manager does,
-    and the record says so. Nobody approves their own proposal."""
-    head = proposal.office.head
-    if head is None or not head.is_active:
+def _approver_on_submit(proposal: Proposal):
+    """Who the proposal goes to (permissions.approver_of), refusing with what to do when
+    nobody who can sign in is recorded. Nobody approves their own proposal."""
+    approver = permissions.approver_of(proposal)
+    heads_it = proposal.office.head_id == proposal.proposer_id
+    if approver is None or not approver.is_active or approver.pk == proposal.proposer_id:
+        if heads_it:
+            raise NotReady(
+                [
+                    "You head this office, so your own line manager approves your proposal in "
+                    "principle. Ask an administrator to record your line manager."
+                ]
+            )
         raise NotReady(
             [
                 f"{proposal.office} has no active office head recorded. Ask an administrator to "
                 "record one."
             ]
         )
-    if head.pk != proposal.proposer_id:
-        return head
-    manager = proposal.proposer.line_manager
-    if manager is None or manager.pk == proposal.proposer_id or not manager.is_active:
-        raise NotReady(
-            [
-                "You head this office, so your own line manager approves your proposal in "
-                "principle. Ask an administrator to record your line manager."
-            ]
-        )
-    return manager
-
-
-def approver_role(proposal: Proposal) -> str:
-    if proposal.office.head_id == proposal.proposer_id:
-        return "Line manager (the proposer heads the office)"
-    return "Office head"
+    return approver
 
 
 def role_in(proposal: Proposal, transition_role: str) -> str:
     return {
         "proposer": "Proposer",
-        "approver": approver_role(proposal),
+        "approver": permissions.approves_as(proposal),
         "dcct": "DCCT",
         "hec": "HEC",
     }[transition_role]
@@ -144,7 +136,7 @@ def submit(*, proposal, actor, existing_accounts_response="", expected_state=Non
         proposal.existing_accounts_response = _existing_channels_answered(
             proposal, existing_accounts_response
         )
-        proposal.approver = approver_for(proposal)
+        proposal.approver = _approver_on_submit(proposal)
 
     return _act(
         proposal=proposal,

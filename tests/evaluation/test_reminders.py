@@ -65,6 +65,26 @@ def test_items_past_their_target_time_remind_their_holder_once(
     assert "longer than the 10 days" in mail.outbox[0].body
 
 
+def test_a_heads_own_proposal_waiting_too_long_reminds_their_line_manager_not_them(
+    office_head, outsider
+):
+    from proposals import services
+    from tests.factories import ProposalFactory
+
+    office_head.line_manager = outsider
+    office_head.save()
+    proposal = ProposalFactory(proposer=office_head)
+    services.submit(proposal=proposal, actor=office_head)
+    Proposal.objects.filter(pk=proposal.pk).update(
+        state_changed_at=timezone.now() - datetime.timedelta(days=11)
+    )
+    mail.outbox.clear()
+
+    ageing_reminders()
+
+    assert told() == [outsider.email]
+
+
 def test_a_configured_target_time_is_respected(make_proposal, dcct, settings):
     settings.WORKFLOW_TARGET_DAYS = {**settings.WORKFLOW_TARGET_DAYS, "with_dcct": 30}
     proposal = make_proposal("with_dcct")
