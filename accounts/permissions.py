@@ -2,6 +2,8 @@
 `permission=`, used by the pages to show this person's actions and by the services to enforce
 them."""
 
+from django.db.models import Exists, OuterRef, Q
+
 from people import roles
 
 
@@ -54,6 +56,54 @@ def may_decide_escalation(account, user) -> bool:
             for escalation in account.escalations.all()
         )
     )
+
+
+def works_dcct_queue(user) -> bool:
+    return roles.is_dcct(user)
+
+
+def decides_escalations(user) -> bool:
+    return roles.is_hec(user)
+
+
+def sees_every_account(user) -> bool:
+    return roles.sees_all_offices(user)
+
+
+def may_import_inventory(user) -> bool:
+    return roles.is_dcct(user)
+
+
+def acting_role(account, user) -> str:
+    """The role in which this person acts on this account, for the log."""
+    if roles.is_hec(user) and not is_business_area(account, user):
+        return "HEC"
+    if roles.is_office_head_of(user, account.office):
+        return "Office head"
+    if is_business_area(account, user):
+        return "Account owner"
+    if roles.is_dcct(user):
+        return "DCCT"
+    return "Staff"
+
+
+def visible_to(user, *, account="pk", office="office_id") -> Q:
+    """The filter for what can_view allows, for lists: `account` and `office` are the paths to
+    the account's id and office from the model being filtered (reviews: "account_id",
+    "account__office_id"). Team membership is an EXISTS, so lists never need DISTINCT."""
+    from accounts.models import AccountMember
+
+    if not _signed_in(user):
+        return Q(pk__in=[])
+    if roles.sees_all_offices(user):
+        return Q()
+    office_ids = set(roles.offices_headed_ids(user))
+    if user.office_id:
+        office_ids.add(user.office_id)
+    on_team = AccountMember.objects.filter(
+        account=OuterRef(account), person=user, removed_on__isnull=True
+    )
+    return Q(**{f"{office}__in": office_ids}) | Q(Exists(on_team))
 
 
 def can_view(account, user) -> bool:

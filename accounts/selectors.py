@@ -19,15 +19,11 @@ CURRENT_TEAM = Prefetch(
 
 
 def visible_accounts(user):
-    accounts = Account.objects.select_related("platform", "office").prefetch_related(CURRENT_TEAM)
-    if roles.sees_all_offices(user):
-        return accounts
-    office_ids = set(roles.offices_headed_ids(user))
-    if user.office_id:
-        office_ids.add(user.office_id)
-    return accounts.filter(
-        Q(office_id__in=office_ids) | Q(members__person=user, members__removed_on__isnull=True)
-    ).distinct()
+    return (
+        Account.objects.filter(permissions.visible_to(user))
+        .select_related("platform", "office")
+        .prefetch_related(CURRENT_TEAM)
+    )
 
 
 def account_for(user, pk) -> Account:
@@ -81,13 +77,13 @@ def waiting_for(user, limit=50):
     )
     candidates = list(listed.filter(business_area, state=A.CLOSURE_PROPOSED).distinct()[:limit])
     candidates += listed.filter(business_area, state=A.CLOSING).distinct()[:limit]
-    if roles.is_dcct(user):
+    if permissions.works_dcct_queue(user):
         dcct_states = [A.SETTING_UP, A.CLOSURE_CONTESTED, A.CLOSING]
         candidates += listed.filter(state__in=dcct_states)[:limit]
         candidates += listed.filter(state=A.CLOSURE_PROPOSED, closure_proposed_by="business_area")[
             :limit
         ]
-    if roles.is_hec(user):
+    if permissions.decides_escalations(user):
         candidates += listed.filter(state=A.CLOSURE_ESCALATED)[:limit]
     may = {
         A.CLOSURE_PROPOSED: permissions.is_other_side,

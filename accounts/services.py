@@ -20,7 +20,6 @@ from accounts.models import (
     SetupChecklist,
     Side,
 )
-from people import roles
 from people.models import TrainingRecord
 from workflow import transitions
 from workflow.models import save_fields
@@ -50,24 +49,11 @@ def load_platform_catalogue() -> int:
     return created
 
 
-def role_of(account, user) -> str:
-    """The role in which this person acts on this account, for the log."""
-    if roles.is_hec(user) and not permissions.is_business_area(account, user):
-        return "HEC"
-    if roles.is_office_head_of(user, account.office):
-        return "Office head"
-    if permissions.is_business_area(account, user):
-        return "Account owner"
-    if roles.is_dcct(user):
-        return "DCCT"
-    return "Staff"
-
-
 def _log(account, actor, action, comment=""):
     return AccountEvent.objects.create(
         account=account,
         actor=actor,
-        actor_role=role_of(account, actor),
+        actor_role=permissions.acting_role(account, actor),
         action=action,
         comment=comment,
     )
@@ -88,7 +74,7 @@ def _act(
         obj=account,
         action=action,
         actor=actor,
-        actor_role=role_of(account, actor),
+        actor_role=permissions.acting_role(account, actor),
         log=lambda **row: AccountEvent.objects.create(account=account, **row),
         comment=comment,
         expected_state=expected_state,
@@ -422,7 +408,7 @@ def import_inventory(*, actor, rows) -> list[Account]:
     """Register existing accounts straight into `live`; all rows or none.
 
     `rows` are the validated rows of accounts.inventory.read_inventory."""
-    if not roles.is_dcct(actor):
+    if not permissions.may_import_inventory(actor):
         raise PermissionDenied("Only DCCT imports the inventory.")
     created = []
     for row in rows:

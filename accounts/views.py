@@ -18,7 +18,6 @@ from accounts.forms import (
     TrainingForm,
 )
 from accounts.models import AccountState
-from people import roles
 from workflow import csv_import, transitions
 from workflow.forms import EscalationForm, TransitionForm
 from workflow.views import add_errors, transition_page
@@ -32,7 +31,7 @@ def register(request):
     return render(
         request,
         "accounts/register.html",
-        {"filter": filters, "page": page, "can_import": roles.is_dcct(request.user)},
+        {"filter": filters, "page": page},
     )
 
 
@@ -282,7 +281,7 @@ def record_training(request, pk):
 @require_http_methods(["GET", "POST"])
 def import_inventory(request):
     """Upload → preview with every row's problems → import all rows, or none."""
-    if not roles.is_dcct(request.user):
+    if not permissions.may_import_inventory(request.user):
         raise PermissionDenied("Only DCCT imports the inventory.")
     result = csv_import.preview(
         request,

@@ -33,6 +33,16 @@ def can_view(review, user) -> bool:
     return account_permissions.can_view(review.account, user)
 
 
+def visible_to(user):
+    """The filter for what can_view allows: the reviews of the accounts this person sees."""
+    return account_permissions.visible_to(user, account="account_id", office="account__office_id")
+
+
+def works_review_queue(user) -> bool:
+    """DCCT assesses submitted reviews (may_assess decides each one)."""
+    return roles.is_dcct(user)
+
+
 def may_adjust_kpis(account, user) -> bool:
     return roles.is_dcct(user)
 

@@ -41,16 +41,9 @@ def is_dormant(account, *, today) -> bool:
 
 def reviews_for(user):
     """Reviews this person reports on or may see: DCCT, HEC and the policy owner see all."""
-    reviews = Review.objects.select_related("account__platform", "account__office")
-    if roles.sees_all_offices(user):
-        return reviews
-    office_ids = set(roles.offices_headed_ids(user))
-    if user.office_id:
-        office_ids.add(user.office_id)
-    return reviews.filter(
-        Q(account__office_id__in=office_ids)
-        | Q(account__members__person=user, account__members__removed_on__isnull=True)
-    ).distinct()
+    return Review.objects.filter(permissions.visible_to(user)).select_related(
+        "account__platform", "account__office"
+    )
 
 
 def review_for_page(pk):
@@ -131,7 +124,7 @@ def waiting_for(user, limit=50):
         _item(review, f"{STATES[ReviewState.DUE].to_do} by {review.due_on:%-d %b %Y}")
         for review in mine
     ]
-    if roles.is_dcct(user):
+    if permissions.works_review_queue(user):
         to_assess = listed.filter(state=ReviewState.SUBMITTED).prefetch_related("account__members")[
             :limit
         ]

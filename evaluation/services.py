@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from accounts import permissions as account_permissions
 from accounts import services as account_services
 from accounts.models import Account, AccountEvent, AccountState
 from evaluation import permissions
@@ -24,7 +25,7 @@ from evaluation.models import (
     ReviewState,
     add_months,
 )
-from people import policy, roles
+from people import policy
 from workflow import transitions
 from workflow.models import save_fields
 
@@ -332,15 +333,11 @@ def import_metrics(*, account, actor, rows) -> int:
     AccountEvent.objects.create(
         account=account,
         actor=actor,
-        actor_role=_role(account, actor),
+        actor_role=account_permissions.acting_role(account, actor),
         action="import_metrics",
         comment=f"{len(rows)} figures imported.",
     )
     return len(rows)
-
-
-def _role(account, user):
-    return "DCCT" if roles.is_dcct(user) else "Account team"
 
 
 def figures_for(review) -> dict:

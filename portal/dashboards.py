@@ -18,6 +18,7 @@ from evaluation.models import Review, ReviewState
 from evaluation.selectors import dormant_accounts
 from people import policy, roles
 from people.models import Office
+from portal import permissions
 from proposals import permissions as proposal_permissions
 from proposals.models import Escalation, Proposal, ProposalState
 from proposals.selectors import awaiting_approval
@@ -70,7 +71,7 @@ def _trained_counts():
 
 
 def dcct_dashboard(request):
-    if not roles.is_dcct(request.user):
+    if not permissions.may_see_dcct_dashboard(request.user):
         raise PermissionDenied("The dashboard is DCCT's.")
     office = request.GET.get("office", "")
     office_id = plausible_id(office)
@@ -203,7 +204,7 @@ def dcct_dashboard(request):
 
 
 def hec_inbox(request):
-    if not roles.is_hec(request.user):
+    if not permissions.may_see_hec_inbox(request.user):
         raise PermissionDenied("The inbox is HEC's.")
     user = request.user
     proposal_escalations = Escalation.objects.select_related(
@@ -270,9 +271,9 @@ def hec_inbox(request):
 
 def office_view(request):
     """The office head's view of their office(s): approvals, accounts, reviews, closures."""
-    office_ids = roles.offices_headed_ids(request.user)
-    if not office_ids:
+    if not permissions.may_see_office_view(request.user):
         raise PermissionDenied("This view is for office heads.")
+    office_ids = roles.offices_headed_ids(request.user)
     accounts = (
         Account.objects.filter(office_id__in=office_ids)
         .select_related("platform", "office")

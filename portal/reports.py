@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.models import Account, AccountState, ClosureReason
 from accounts.register import OFFICIAL_STATES
 from evaluation.models import Outcome, Review
-from people import roles
+from portal import permissions
 from proposals.models import Decision, Proposal, ProposalState
 from workflow import transitions
 
@@ -270,7 +270,7 @@ def csv_safe(cell):
 
 def reports(request):
     user = request.user
-    if not (roles.is_policy_owner(user) or roles.is_dcct(user) or roles.is_hec(user)):
+    if not permissions.may_see_reports(user):
         raise PermissionDenied("Reports are for the policy owner, DCCT and HEC.")
     start, end = _range(request)
     export = request.GET.get("export")

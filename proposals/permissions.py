@@ -76,6 +76,26 @@ def may_decide_escalation(proposal, user) -> bool:
     return roles.is_hec(user) and not is_proposer(proposal, user) and not on_team(proposal, user)
 
 
+def may_see_queue(user) -> bool:
+    """DCCT works the queue; HEC and the policy owner see it for the overall picture."""
+    return roles.sees_all_offices(user)
+
+
+def may_approve_any(user) -> bool:
+    """Heads an office, or is the line manager of someone who does."""
+    return roles.is_office_head(user) or (
+        _signed_in(user) and user.reports.filter(offices_headed__isnull=False).exists()
+    )
+
+
+def works_dcct_queue(user) -> bool:
+    return roles.is_dcct(user)
+
+
+def decides_escalations(user) -> bool:
+    return roles.is_hec(user)
+
+
 def may_set_up(proposal, user) -> bool:
     return roles.is_dcct(user)
 

@@ -5,7 +5,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Account, AccountKind, AccountState
-from people import roles
 from proposals import permissions
 from proposals.models import (
     OPEN_STATES,
@@ -55,10 +54,6 @@ def dcct_queue():
         .distinct()
         .order_by("state_changed_at")
     )
-
-
-def may_see_queue(user) -> bool:
-    return roles.sees_all_offices(user)
 
 
 def proposal_for(user, pk) -> Proposal:
@@ -116,7 +111,7 @@ def waiting_for(user, limit=50):
         )
     )[:limit]
     items += [_item(p) for p in mine]
-    if roles.is_dcct(user):
+    if permissions.works_dcct_queue(user):
         dcct_states = [state for state, row in STATES.items() if row.holder == "dcct"]
         queue = (
             dcct_queue()
@@ -125,7 +120,7 @@ def waiting_for(user, limit=50):
             .exclude(team__person=user)
         )[:limit]
         items += [_item(p) for p in queue]
-    if roles.is_hec(user):
+    if permissions.decides_escalations(user):
         escalated = (
             _listed(Proposal.objects.filter(state=ProposalState.ESCALATED))
             .prefetch_related("team")

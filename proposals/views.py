@@ -47,7 +47,7 @@ def awaiting_approval(request):
 
 
 def queue(request):
-    if not selectors.may_see_queue(request.user):
+    if not permissions.may_see_queue(request.user):
         raise PermissionDenied("Only DCCT, HEC and the policy owner see the proposal queue.")
     filters = QueueFilter(request.GET, queryset=selectors.dcct_queue())
     return render(

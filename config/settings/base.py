@@ -71,7 +71,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "people.context_processors.roles",
+                "portal.context_processors.navigation",
                 "people.context_processors.policy",
             ],
         },
