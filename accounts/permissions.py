@@ -91,8 +91,6 @@ def visible_to(user, *, account="pk", office="office_id") -> Q:
     """The filter for what can_view allows, for lists: `account` and `office` are the paths to
     the account's id and office from the model being filtered (reviews: "account_id",
     "account__office_id"). Team membership is an EXISTS, so lists never need DISTINCT."""
-    from accounts.models import AccountMember
-
     if not _signed_in(user):
         return Q(pk__in=[])
     if roles.sees_all_offices(user):
@@ -100,10 +98,18 @@ def visible_to(user, *, account="pk", office="office_id") -> Q:
     office_ids = set(roles.offices_headed_ids(user))
     if user.office_id:
         office_ids.add(user.office_id)
+    return Q(**{f"{office}__in": office_ids}) | helps_run(user, account=account)
+
+
+def helps_run(user, *, account="pk") -> Q:
+    """The accounts (or, through `account`, their reviews) on whose current team this person
+    is, as an EXISTS."""
+    from accounts.models import AccountMember
+
     on_team = AccountMember.objects.filter(
         account=OuterRef(account), person=user, removed_on__isnull=True
     )
-    return Q(**{f"{office}__in": office_ids}) | Q(Exists(on_team))
+    return Q(Exists(on_team))
 
 
 def can_view(account, user) -> bool:

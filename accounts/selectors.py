@@ -100,8 +100,7 @@ def waiting_for(user, limit=50):
 def accounts_of(user):
     """Accounts this person helps run."""
     return (
-        Account.objects.filter(members__person=user, members__removed_on__isnull=True)
+        Account.objects.filter(permissions.helps_run(user))
         .select_related("platform", "office")
-        .distinct()
         .order_by("display_name")
     )

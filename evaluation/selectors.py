@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
+from accounts import permissions as account_permissions
 from accounts.models import Account, AccountState
 from evaluation import permissions
 from evaluation.models import (
@@ -139,10 +140,7 @@ def waiting_for(user, limit=50):
 def reviews_of(user):
     """Recent reviews of the accounts this person helps run."""
     return (
-        Review.objects.filter(
-            account__members__person=user, account__members__removed_on__isnull=True
-        )
+        Review.objects.filter(account_permissions.helps_run(user, account="account_id"))
         .select_related("account__platform")
-        .distinct()
         .order_by("-period_end")
     )

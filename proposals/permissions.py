@@ -2,7 +2,7 @@
 their `permission=`, the views use them to show only this person's actions, and the services
 enforce them: one set of rules for all three."""
 
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from people import roles
 
@@ -116,6 +116,30 @@ def can_view(proposal, user) -> bool:
         or roles.sees_all_offices(user)
         or roles.is_member_of(user, proposal.office)
     )
+
+
+def is_proposer_or_team(user) -> Q:
+    """The proposals this person made or is named in the team of, as a filter."""
+    from proposals.models import ProposalTeamMember
+
+    named = ProposalTeamMember.objects.filter(proposal=OuterRef("pk"), person=user)
+    return Q(proposer=user) | Q(Exists(named))
+
+
+def visible_to(user) -> Q:
+    """The filter for what can_view allows, for lists and counts."""
+    if not _signed_in(user):
+        return Q(pk__in=[])
+    submitted = Q(submitted_at__isnull=False)
+    returned_to_draft = submitted & Q(state="draft") & Q(approver=user)
+    if roles.sees_all_offices(user):
+        others = Q()
+    else:
+        office_ids = set(roles.offices_headed_ids(user))
+        if user.office_id:
+            office_ids.add(user.office_id)
+        others = Q(approver=user) | approvals_for(user) | Q(office_id__in=office_ids)
+    return is_proposer_or_team(user) | returned_to_draft | (submitted & ~Q(state="draft") & others)
 
 
 def can_edit(proposal, user) -> bool:

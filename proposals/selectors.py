@@ -24,9 +24,9 @@ def _listed(queryset):
 
 def my_proposals(user):
     """Proposals this person made or is named in the team of."""
-    return _listed(
-        Proposal.objects.filter(Q(proposer=user) | Q(team__person=user)).distinct()
-    ).order_by("-updated_at")
+    return _listed(Proposal.objects.filter(permissions.is_proposer_or_team(user))).order_by(
+        "-updated_at"
+    )
 
 
 def awaiting_approval(user):
