@@ -8,7 +8,6 @@ from django.db.models.functions import Lower
 from accounts.handles import handle_key, parse_profile_url
 from accounts.models import Account, AccountState, Platform
 
-PUBLIC_STATES = [AccountState.LIVE, AccountState.CLOSED]
 # Live, or on the way to closing: still official until it is closed.
 OFFICIAL_STATES = [
     AccountState.LIVE,

@@ -1,7 +1,4 @@
 import "bootstrap";
-import htmx from "htmx.org";
-
-window.htmx = htmx;
 
 // A form that changes state is sent once: a second press while the first is on its way is
 // ignored, so a double click never records the same decision twice. The buttons are disabled
