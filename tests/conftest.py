@@ -71,6 +71,14 @@ def policy_owner(db):
 
 
 @pytest.fixture
+def second_dcct(dcct):
+    """Another DCCT member, for two people acting at once."""
+    member = UserFactory(office=dcct.office)
+    assign_role(user=member, role=Role.DCCT)
+    return member
+
+
+@pytest.fixture
 def administrator(db):
     return _with_role(Role.ADMINISTRATOR, office=None)
 

@@ -117,6 +117,12 @@ def test_one_live_account_per_platform_and_handle_ignoring_case(catalogue):
 
 
 def test_a_closed_account_does_not_block_its_handle(catalogue):
-    AccountFactory(platform=catalogue["x"], handle="ScotParl", state="closed")
+    closed = AccountFactory(platform=catalogue["x"], handle="ScotParl", state="closed")
 
-    AccountFactory(platform=catalogue["x"], handle="ScotParl", state="live")
+    live = AccountFactory(platform=catalogue["x"], handle="ScotParl", state="live")
+
+    same_handle = Account.objects.filter(platform=catalogue["x"], handle__iexact="scotparl")
+    assert sorted(same_handle.values_list("pk", "state")) == [
+        (closed.pk, "closed"),
+        (live.pk, "live"),
+    ]

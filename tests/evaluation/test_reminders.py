@@ -113,3 +113,27 @@ def test_training_expiring_within_30_days_is_reminded_once(staff, outsider):
     training_reminders(today=TODAY)
 
     assert told() == [staff.email]
+
+
+def test_a_review_due_at_a_weekend_still_gets_its_seven_day_reminder(make_review):
+    from django.core import mail
+
+    make_review("due")  # due Wednesday 15 July 2026
+
+    review_reminders(today=datetime.date(2026, 7, 6))  # a Monday: nine days ahead
+    assert mail.outbox == []
+    review_reminders(today=datetime.date(2026, 7, 9))  # the next run, six days ahead
+    assert "due in 7 days" in mail.outbox[0].subject
+
+
+def test_reviews_of_closed_accounts_are_not_chased(make_review):
+    from django.core import mail
+
+    from accounts.models import Account
+
+    review = make_review("due")
+    Account.objects.filter(pk=review.account_id).update(state="closed")
+
+    review_reminders(today=datetime.date(2026, 9, 1))
+
+    assert mail.outbox == []

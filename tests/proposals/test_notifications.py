@@ -102,3 +102,25 @@ def test_people_who_have_left_are_not_emailed(
         services.approve_in_principle(proposal=proposal, actor=office_head)
 
     assert recipients() == [staff.email]
+
+
+def test_dcct_hears_when_a_proposer_accepts_the_alternative(
+    make_proposal, staff, dcct, django_capture_on_commit_callbacks
+):
+    proposal = make_proposal("alternative_offered")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.accept_alternative(proposal=proposal, actor=staff)
+
+    assert [message.to for message in mail.outbox] == [[dcct.email]]
+
+
+def test_a_line_break_in_a_title_does_not_stop_the_emails(
+    make_proposal, staff, office_head, django_capture_on_commit_callbacks
+):
+    proposal = make_proposal("draft", title="Two\nlines")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit(proposal=proposal, actor=staff)
+
+    assert mail.outbox[0].subject.endswith("Two lines: With office head")

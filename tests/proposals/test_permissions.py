@@ -1,12 +1,13 @@
-"""The list filter and the single-object rule say the same thing: for every persona and every
-state, a proposal is in `visible_to(user)` exactly when `can_view` lets that person open it."""
+"""Who may see and decide on a proposal: the approver follows the office's head (or a head's
+line manager), drafts stay private, and each list filter agrees with `can_view`."""
 
 import pytest
 from django.utils import timezone
 
-from proposals import permissions
+from people.services import set_office_head
+from proposals import permissions, selectors, services
 from proposals.models import Proposal, ProposalState
-from tests.factories import ProposalFactory
+from tests.factories import ProposalFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 PERSONAS = ["staff", "office_head", "outsider", "dcct", "hec", "policy_owner"]
@@ -49,3 +50,52 @@ def test_nobody_signed_out_sees_any_proposal(make_proposal):
     make_proposal("with_dcct")
 
     assert not Proposal.objects.filter(permissions.visible_to(AnonymousUser())).exists()
+
+
+def test_office_head_named_in_the_team_cannot_approve_it(make_proposal, office_head):
+    proposal = make_proposal("with_office_head")
+    proposal.team.create(person=office_head, role="moderator")
+
+    assert not permissions.is_approver(Proposal.objects.get(pk=proposal.pk), office_head)
+
+
+def test_approval_follows_a_change_of_office_head(make_proposal, office, office_head):
+    proposal = make_proposal("with_office_head")
+    new_head = UserFactory(office=office)
+    set_office_head(office=office, head=new_head)
+    proposal = Proposal.objects.get(pk=proposal.pk)
+
+    assert not permissions.is_approver(proposal, office_head)
+    assert list(selectors.awaiting_approval(new_head)) == [proposal]
+    assert list(selectors.awaiting_approval(office_head)) == []
+    services.approve_in_principle(proposal=proposal, actor=new_head)
+
+
+def test_an_inactive_office_head_is_not_sent_proposals(make_proposal, staff, office_head):
+    office_head.is_active = False
+    office_head.save()
+    proposal = make_proposal("draft")
+
+    with pytest.raises(services.NotReady, match="no active office head"):
+        services.submit(proposal=proposal, actor=staff)
+
+
+def test_line_manager_sees_a_heads_proposal_awaiting_them(office_head, outsider):
+    office_head.line_manager = outsider
+    office_head.save()
+    proposal = ProposalFactory(proposer=office_head)
+    services.submit(proposal=proposal, actor=office_head)
+
+    assert list(selectors.awaiting_approval(outsider)) == [proposal]
+    assert list(selectors.awaiting_approval(office_head)) == []
+
+
+@pytest.mark.parametrize("persona", ["office_head", "dcct", "hec", "colleague"])
+def test_a_draft_withdrawn_before_submission_stays_private(request, office, staff, persona):
+    proposal = ProposalFactory(proposer=staff)
+    services.withdraw(proposal=proposal, actor=staff)
+    viewer = (
+        UserFactory(office=office) if persona == "colleague" else request.getfixturevalue(persona)
+    )
+
+    assert not permissions.can_view(Proposal.objects.get(pk=proposal.pk), viewer)

@@ -1,3 +1,5 @@
+"""The public register, the "is this official?" lookup and the read-only API."""
+
 import datetime
 
 import pytest

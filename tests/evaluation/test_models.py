@@ -1,8 +1,11 @@
+"""Review schedules' date arithmetic, and KPIs that keep their history."""
+
 import datetime
 
 import pytest
+from django.db.models import ProtectedError
 
-from evaluation.models import ReviewSchedule, add_months
+from evaluation.models import MetricValue, ReviewSchedule, add_months
 from evaluation.services import ensure_evaluation_plans
 from people import policy
 
@@ -77,3 +80,11 @@ def test_evaluation_plan_takes_the_proposals_frequency_and_kpis(make_proposal, d
     account.refresh_from_db()
     assert account.review_schedule.frequency == "monthly"
     assert list(account.kpis.values_list("metric", "target")) == [("Followers", 500)]
+
+
+def test_a_kpi_with_reported_values_cannot_be_deleted(make_review):
+    review = make_review("assessed")
+
+    with pytest.raises(ProtectedError):
+        review.account.kpis.first().delete()
+    assert MetricValue.objects.filter(review=review).count() == 2

@@ -1,3 +1,5 @@
+"""Sign-in, sign-out and password reset pages."""
+
 import re
 
 import pytest

@@ -1,9 +1,12 @@
+"""Review pages: the lists, the report and assessment forms, KPIs and frequency, figures import."""
+
 import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import AccountEvent
+from evaluation import services
 from evaluation.models import KPI, MetricObservation, MetricValue, Review, ReviewSchedule
 
 pytestmark = pytest.mark.django_db
@@ -301,7 +304,6 @@ def test_administrator_reads_evaluation_in_the_admin(client, make_review, admini
 def test_a_report_posted_after_someone_submitted_says_the_review_changed(
     client, make_review, owner, office_head
 ):
-    from evaluation import services
 
     review = make_review("due", complete=True)
     client.force_login(owner)
@@ -314,7 +316,6 @@ def test_a_report_posted_after_someone_submitted_says_the_review_changed(
 
 
 def test_an_assessment_posted_after_another_says_the_review_changed(client, make_review, dcct):
-    from evaluation import services
 
     review = make_review("submitted")
     client.force_login(dcct)
@@ -331,3 +332,47 @@ def test_an_assessment_posted_after_another_says_the_review_changed(client, make
 
     assert "has changed since you opened it" in response.text
     assert Review.objects.get(pk=review.pk).outcome == "effective"
+
+
+def test_two_kpis_named_alike_are_refused_on_the_form(client, make_review, dcct):
+    account = make_review("due").account
+    client.force_login(dcct)
+
+    response = client.post(
+        f"/accounts/{account.pk}/evaluation/",
+        {
+            "kpis-TOTAL_FORMS": "2",
+            "kpis-INITIAL_FORMS": "0",
+            **{
+                f"kpis-{n}-{field}": value
+                for n in range(2)
+                for field, value in (
+                    ("metric", "Reach" if n else "reach"),
+                    ("unit", "people"),
+                    ("target", "5"),
+                    ("direction", "higher"),
+                    ("aggregation", "sum"),
+                    ("active", "on"),
+                )
+            },
+        },
+    )
+
+    assert "Each KPI needs its own metric name." in response.text
+    assert account.kpis.count() == 2
+
+
+def test_a_figure_too_large_for_the_register_is_a_row_error(client, make_review, owner):
+    account = make_review("due").account
+    client.force_login(owner)
+
+    preview = client.post(
+        f"/accounts/{account.pk}/figures/",
+        {
+            "file": SimpleUploadedFile(
+                "export.csv", b"date,metric,value\n2026-05-01,Followers,1e20\n", "text/csv"
+            )
+        },
+    )
+
+    assert preview.context["rows"][0].errors == {"value": "Too large to be a real figure."}

@@ -1,3 +1,5 @@
+"""Dormant accounts: no review and no figures for the configured months."""
+
 import datetime
 
 import pytest

@@ -1,3 +1,5 @@
+"""The inventory import: upload, a preview naming each row's problems, then all rows or none."""
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 

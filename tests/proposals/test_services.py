@@ -1,5 +1,8 @@
 """Every action in the proposal table (DESIGN.md section 4): the allowed actor succeeds and the
-decision is logged; every other role is refused and nothing changes; bad input is refused."""
+decision is logged; every other role is refused and nothing changes; bad input is refused;
+two people acting at once leave exactly one decision."""
+
+from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -7,6 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from accounts.models import Account
 from proposals import services
 from proposals.models import AlternativePlan, Decision, Escalation, Proposal
+from tests.factories import AccountFactory, PlatformFactory, ProposalFactory
+from workflow.transitions import stamp
 
 pytestmark = pytest.mark.django_db
 
@@ -140,7 +145,6 @@ def test_actions_are_refused_from_any_other_state(
 
 
 def test_submit_refuses_an_incomplete_case_and_says_what_is_missing(staff, office_head):
-    from tests.factories import ProposalFactory
 
     proposal = ProposalFactory(proposer=staff, complete=False)
 
@@ -190,7 +194,6 @@ def test_submit_sends_it_to_the_office_head(make_proposal, staff, office_head):
 
 
 def test_submit_is_refused_when_the_office_has_no_head(staff):
-    from tests.factories import ProposalFactory
 
     proposal = ProposalFactory(proposer=staff)
 
@@ -199,7 +202,6 @@ def test_submit_is_refused_when_the_office_has_no_head(staff):
 
 
 def test_office_heads_own_proposal_goes_to_their_line_manager_on_record(office_head, outsider):
-    from tests.factories import ProposalFactory
 
     office_head.line_manager = outsider
     office_head.save()
@@ -215,7 +217,6 @@ def test_office_heads_own_proposal_goes_to_their_line_manager_on_record(office_h
 
 
 def test_office_head_without_a_line_manager_cannot_submit_to_themselves(office_head):
-    from tests.factories import ProposalFactory
 
     proposal = ProposalFactory(proposer=office_head)
 
@@ -225,7 +226,6 @@ def test_office_head_without_a_line_manager_cannot_submit_to_themselves(office_h
 
 
 def test_dcct_member_cannot_assess_their_own_proposal(dcct, hec):
-    from tests.factories import ProposalFactory
 
     proposal = ProposalFactory(proposer=dcct, state="with_dcct", approver=hec)
 
@@ -243,7 +243,6 @@ def test_dcct_member_named_in_the_team_cannot_assess_it(make_proposal, dcct):
 
 
 def test_hec_cannot_decide_an_escalation_of_their_own_proposal(hec, dcct):
-    from tests.factories import ProposalFactory
 
     proposal = ProposalFactory(proposer=hec, state="escalated", approver=dcct)
 
@@ -350,7 +349,6 @@ def test_hec_ruling_closes_the_escalation_with_reasons(make_proposal, hec, actio
 
 
 def test_hec_cannot_approve_an_alternative_that_was_never_offered(hec, staff, office_head, dcct):
-    from tests.factories import ProposalFactory
 
     proposal = ProposalFactory(proposer=staff, state="escalated", approver=office_head)
     Escalation.objects.create(
@@ -411,3 +409,125 @@ def test_state_cannot_be_set_by_hand(make_proposal):
 
     with pytest.raises(AttributeError):
         proposal.state = "approved"
+
+
+def test_two_dcct_members_acting_at_once_exactly_one_wins(make_proposal, dcct, second_dcct):
+    proposal = make_proposal("with_dcct")
+    # Both open the proposal before either acts.
+    seen_by_first = Proposal.objects.get(pk=proposal.pk)
+    seen_by_second = Proposal.objects.get(pk=proposal.pk)
+
+    services.endorse(proposal=seen_by_first, actor=dcct)
+    with pytest.raises(services.ProposalChanged) as changed:
+        services.request_changes(
+            proposal=seen_by_second, actor=second_dcct, comment="Needs more evidence."
+        )
+
+    assert "has changed since you opened it" in str(changed.value)
+    proposal.refresh_from_db()
+    assert proposal.state == "approved"
+    assert list(Decision.objects.filter(proposal=proposal).values_list("action", flat=True)) == [
+        "endorse"
+    ]
+
+
+def test_the_same_action_twice_at_once_is_logged_once(make_proposal, dcct, second_dcct):
+    proposal = make_proposal("with_dcct")
+    seen_by_first = Proposal.objects.get(pk=proposal.pk)
+    seen_by_second = Proposal.objects.get(pk=proposal.pk)
+
+    services.endorse(proposal=seen_by_first, actor=dcct)
+    with pytest.raises(services.ProposalChanged):
+        services.endorse(proposal=seen_by_second, actor=second_dcct)
+
+    assert Decision.objects.filter(proposal=proposal).count() == 1
+
+
+def test_the_loser_sees_a_clear_message_on_the_page(client, make_proposal, dcct, second_dcct):
+    proposal = make_proposal("with_dcct")
+    client.force_login(second_dcct)
+    page = client.get(f"/proposals/{proposal.pk}/act/request_changes/")
+    expected_state = page.context["form"].initial["expected_state"]
+
+    services.endorse(proposal=Proposal.objects.get(pk=proposal.pk), actor=dcct)
+    response = client.post(
+        f"/proposals/{proposal.pk}/act/request_changes/",
+        {"expected_state": expected_state, "comment": "More evidence please."},
+        follow=True,
+    )
+
+    assert "not possible now" in response.text or "has changed" in response.text
+    proposal.refresh_from_db()
+    assert proposal.state == "approved"
+
+
+def test_two_escalations_at_once_open_one_and_tell_the_second(make_proposal, dcct, second_dcct):
+    proposal = make_proposal("contested")
+    first, second = (Proposal.objects.get(pk=proposal.pk) for _ in range(2))
+    positions = {"business_area_position": "a", "dcct_position": "b"}
+
+    services.escalate(proposal=first, actor=dcct, **positions)
+    with pytest.raises(services.ProposalChanged):
+        services.escalate(proposal=second, actor=second_dcct, **positions)
+
+    assert Escalation.objects.filter(proposal=proposal).count() == 1
+
+
+def test_two_hec_rulings_at_once_keep_the_first(make_proposal, hec):
+    proposal = make_proposal("escalated")
+    first, second = (Proposal.objects.get(pk=proposal.pk) for _ in range(2))
+
+    services.reject(proposal=first, actor=hec, comment="No.")
+    with pytest.raises(services.ProposalChanged):
+        services.approve_as_proposed(proposal=second, actor=hec, comment="Yes.")
+
+    assert Escalation.objects.get(proposal=proposal).ruling == "reject"
+
+
+def test_starting_set_up_twice_at_once_creates_one_account(make_proposal, dcct, second_dcct):
+    proposal = make_proposal("approved", outcome="as_proposed")
+    first, second = (Proposal.objects.get(pk=proposal.pk) for _ in range(2))
+
+    services.start_set_up(proposal=first, actor=dcct)
+    with pytest.raises(services.ProposalChanged):
+        services.start_set_up(proposal=second, actor=second_dcct)
+
+    assert Account.objects.filter(proposal=proposal).count() == 1
+
+
+def test_a_stale_page_is_refused_after_a_round_trip_to_the_same_state(make_proposal, dcct, staff):
+    proposal = make_proposal("with_dcct")
+    seen = stamp(Proposal.objects.get(pk=proposal.pk))
+    services.request_changes(proposal=proposal, actor=dcct, comment="More evidence.")
+    services.resubmit(proposal=proposal, actor=staff)
+
+    with pytest.raises(services.ProposalChanged):
+        services.endorse(
+            proposal=Proposal.objects.get(pk=proposal.pk), actor=dcct, expected_state=seen
+        )
+
+
+def test_resubmitting_on_a_platform_with_corporate_accounts_needs_a_reason(make_proposal, staff):
+    proposal = make_proposal("revising")
+    x = PlatformFactory(slug="x", name="X")
+    AccountFactory(platform=x, kind="corporate", state="live")
+    proposal.platform = x
+    proposal.save()
+
+    with pytest.raises(services.NotReady, match="Section 4"):
+        services.resubmit(proposal=proposal, actor=staff)
+    assert Proposal.objects.get(pk=proposal.pk).state == "revising"
+
+
+def test_a_broker_that_is_down_does_not_undo_or_break_a_decision(
+    make_proposal, office_head, django_capture_on_commit_callbacks
+):
+    proposal = make_proposal("with_office_head")
+
+    with (
+        mock.patch("proposals.tasks.notify_decision.delay", side_effect=ConnectionError),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.approve_in_principle(proposal=proposal, actor=office_head)
+
+    assert Proposal.objects.get(pk=proposal.pk).state == "with_dcct"

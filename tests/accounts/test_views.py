@@ -1,3 +1,6 @@
+"""Account pages for every role and state: the register, the account page and its forms, and
+each step's page."""
+
 import datetime
 
 import pytest

@@ -1,3 +1,5 @@
+"""Each person's home: what waits for them, then their own work."""
+
 import pytest
 
 from tests.factories import TrainingRecordFactory

@@ -1,3 +1,5 @@
+"""People and offices: email sign-in names, office heads and training records."""
+
 import datetime
 
 import pytest

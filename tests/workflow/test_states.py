@@ -1,0 +1,25 @@
+"""Every state of every workflow has its row in the state table that pages, emails and the home
+page read; every state someone holds says what they are asked to do."""
+
+import pytest
+
+from accounts.models import Account, AccountState
+from evaluation.models import Review, ReviewState
+from proposals.models import Proposal, ProposalState
+from workflow.states import BADGE_LOOKS, Badge
+
+WORKFLOWS = [(Proposal, ProposalState), (Account, AccountState), (Review, ReviewState)]
+
+
+@pytest.mark.parametrize(("model", "states"), WORKFLOWS)
+def test_each_state_has_a_row(model, states):
+    assert set(model.STATES) == set(states.values)
+    for state in states.values:
+        row = model.STATES[state]
+        assert row.next_step.endswith("."), state
+        assert bool(row.to_do) == bool(row.holder), state
+
+
+def test_each_badge_has_a_colour_and_an_icon():
+    assert set(BADGE_LOOKS) == set(Badge)
+    assert all(icon.startswith("bi-") for _, icon in BADGE_LOOKS.values())
