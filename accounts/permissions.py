@@ -5,6 +5,7 @@ them."""
 from django.db.models import Exists, OuterRef, Q
 
 from people import roles
+from workflow.permissions import refuses
 
 
 def _signed_in(user) -> bool:
@@ -70,6 +71,7 @@ def sees_every_account(user) -> bool:
     return roles.sees_all_offices(user)
 
 
+@refuses("Only DCCT imports the inventory.")
 def may_import_inventory(user) -> bool:
     return roles.is_dcct(user)
 
@@ -122,17 +124,23 @@ def can_view(account, user) -> bool:
     )
 
 
+@refuses("Only DCCT, the office head or an account owner changes the team.")
 def can_manage_team(account, user) -> bool:
     return account.state != "closed" and (roles.is_dcct(user) or is_business_area(account, user))
 
 
+@refuses("Only DCCT records training.")
 def can_record_training(account, user) -> bool:
     return roles.is_dcct(user)
 
 
+@refuses(
+    "Only DCCT changes an account's details and ticks off its set-up checklist, before go-live."
+)
 def can_tick_setup(account, user) -> bool:
     return roles.is_dcct(user) and account.state == "setting_up"
 
 
+@refuses("Exit steps are ticked off by DCCT or the business area, while the account is closing.")
 def can_tick_exit_steps(account, user) -> bool:
     return account.state == "closing" and (roles.is_dcct(user) or is_business_area(account, user))

@@ -2,7 +2,7 @@
 and training, closure with an exit strategy, escalation to HEC, and the inventory import.
 Each checks the actor's role for this account, runs in one transaction and logs an event."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -23,6 +23,7 @@ from accounts.models import (
 from people.models import TrainingRecord
 from workflow import transitions
 from workflow.models import save_fields
+from workflow.permissions import require
 
 AccountChanged = transitions.Changed
 NotReady = transitions.NotReady
@@ -126,8 +127,7 @@ def open_for_set_up(*, proposal, actor) -> Account:
 def update_details(*, account, actor, display_name, handle="", url="") -> None:
     """DCCT records the account's name, handle and address during set-up (checked against
     the platform's rules by Account.clean)."""
-    if not permissions.can_tick_setup(account, actor):
-        raise PermissionDenied("Only DCCT changes an account's details, before go-live.")
+    require(permissions.can_tick_setup, account, actor)
     save_fields(account, {"display_name": display_name, "handle": handle, "url": url})
     _log(
         account,
@@ -140,8 +140,7 @@ def update_details(*, account, actor, display_name, handle="", url="") -> None:
 @transaction.atomic
 def update_setup(*, account, actor, checklist: dict) -> None:
     """Tick off the set-up checklist (DCCT): `checklist` has a value for each of its fields."""
-    if not permissions.can_tick_setup(account, actor):
-        raise PermissionDenied("Only DCCT ticks off the set-up checklist, before go-live.")
+    require(permissions.can_tick_setup, account, actor)
     save_fields(account.setup, checklist)
     items = account.setup.items
     done = [label for label, ticked in items if ticked]
@@ -166,8 +165,7 @@ def go_live(*, account, actor, comment="", expected_state=None):
 
 
 def _require_team_manager(account, actor):
-    if not permissions.can_manage_team(account, actor):
-        raise PermissionDenied("Only DCCT, the office head or an account owner changes the team.")
+    require(permissions.can_manage_team, account, actor)
 
 
 @transaction.atomic
@@ -226,8 +224,7 @@ def hand_over(*, account, actor, new_owner):
 @transaction.atomic
 def record_training(*, account, actor, person, course, completed_on, expires_on=None):
     """DCCT records training a team member has completed."""
-    if not permissions.can_record_training(account, actor):
-        raise PermissionDenied("Only DCCT records training.")
+    require(permissions.can_record_training, account, actor)
     record = TrainingRecord(
         person=person,
         course=course,
@@ -369,8 +366,7 @@ def retain_account(*, account, actor, comment, expected_state=None):
 @transaction.atomic
 def update_exit_steps(*, account, actor, steps: dict) -> None:
     """Record when each step of the exit strategy was done: `steps` maps its fields to dates."""
-    if not permissions.can_tick_exit_steps(account, actor):
-        raise PermissionDenied("Exit steps are ticked off by DCCT or the business area.")
+    require(permissions.can_tick_exit_steps, account, actor)
     save_fields(account.exit_strategy, steps)
     _log(account, actor, "update_exit_steps")
 
@@ -408,8 +404,7 @@ def import_inventory(*, actor, rows) -> list[Account]:
     """Register existing accounts straight into `live`; all rows or none.
 
     `rows` are the validated rows of accounts.inventory.read_inventory."""
-    if not permissions.may_import_inventory(actor):
-        raise PermissionDenied("Only DCCT imports the inventory.")
+    require(permissions.may_import_inventory, actor)
     created = []
     for row in rows:
         account = Account(

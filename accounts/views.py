@@ -20,6 +20,7 @@ from accounts.forms import (
 from accounts.models import AccountState
 from workflow import csv_import, transitions
 from workflow.forms import EscalationForm, TransitionForm
+from workflow.permissions import require
 from workflow.views import add_errors, transition_page
 
 PAGE_SIZE = 25
@@ -199,8 +200,7 @@ def update_exit_steps(request, pk):
 @require_POST
 def add_member(request, pk):
     account = selectors.account_for(request.user, pk)
-    if not permissions.can_manage_team(account, request.user):
-        raise PermissionDenied("Only DCCT, the office head or an account owner changes the team.")
+    require(permissions.can_manage_team, account, request.user)
     form = AddMemberForm(request.POST)
     if form.is_valid():
         try:
@@ -223,8 +223,7 @@ def add_member(request, pk):
 @require_http_methods(["GET", "POST"])
 def remove_member(request, pk, member_id):
     account = selectors.account_for(request.user, pk)
-    if not permissions.can_manage_team(account, request.user):
-        raise PermissionDenied("Only DCCT, the office head or an account owner changes the team.")
+    require(permissions.can_manage_team, account, request.user)
     member = get_object_or_404(
         account.members.select_related("person"), pk=member_id, removed_on__isnull=True
     )
@@ -249,8 +248,7 @@ def remove_member(request, pk, member_id):
 @require_POST
 def hand_over(request, pk, member_id):
     account = selectors.account_for(request.user, pk)
-    if not permissions.can_manage_team(account, request.user):
-        raise PermissionDenied("Only DCCT, the office head or an account owner changes the team.")
+    require(permissions.can_manage_team, account, request.user)
     member = get_object_or_404(
         account.members.select_related("person"), pk=member_id, removed_on__isnull=True
     )
@@ -261,8 +259,7 @@ def hand_over(request, pk, member_id):
 @require_POST
 def record_training(request, pk):
     account = selectors.account_for(request.user, pk)
-    if not permissions.can_record_training(account, request.user):
-        raise PermissionDenied("Only DCCT records training.")
+    require(permissions.can_record_training, account, request.user)
     form = TrainingForm(request.POST)
     if form.is_valid():
         services.record_training(
@@ -281,8 +278,7 @@ def record_training(request, pk):
 @require_http_methods(["GET", "POST"])
 def import_inventory(request):
     """Upload → preview with every row's problems → import all rows, or none."""
-    if not permissions.may_import_inventory(request.user):
-        raise PermissionDenied("Only DCCT imports the inventory.")
+    require(permissions.may_import_inventory, request.user)
     result = csv_import.preview(
         request,
         form_class=InventoryUploadForm,

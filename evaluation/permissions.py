@@ -2,6 +2,7 @@
 
 from accounts import permissions as account_permissions
 from people import roles
+from workflow.permissions import refuses
 
 
 def _on_team(review, user) -> bool:
@@ -11,6 +12,7 @@ def _on_team(review, user) -> bool:
     )
 
 
+@refuses("Only the account's team reports on a review.")
 def may_report(review, user) -> bool:
     """Staff fill in reviews of accounts they help run; the office head may too."""
     if not (getattr(user, "is_authenticated", False) and user.is_active):
@@ -43,10 +45,12 @@ def works_review_queue(user) -> bool:
     return roles.is_dcct(user)
 
 
+@refuses("Only DCCT adjusts KPIs.")
 def may_adjust_kpis(account, user) -> bool:
     return roles.is_dcct(user)
 
 
+@refuses("Only the account's team or DCCT imports its figures.")
 def may_import_metrics(account, user) -> bool:
     return (
         roles.is_dcct(user)

@@ -4,7 +4,7 @@ figures."""
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -28,6 +28,7 @@ from evaluation.models import (
 from people import policy
 from workflow import transitions
 from workflow.models import save_fields
+from workflow.permissions import require
 
 # Enough to catch up a monthly account after years without the job; each pass is one query.
 MAX_CATCH_UP_PASSES = 60
@@ -175,8 +176,7 @@ def _act(
 @transaction.atomic
 def save_report(*, review, actor, values, went_well, not_well, hours_spent):
     """Save the team's figures and narrative; the review can be submitted once complete."""
-    if not permissions.may_report(review, actor):
-        raise PermissionDenied("Only the account's team reports on a review.")
+    require(permissions.may_report, review, actor)
     # Lock the row, so that a report is never written into a review submitted meanwhile.
     if Review.objects.select_for_update().get(pk=review.pk).state != ReviewState.DUE:
         raise transitions.Changed(review)
@@ -280,8 +280,7 @@ def adjust_evaluation(*, account, actor, kpis: list[dict], frequency):
 
     `kpis` are rows of metric, unit, target, direction, aggregation and active, with the `id`
     of the KPI they change, or none for a new one. KPIs are retired, never deleted."""
-    if not permissions.may_adjust_kpis(account, actor):
-        raise PermissionDenied("Only DCCT adjusts KPIs.")
+    require(permissions.may_adjust_kpis, account, actor)
     existing = {kpi.pk: kpi for kpi in account.kpis.all()}
     added = changed = 0
     for row in kpis:
@@ -316,8 +315,7 @@ def adjust_evaluation(*, account, actor, kpis: list[dict], frequency):
 def import_metrics(*, account, actor, rows) -> int:
     """Store the figures of an analytics export (validated rows); all of them or none. A figure
     for a day already imported is replaced."""
-    if not permissions.may_import_metrics(account, actor):
-        raise PermissionDenied("Only the account's team or DCCT imports its figures.")
+    require(permissions.may_import_metrics, account, actor)
     MetricObservation.objects.bulk_create(
         [
             MetricObservation(

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -11,6 +10,7 @@ from evaluation import metrics_import, permissions, selectors, services
 from evaluation.forms import AssessForm, FrequencyForm, KPIFormSet, MetricsUploadForm, ReportForm
 from evaluation.models import Review, ReviewSchedule, ReviewState
 from workflow import csv_import, transitions
+from workflow.permissions import require
 from workflow.views import attempt, transition_page
 
 PAGE_SIZE = 25
@@ -113,8 +113,7 @@ def report(request, pk):
     if review.state != ReviewState.DUE:
         messages.error(request, str(transitions.Changed(review)))
         return redirect(review)
-    if not permissions.may_report(review, request.user):
-        raise PermissionDenied("Only the account's team reports on a review that is due.")
+    require(permissions.may_report, review, request.user)
     form = _report_form(review, request.POST)
     submit = "submit" in request.POST
     if form.is_valid():
@@ -162,8 +161,7 @@ def assess(request, pk):
 def evaluation_plan(request, pk):
     """DCCT adjusts an account's KPIs and review frequency."""
     account = account_selectors.account_for(request.user, pk)
-    if not permissions.may_adjust_kpis(account, request.user):
-        raise PermissionDenied("Only DCCT adjusts KPIs.")
+    require(permissions.may_adjust_kpis, account, request.user)
     schedule = ReviewSchedule.objects.filter(account=account).first()
     data = request.POST if request.method == "POST" else None
     formset = KPIFormSet(data, instance=account)
@@ -193,8 +191,7 @@ def evaluation_plan(request, pk):
 def import_metrics(request, pk):
     """Upload an analytics export → preview with every row's problems → store all or none."""
     account = account_selectors.account_for(request.user, pk)
-    if not permissions.may_import_metrics(account, request.user):
-        raise PermissionDenied("Only the account's team or DCCT imports its figures.")
+    require(permissions.may_import_metrics, account, request.user)
     result = csv_import.preview(
         request,
         form_class=MetricsUploadForm,

@@ -5,7 +5,6 @@ queries whatever the data size: counts, then at most QUEUE_LENGTH items per queu
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import render
 from django.urls import reverse
@@ -22,6 +21,7 @@ from portal import permissions
 from proposals import permissions as proposal_permissions
 from proposals.models import Escalation, Proposal, ProposalState
 from proposals.selectors import awaiting_approval
+from workflow.permissions import require
 
 QUEUE_LENGTH = 15
 
@@ -71,8 +71,7 @@ def _trained_counts():
 
 
 def dcct_dashboard(request):
-    if not permissions.may_see_dcct_dashboard(request.user):
-        raise PermissionDenied("The dashboard is DCCT's.")
+    require(permissions.may_see_dcct_dashboard, request.user)
     office = request.GET.get("office", "")
     office_id = plausible_id(office)
     platform = request.GET.get("platform", "")
@@ -204,8 +203,7 @@ def dcct_dashboard(request):
 
 
 def hec_inbox(request):
-    if not permissions.may_see_hec_inbox(request.user):
-        raise PermissionDenied("The inbox is HEC's.")
+    require(permissions.may_see_hec_inbox, request.user)
     user = request.user
     proposal_escalations = Escalation.objects.select_related(
         "proposal__office",
@@ -271,8 +269,7 @@ def hec_inbox(request):
 
 def office_view(request):
     """The office head's view of their office(s): approvals, accounts, reviews, closures."""
-    if not permissions.may_see_office_view(request.user):
-        raise PermissionDenied("This view is for office heads.")
+    require(permissions.may_see_office_view, request.user)
     office_ids = roles.offices_headed_ids(request.user)
     accounts = (
         Account.objects.filter(office_id__in=office_ids)

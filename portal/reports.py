@@ -7,7 +7,6 @@ import datetime
 import statistics
 from collections import Counter, defaultdict
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -19,6 +18,7 @@ from evaluation.models import Outcome, Review
 from portal import permissions
 from proposals.models import Decision, Proposal, ProposalState
 from workflow import transitions
+from workflow.permissions import require
 
 OUTCOME_ACTIONS = [
     "endorse",
@@ -270,8 +270,7 @@ def csv_safe(cell):
 
 def reports(request):
     user = request.user
-    if not permissions.may_see_reports(user):
-        raise PermissionDenied("Reports are for the policy owner, DCCT and HEC.")
+    require(permissions.may_see_reports, user)
     start, end = _range(request)
     export = request.GET.get("export")
     if export in TABLES:

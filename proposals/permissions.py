@@ -5,12 +5,14 @@ enforce them: one set of rules for all three."""
 from django.db.models import Exists, F, OuterRef, Q
 
 from people import roles
+from workflow.permissions import refuses
 
 
 def _signed_in(user) -> bool:
     return getattr(user, "is_authenticated", False) and user.is_active
 
 
+@refuses("Only the proposer can do this.")
 def is_proposer(proposal, user) -> bool:
     return _signed_in(user) and proposal.proposer_id == user.pk
 
@@ -76,6 +78,13 @@ def may_decide_escalation(proposal, user) -> bool:
     return roles.is_hec(user) and not is_proposer(proposal, user) and not on_team(proposal, user)
 
 
+@refuses("Only DCCT, HEC and the policy owner see the proposal queue.")
+@refuses("Only people in an office can propose an account.")
+def may_propose(user) -> bool:
+    return _signed_in(user) and user.office_id is not None
+
+
+@refuses("Only DCCT, HEC and the policy owner see the proposal queue.")
 def may_see_queue(user) -> bool:
     """DCCT works the queue; HEC and the policy owner see it for the overall picture."""
     return roles.sees_all_offices(user)
@@ -100,6 +109,7 @@ def may_set_up(proposal, user) -> bool:
     return roles.is_dcct(user)
 
 
+@refuses("You may not see this proposal.")
 def can_view(proposal, user) -> bool:
     """Drafts are the proposer's and their named team's (and, once returned, their approver's);
     submitted proposals are seen by their office, their approver, DCCT, HEC and the policy
@@ -142,10 +152,12 @@ def visible_to(user) -> Q:
     return is_proposer_or_team(user) | returned_to_draft | (submitted & ~Q(state="draft") & others)
 
 
+@refuses("Only the proposer can change a draft or a proposal being revised.")
 def can_edit(proposal, user) -> bool:
     return is_proposer(proposal, user) and proposal.state in ("draft", "revising")
 
 
+@refuses("You may not add evidence to this proposal now.")
 def can_add_evidence(proposal, user) -> bool:
     return (is_proposer(proposal, user) or on_team(proposal, user)) and proposal.state in (
         "draft",

@@ -2,7 +2,7 @@
 (DESIGN.md section 4): it checks that this person may take it, that the guards hold, runs the
 django-fsm transition, writes the Decision and sends the notices once the transaction commits."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts import services as accounts_services
@@ -21,6 +21,7 @@ from proposals.models import (
 from proposals.selectors import existing_corporate_accounts
 from workflow import transitions
 from workflow.models import save_fields
+from workflow.permissions import require
 
 # What callers catch: somebody acted first, or a guard refused.
 ProposalChanged = transitions.Changed
@@ -460,8 +461,7 @@ def save_section(*, proposal, actor, fields: dict, team=None, kpis=None) -> None
 
     `fields` are the section's own; `team` (section 6) and `kpis` (section 7), when given,
     replace the lists: dicts of person and role, or of metric, unit, target and direction."""
-    if not permissions.can_edit(proposal, actor):
-        raise PermissionDenied("Only the proposer can change this proposal now.")
+    require(permissions.can_edit, proposal, actor)
     save_fields(proposal, fields)
     if team is not None:
         proposal.team.all().delete()
@@ -475,8 +475,7 @@ def save_section(*, proposal, actor, fields: dict, team=None, kpis=None) -> None
 
 @transaction.atomic
 def create_draft(*, proposer, **fields) -> Proposal:
-    if proposer.office_id is None:
-        raise PermissionDenied("Only people in an office can propose an account.")
+    require(permissions.may_propose, proposer)
     proposal = Proposal(proposer=proposer, office=proposer.office, **fields)
     proposal.full_clean(exclude=["approver", "state"])
     proposal.save()
@@ -485,8 +484,7 @@ def create_draft(*, proposer, **fields) -> Proposal:
 
 @transaction.atomic
 def add_comment(*, proposal, author, body) -> Comment:
-    if not permissions.can_view(proposal, author):
-        raise PermissionDenied("You may not comment on this proposal.")
+    require(permissions.can_view, proposal, author)
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": "Write a comment before posting it."})
@@ -497,8 +495,7 @@ def add_comment(*, proposal, author, body) -> Comment:
 def add_evidence(*, proposal, actor, upload, content_type, description="") -> Attachment:
     """Attach evidence to the business case; `content_type` is the type read from the file's
     own bytes (see forms.EvidenceForm), never the one the browser claimed."""
-    if not permissions.can_add_evidence(proposal, actor):
-        raise PermissionDenied("You may not add evidence to this proposal now.")
+    require(permissions.can_add_evidence, proposal, actor)
     return Attachment.objects.create(
         proposal=proposal,
         file=upload,

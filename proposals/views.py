@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +20,7 @@ from proposals.forms import (
 from proposals.models import ProposalState
 from workflow import transitions
 from workflow.forms import EscalationForm, TransitionForm
+from workflow.permissions import require
 from workflow.views import attempt, transition_page
 
 PAGE_SIZE = 25
@@ -47,8 +47,7 @@ def awaiting_approval(request):
 
 
 def queue(request):
-    if not permissions.may_see_queue(request.user):
-        raise PermissionDenied("Only DCCT, HEC and the policy owner see the proposal queue.")
+    require(permissions.may_see_queue, request.user)
     filters = QueueFilter(request.GET, queryset=selectors.dcct_queue())
     return render(
         request,
@@ -59,8 +58,7 @@ def queue(request):
 
 @require_http_methods(["GET", "POST"])
 def create(request):
-    if request.user.office_id is None:
-        raise PermissionDenied("Only people in an office can propose an account.")
+    require(permissions.may_propose, request.user)
     form = WhatWhereForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         platform = form.cleaned_data["platform"]
@@ -108,8 +106,7 @@ def detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def edit_section(request, pk, section):
     proposal = selectors.proposal_for(request.user, pk)
-    if not permissions.can_edit(proposal, request.user):
-        raise PermissionDenied("Only the proposer can change a draft or a proposal being revised.")
+    require(permissions.can_edit, proposal, request.user)
     if not 1 <= section <= len(SECTIONS):
         raise Http404("No such section")
     number, title, form_class, formset_class = SECTIONS[section - 1]
@@ -163,8 +160,7 @@ def edit_section(request, pk, section):
 @require_http_methods(["GET", "POST"])
 def submit(request, pk):
     proposal = selectors.proposal_for(request.user, pk)
-    if not permissions.is_proposer(proposal, request.user):
-        raise PermissionDenied("Only the proposer can submit a proposal.")
+    require(permissions.is_proposer, proposal, request.user)
     if proposal.state != ProposalState.DRAFT:
         messages.info(request, f"{proposal.reference} has already been submitted.")
         return redirect(proposal)
@@ -254,8 +250,7 @@ def comment(request, pk):
 @require_POST
 def upload_evidence(request, pk):
     proposal = selectors.proposal_for(request.user, pk)
-    if not permissions.can_add_evidence(proposal, request.user):
-        raise PermissionDenied("You may not add evidence to this proposal now.")
+    require(permissions.can_add_evidence, proposal, request.user)
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
         services.add_evidence(
