@@ -287,16 +287,12 @@ def agree_exit_strategy(*, account, actor, exit_strategy: dict, comment="", expe
     )
 
 
-@transaction.atomic
-def contest_closure(*, account, actor, comment, expected_state=None):
-    """Contest closure: the other side does not agree, and says why."""
-    return _act(
-        account=account,
-        actor=actor,
-        action="contest_closure",
-        comment=comment,
-        expected_state=expected_state,
-    )
+contest_closure = transitions.step(
+    _act,
+    "account",
+    "contest_closure",
+    "Contest closure: the other side does not agree, and says why.",
+)
 
 
 def contested_position(account) -> str:

@@ -108,6 +108,10 @@ def _act(
     return decision
 
 
+def _decision(action: str, doc: str, *, record=None):
+    return transitions.step(_act, "proposal", action, doc, record=record)
+
+
 def _notify(decision_id):
     from proposals.tasks import notify_decision
 
@@ -148,52 +152,28 @@ def submit(*, proposal, actor, existing_accounts_response="", expected_state=Non
     )
 
 
-@transaction.atomic
-def withdraw(*, proposal, actor, comment="", expected_state=None):
-    """Withdraw: the proposer may stop the proposal at any point before a decision."""
-    return _act(
-        proposal=proposal,
-        actor=actor,
-        action="withdraw",
-        comment=comment,
-        expected_state=expected_state,
-    )
+withdraw = _decision(
+    "withdraw",
+    "Withdraw: the proposer may stop the proposal at any point before a decision.",
+)
 
 
-@transaction.atomic
-def approve_in_principle(*, proposal, actor, comment="", expected_state=None):
-    """Approve in principle: the office head agrees it may be discussed with DCCT."""
-    return _act(
-        proposal=proposal,
-        actor=actor,
-        action="approve_in_principle",
-        comment=comment,
-        expected_state=expected_state,
-    )
+approve_in_principle = _decision(
+    "approve_in_principle",
+    "Approve in principle: the office head agrees it may be discussed with DCCT.",
+)
 
 
-@transaction.atomic
-def return_to_proposer(*, proposal, actor, comment, expected_state=None):
-    """Return to proposer: the office head sends it back to draft with comments."""
-    return _act(
-        proposal=proposal,
-        actor=actor,
-        action="return_to_proposer",
-        comment=comment,
-        expected_state=expected_state,
-    )
+return_to_proposer = _decision(
+    "return_to_proposer",
+    "Return to proposer: the office head sends it back to draft with comments.",
+)
 
 
-@transaction.atomic
-def decline(*, proposal, actor, comment, expected_state=None):
-    """Decline: the office head does not approve it in principle, with a reason."""
-    return _act(
-        proposal=proposal,
-        actor=actor,
-        action="decline",
-        comment=comment,
-        expected_state=expected_state,
-    )
+decline = _decision(
+    "decline",
+    "Decline: the office head does not approve it in principle, with a reason.",
+)
 
 
 @transaction.atomic
@@ -213,16 +193,10 @@ def endorse(*, proposal, actor, conditions="", comment="", expected_state=None):
     )
 
 
-@transaction.atomic
-def request_changes(*, proposal, actor, comment, expected_state=None):
-    """Request changes: DCCT asks the proposer to revise the business case."""
-    return _act(
-        proposal=proposal,
-        actor=actor,
-        action="request_changes",
-        comment=comment,
-        expected_state=expected_state,
-    )
+request_changes = _decision(
+    "request_changes",
+    "Request changes: DCCT asks the proposer to revise the business case.",
+)
 
 
 @transaction.atomic
@@ -289,40 +263,22 @@ def advise_against(
     )
 
 
-@transaction.atomic
-def accept_alternative(*, proposal, actor, comment="", expected_state=None):
-    """Accept alternative: the proposer takes DCCT's plan; it is approved as the outcome."""
-    return _act(
-        proposal=proposal,
-        actor=actor,
-        action="accept_alternative",
-        comment=comment,
-        expected_state=expected_state,
-    )
+accept_alternative = _decision(
+    "accept_alternative",
+    "Accept alternative: the proposer takes DCCT's plan; it is approved as the outcome.",
+)
 
 
-@transaction.atomic
-def disagree(*, proposal, actor, comment, expected_state=None):
-    """Disagree: the proposer does not accept the alternative and says why."""
-    return _act(
-        proposal=proposal,
-        actor=actor,
-        action="disagree",
-        comment=comment,
-        expected_state=expected_state,
-    )
+disagree = _decision(
+    "disagree",
+    "Disagree: the proposer does not accept the alternative and says why.",
+)
 
 
-@transaction.atomic
-def revise_advice(*, proposal, actor, comment, expected_state=None):
-    """Revise advice: DCCT takes a disputed proposal back to reconsider it."""
-    return _act(
-        proposal=proposal,
-        actor=actor,
-        action="revise_advice",
-        comment=comment,
-        expected_state=expected_state,
-    )
+revise_advice = _decision(
+    "revise_advice",
+    "Revise advice: DCCT takes a disputed proposal back to reconsider it.",
+)
 
 
 def business_area_position(proposal) -> str:
@@ -348,63 +304,23 @@ def escalate(*, proposal, actor, business_area_position, dcct_position, expected
     )
 
 
-def _hec_decision(*, proposal, actor, action, comment, expected_state):
-    return _act(
-        proposal=proposal,
-        actor=actor,
-        action=action,
-        comment=comment,
-        expected_state=expected_state,
-        record=lambda: proposal.escalations.rule(ruling=action, reasons=comment, actor=actor),
-    )
+def _hec_ruling(action: str, doc: str):
+    """HEC's ruling on an escalation: the step, and the open escalation closed with it."""
+
+    def rule(proposal, actor, comment):
+        proposal.escalations.rule(ruling=action, reasons=comment, actor=actor)
+
+    return _decision(action, doc, record=rule)
 
 
-@transaction.atomic
-def approve_as_proposed(*, proposal, actor, comment, expected_state=None):
-    """Approve as proposed: HEC sides with the business area."""
-    return _hec_decision(
-        proposal=proposal,
-        actor=actor,
-        action="approve_as_proposed",
-        comment=comment,
-        expected_state=expected_state,
-    )
-
-
-@transaction.atomic
-def approve_alternative(*, proposal, actor, comment, expected_state=None):
-    """Approve alternative: HEC sides with DCCT's alternative plan."""
-    return _hec_decision(
-        proposal=proposal,
-        actor=actor,
-        action="approve_alternative",
-        comment=comment,
-        expected_state=expected_state,
-    )
-
-
-@transaction.atomic
-def reject(*, proposal, actor, comment, expected_state=None):
-    """Reject: HEC decides that neither goes ahead."""
-    return _hec_decision(
-        proposal=proposal,
-        actor=actor,
-        action="reject",
-        comment=comment,
-        expected_state=expected_state,
-    )
-
-
-@transaction.atomic
-def refer_back(*, proposal, actor, comment, expected_state=None):
-    """Refer back to DCCT: HEC asks DCCT to work on it further."""
-    return _hec_decision(
-        proposal=proposal,
-        actor=actor,
-        action="refer_back",
-        comment=comment,
-        expected_state=expected_state,
-    )
+approve_as_proposed = _hec_ruling(
+    "approve_as_proposed", "Approve as proposed: HEC sides with the business area."
+)
+approve_alternative = _hec_ruling(
+    "approve_alternative", "Approve alternative: HEC sides with DCCT's alternative plan."
+)
+reject = _hec_ruling("reject", "Reject: HEC decides that neither goes ahead.")
+refer_back = _hec_ruling("refer_back", "Refer back to DCCT: HEC asks DCCT to work on it further.")
 
 
 @transaction.atomic

@@ -146,6 +146,31 @@ def run(
     )
 
 
+def step(act, subject: str, action: str, doc: str, *, record=None):
+    """The service of a step that carries only comments, run through its app's `act`:
+    `service(*, <subject>=obj, actor, comment="", expected_state=None)`. `record(obj, actor,
+    comment)` saves what goes with the step once the state-checked save has succeeded. Each
+    app names its services with this, one line and one docstring per policy action."""
+
+    @transaction.atomic
+    def service(*, actor, comment="", expected_state=None, **named):
+        if list(named) != [subject]:
+            raise TypeError(f"{action}() takes {subject}=, actor=, comment= and expected_state=")
+        obj = named[subject]
+        return act(
+            **{subject: obj},
+            actor=actor,
+            action=action,
+            comment=comment,
+            expected_state=expected_state,
+            record=(lambda: record(obj, actor, comment)) if record else None,
+        )
+
+    service.__name__ = service.__qualname__ = action
+    service.__doc__ = doc
+    return service
+
+
 _quiet = ContextVar("workflow_notices_paused", default=False)
 
 
