@@ -112,7 +112,7 @@ STATES = {
         Badge.ATTENTION,
         "Closing: the exit strategy's steps are being done.",
         to_do="Work through the exit steps",
-        holder="business_area",
+        holder="both_sides",
     ),
     A.CLOSED: State(Badge.ENDED, "Closed. It is listed as no longer official."),
 }

@@ -8,6 +8,27 @@ from people.roles import Role
 A = AccountState
 
 
+def business_area(account) -> list[User]:
+    """The office head and the account's current owners."""
+    owners = [m.person for m in account.current_team() if m.role == "owner"]
+    return [account.office.head, *owners]
+
+
+def holders(account, teams=None) -> list[User]:
+    """Who must act on this account now: the state table's holder, as people. `teams`
+    (roles.teams()) saves a job reading DCCT and HEC again."""
+    teams = teams or roles.teams()
+    holder = STATES[account.state].holder
+    if holder == "other_side":
+        proposed_by_dcct = account.closure_proposed_by == "dcct"
+        return business_area(account) if proposed_by_dcct else teams["dcct"]
+    if holder == "both_sides":
+        return [*business_area(account), *teams["dcct"]]
+    if holder in ("dcct", "hec"):
+        return teams[holder]
+    return []
+
+
 def recipients(event: AccountEvent) -> list[User]:
     """The business area (team and office head) hears of every step; DCCT of every step of a
     closure; HEC of an escalation. Never the person who took the step."""

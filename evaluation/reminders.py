@@ -9,13 +9,13 @@ from django.contrib.humanize.templatetags.humanize import apnumber
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from accounts import notifications as account_notices
 from accounts.models import Account, AccountMember, AccountState
 from evaluation.models import Review, ReviewState
 from people import policy, roles
 from people.models import TrainingRecord
-from people.roles import Role
-from proposals import permissions as proposal_permissions
-from proposals.models import Proposal, ProposalState
+from proposals import notifications as proposal_notices
+from proposals.models import Proposal
 from workflow.notifications import tell
 
 TEAM = Prefetch(
@@ -77,61 +77,42 @@ def _older_than(days):
 
 def ageing_reminders(*, now=None) -> int:
     """Items waiting in a queue past their target time (settings.WORKFLOW_TARGET_DAYS) remind
-    whoever holds them, once per item and time it entered the state."""
+    whoever holds them (their state table's holder), once per item and time it entered the
+    state."""
     targets = settings.WORKFLOW_TARGET_DAYS
+    teams = roles.teams()
     sent = 0
-    dcct = roles.members_of(Role.DCCT)
-    hec = roles.members_of(Role.HEC)
-    holders = {
-        ProposalState.WITH_OFFICE_HEAD: lambda p: [proposal_permissions.approver_of(p)],
-        ProposalState.WITH_DCCT: lambda p: dcct,
-        ProposalState.CONTESTED: lambda p: dcct,
-        ProposalState.REVISING: lambda p: [p.proposer],
-        ProposalState.ALTERNATIVE_OFFERED: lambda p: [p.proposer],
-        ProposalState.ESCALATED: lambda p: hec,
-    }
-    for state, holder in holders.items():
-        waiting = Proposal.objects.filter(
-            state=state, state_changed_at__lt=_older_than(targets[state])
-        ).select_related("office__head", "proposer__line_manager")
-        for proposal in waiting.iterator(chunk_size=500):
-            sent += tell(
-                f"ageing:proposal:{proposal.pk}:{state}:{proposal.state_changed_at:%Y%m%d%H%M%S}",
-                holder(proposal),
-                f"Waiting: {proposal.reference} {proposal.title}",
-                f"{proposal.reference} has been “{proposal.get_state_display()}” since "
-                f"{proposal.state_changed_at:%-d %B %Y}, longer than the "
-                f"{targets[state]} days we aim for.",
-                proposal.get_absolute_url(),
-            )
-    account_holders = {
-        AccountState.SETTING_UP: lambda a: dcct,
-        AccountState.CLOSURE_PROPOSED: lambda a: [a.office.head, *dcct],
-        AccountState.CLOSURE_CONTESTED: lambda a: dcct,
-        AccountState.CLOSURE_ESCALATED: lambda a: hec,
-        AccountState.CLOSING: lambda a: dcct,
-    }
-    for state, holder in account_holders.items():
-        waiting = Account.objects.filter(
-            state=state, state_changed_at__lt=_older_than(targets[state])
-        ).select_related("office__head", "platform")
-        for account in waiting.iterator(chunk_size=500):
-            sent += tell(
-                f"ageing:account:{account.pk}:{state}:{account.state_changed_at:%Y%m%d%H%M%S}",
-                holder(account),
-                f"Waiting: {account.display_name} ({account.platform})",
-                f"{account.display_name} has been “{account.get_state_display()}” since "
-                f"{account.state_changed_at:%-d %B %Y}, longer than the {targets[state]} "
-                "days we aim for.",
-                account.get_absolute_url(),
-            )
+    queues = [
+        (Proposal, proposal_notices.holders, ["office__head", "proposer__line_manager"]),
+        (Account, account_notices.holders, ["office__head", "platform"]),
+    ]
+    for model, holders, related in queues:
+        for state, row in model.STATES.items():
+            if not row.holder or state not in targets:
+                continue
+            waiting = model.objects.filter(
+                state=state, state_changed_at__lt=_older_than(targets[state])
+            ).select_related(*related)
+            if model is Account:
+                waiting = waiting.prefetch_related("members__person")
+            for item in waiting.iterator(chunk_size=500):
+                sent += tell(
+                    f"ageing:{model._meta.model_name}:{item.pk}:{state}:"
+                    f"{item.state_changed_at:%Y%m%d%H%M%S}",
+                    holders(item, teams=teams),
+                    f"Waiting: {item}",
+                    f"{item} has been “{item.get_state_display()}” since "
+                    f"{item.state_changed_at:%-d %B %Y}, longer than the {targets[state]} days "
+                    "we aim for.",
+                    item.get_absolute_url(),
+                )
     submitted = Review.objects.filter(
         state=ReviewState.SUBMITTED, state_changed_at__lt=_older_than(targets["review_submitted"])
     ).select_related("account")
     for review in submitted.iterator(chunk_size=500):
         sent += tell(
             f"ageing:review:{review.pk}:submitted",
-            dcct,
+            teams["dcct"],
             f"Waiting for assessment: review of {review.account.display_name}",
             f"Submitted on {review.submitted_at:%-d %B %Y} and not yet assessed.",
             review.get_absolute_url(),

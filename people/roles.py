@@ -37,6 +37,11 @@ def members_of(role: Role) -> list:
     return list(User.objects.filter(groups__name=role.value, is_active=True))
 
 
+def teams() -> dict[str, list]:
+    """DCCT's and HEC's active members, read once for a job that tells many people."""
+    return {"dcct": members_of(Role.DCCT), "hec": members_of(Role.HEC)}
+
+
 def has_role(user, role: Role) -> bool:
     return role.value in role_names(user)
 

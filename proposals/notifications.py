@@ -3,25 +3,33 @@
 from people import roles
 from people.models import User
 from people.roles import Role
+from proposals import permissions
 from proposals.models import STATES, Decision, ProposalState
 
 S = ProposalState
 
 
+def holders(proposal, state=None, teams=None) -> list[User]:
+    """Who must act on this proposal in `state` (its current one by default): the state
+    table's holder, as people. `teams` (roles.teams()) saves a job reading DCCT and HEC again."""
+    holder = STATES[state or proposal.state].holder
+    if holder == "approver":
+        return [permissions.approver_of(proposal)]
+    if holder == "proposer":
+        return [proposal.proposer]
+    if holder in ("dcct", "hec"):
+        return (teams or roles.teams())[holder]
+    return []
+
+
 def recipients(decision: Decision) -> list[User]:
     """Whoever must act next, and the proposer on every decision they did not take
-    themselves; HEC's rulings also go to the office head and DCCT."""
+    themselves; HEC's rulings also go to the office head and DCCT; the team hears that set-up
+    has started."""
     proposal = decision.proposal
-    people = []
-    state = decision.to_state
-    if state == S.WITH_OFFICE_HEAD:
-        people.append(proposal.approver)
-    elif state in (S.WITH_DCCT, S.CONTESTED, S.APPROVED):
-        people.extend(roles.members_of(Role.DCCT))
-    elif state == S.ESCALATED:
-        people.extend(roles.members_of(Role.HEC))
-    elif state == S.SET_UP:
-        people.extend(member.person for member in proposal.team.select_related("person"))
+    people = holders(proposal, decision.to_state)
+    if decision.to_state == S.SET_UP:
+        people = [member.person for member in proposal.team.select_related("person")]
     people.append(proposal.proposer)
     if decision.actor_role == "HEC":
         people.append(proposal.approver)
