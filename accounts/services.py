@@ -300,22 +300,12 @@ def contested_position(account) -> str:
     return transitions.latest_comment(account.events, "contest_closure")
 
 
-@transaction.atomic
-def escalate_closure(*, account, actor, business_area_position, dcct_position, expected_state=None):
-    """Escalate to HEC: the business area and DCCT cannot agree on the closure."""
-    return _act(
-        account=account,
-        actor=actor,
-        action="escalate_closure",
-        comment=dcct_position.strip(),
-        expected_state=expected_state,
-        record=transitions.escalation_opener(
-            account.escalations,
-            actor=actor,
-            business_area_position=business_area_position,
-            dcct_position=dcct_position,
-        ),
-    )
+escalate_closure = transitions.escalation_step(
+    _act,
+    "account",
+    "escalate_closure",
+    "Escalate to HEC: the business area and DCCT cannot agree on the closure.",
+)
 
 
 @transaction.atomic

@@ -286,22 +286,12 @@ def business_area_position(proposal) -> str:
     return transitions.latest_comment(proposal.decisions, "disagree")
 
 
-@transaction.atomic
-def escalate(*, proposal, actor, business_area_position, dcct_position, expected_state=None):
-    """Escalate to HEC: DCCT and the business area cannot agree; both positions go to HEC."""
-    return _act(
-        proposal=proposal,
-        actor=actor,
-        action="escalate",
-        comment=dcct_position.strip(),
-        expected_state=expected_state,
-        record=transitions.escalation_opener(
-            proposal.escalations,
-            actor=actor,
-            business_area_position=business_area_position,
-            dcct_position=dcct_position,
-        ),
-    )
+escalate = transitions.escalation_step(
+    _act,
+    "proposal",
+    "escalate",
+    "Escalate to HEC: DCCT and the business area cannot agree; both positions go to HEC.",
+)
 
 
 def _hec_ruling(action: str, doc: str):

@@ -171,6 +171,36 @@ def step(act, subject: str, action: str, doc: str, *, record=None):
     return service
 
 
+def escalation_step(act, subject: str, action: str, doc: str):
+    """The service that escalates a disagreement to HEC with both positions written:
+    `service(*, <subject>=obj, actor, business_area_position, dcct_position, expected_state)`.
+    DCCT's position is the step's comment; the escalation opens with the state-checked save."""
+
+    @transaction.atomic
+    def service(*, actor, business_area_position, dcct_position, expected_state=None, **named):
+        if list(named) != [subject]:
+            raise TypeError(f"{action}() takes {subject}=, actor= and both positions")
+        obj = named[subject]
+        opener = escalation_opener(
+            obj.escalations,
+            actor=actor,
+            business_area_position=business_area_position,
+            dcct_position=dcct_position,
+        )
+        return act(
+            **{subject: obj},
+            actor=actor,
+            action=action,
+            comment=dcct_position.strip(),
+            expected_state=expected_state,
+            record=opener,
+        )
+
+    service.__name__ = service.__qualname__ = action
+    service.__doc__ = doc
+    return service
+
+
 _quiet = ContextVar("workflow_notices_paused", default=False)
 
 
