@@ -361,3 +361,44 @@ def test_account_page_queries_do_not_grow_with_escalations(
         )
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url(account))
+
+
+def test_hec_closes_an_account_through_its_page_with_the_exit_strategy(client, make_account, hec):
+    account = make_account("closure_escalated")
+    client.force_login(hec)
+    stamp = client.get(url(account, "act/close_account/")).context["form"].initial
+
+    response = client.post(
+        url(account, "act/close_account/"),
+        {
+            "expected_state": stamp["expected_state"],
+            "comment": "The audience has moved on.",
+            "final_post": "This account is closing; follow @ScotParl.",
+            "redirect_to": "@ScotParl",
+            "archive_location": "Records store",
+            "handle_outcome": "dormant",
+            "closing_date": (datetime.date.today() + datetime.timedelta(days=30)).isoformat(),
+        },
+        follow=True,
+    )
+
+    assert "Close account: done." in response.text
+    account = Account.objects.get(pk=account.pk)
+    assert account.state == "closing"
+    assert account.exit_strategy.agreed_by == hec
+    assert account.escalations.get().ruling == "close_account"
+
+
+def test_hec_closing_without_reasons_keeps_what_was_typed(client, make_account, hec):
+    account = make_account("closure_escalated")
+    client.force_login(hec)
+
+    response = client.post(
+        url(account, "act/close_account/"),
+        {"expected_state": "closure_escalated", "final_post": "Bye", "redirect_to": "@ScotParl"},
+    )
+
+    form = response.context["form"]
+    assert "comment" in form.errors and "closing_date" in form.errors
+    assert form["final_post"].value() == "Bye"
+    assert Account.objects.get(pk=account.pk).state == "closure_escalated"
