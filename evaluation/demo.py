@@ -78,7 +78,9 @@ def seed_reviews(*, dcct, today: datetime.date) -> int:
                 not_well="" if state == "due" else "Replies were slow during recess.",
                 hours_spent=None if state == "due" else Decimal("5.5"),
                 submitted_by=None if state == "due" else reporter,
-                submitted_at=None if state == "due" else _moment(due_on - datetime.timedelta(3)),
+                submitted_at=None
+                if state == "due"
+                else _moment(min(due_on - datetime.timedelta(3), timezone.localdate())),
                 outcome=""
                 if state != "assessed"
                 else ("effective", "effective", "improve")[(number + q) % 3],
