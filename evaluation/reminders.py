@@ -29,8 +29,10 @@ def _team(review):
 
 
 def review_reminders(*, today: datetime.date) -> int:
-    """Seven days before a review is due, to the team; once overdue, to the team; a week
-    later, to the office head too. DCCT sees overdue reviews on its dashboard."""
+    """Before a review is due, to the team; once overdue, to the team; some days later, to the
+    office head too (both in people/policy.py). DCCT sees overdue reviews on its dashboard."""
+    before = policy.REVIEW_REMINDER_DAYS_BEFORE
+    head_after = policy.REVIEW_OVERDUE_TELLS_HEAD_AFTER_DAYS
     sent = 0
     # Only live accounts are chased: a review left open when an account closed is moot.
     open_reviews = (
@@ -39,12 +41,14 @@ def review_reminders(*, today: datetime.date) -> int:
         .prefetch_related(TEAM)
     )
     # A window, not a day: the job runs on working days only, and the key sends it once.
-    soon = open_reviews.filter(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=7))
+    soon = open_reviews.filter(
+        due_on__gte=today, due_on__lte=today + datetime.timedelta(days=before)
+    )
     for review in soon.iterator(chunk_size=500):
         sent += tell(
-            f"review:{review.pk}:due-in-7-days",
+            f"review:{review.pk}:due-in-7-days",  # the stage's name in the outbox: kept as sent
             _team(review),
-            f"Review of {review.account.display_name} due in 7 days",
+            f"Review of {review.account.display_name} due in {before} days",
             f"The review for {review.period_label} is due on "
             f"{review.due_on:%-d %B %Y}: the figures for each KPI, what went well "
             "and what did not, and the hours it took.",
@@ -58,11 +62,11 @@ def review_reminders(*, today: datetime.date) -> int:
             f"The review for {review.period_label} was due on {review.due_on:%-d %B %Y}.",
             review.get_absolute_url(),
         )
-        if review.due_on < today - datetime.timedelta(days=7):
+        if review.due_on < today - datetime.timedelta(days=head_after):
             sent += tell(
                 f"review:{review.pk}:overdue-office-head",
                 [review.account.office.head],
-                f"Overdue a week: review of {review.account.display_name}",
+                f"Overdue {head_after} days: review of {review.account.display_name}",
                 f"Your office's review of {review.account.display_name} for "
                 f"{review.period_label} was due on {review.due_on:%-d %B %Y} and has "
                 "not been submitted.",

@@ -37,5 +37,10 @@ REVIEW_FREQUENCY_MONTHS = {
 # Closing an account: followers are told this many days before the closing date.
 CLOSURE_NOTICE_DAYS = {"four_weeks": 28, "two_weeks": 14, "two_days": 2}
 
+# Reviews are chased: the team this many days before one is due, and the office head once it
+# has been overdue this many days.
+REVIEW_REMINDER_DAYS_BEFORE = 7
+REVIEW_OVERDUE_TELLS_HEAD_AFTER_DAYS = 7
+
 # Training that expires within this many days is flagged and its holder reminded.
 TRAINING_EXPIRY_WARNING_DAYS = 30
