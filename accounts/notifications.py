@@ -4,6 +4,7 @@ from accounts.models import STATES, AccountEvent, AccountState
 from people import roles
 from people.models import User
 from people.roles import Role
+from workflow.notifications import others
 
 A = AccountState
 
@@ -40,12 +41,7 @@ def recipients(event: AccountEvent) -> list[User]:
         people.extend(roles.members_of(Role.DCCT))
     if event.to_state == A.CLOSURE_ESCALATED:
         people.extend(roles.members_of(Role.HEC))
-    seen, unique = set(), []
-    for person in people:
-        if person.pk != event.actor_id and person.pk not in seen and person.is_active:
-            seen.add(person.pk)
-            unique.append(person)
-    return unique
+    return others(people, event.actor_id)
 
 
 def message(event: AccountEvent) -> tuple[str, str]:

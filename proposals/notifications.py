@@ -5,6 +5,7 @@ from people.models import User
 from people.roles import Role
 from proposals import permissions
 from proposals.models import STATES, Decision, ProposalState
+from workflow.notifications import others
 
 S = ProposalState
 
@@ -27,22 +28,14 @@ def recipients(decision: Decision) -> list[User]:
     themselves; HEC's rulings also go to the office head and DCCT; the team hears that set-up
     has started."""
     proposal = decision.proposal
-    people = holders(proposal, decision.to_state)
+    people = list(holders(proposal, decision.to_state))
     if decision.to_state == S.SET_UP:
         people = [member.person for member in proposal.team.select_related("person")]
     people.append(proposal.proposer)
     if decision.actor_role == "HEC":
         people.append(proposal.approver)
         people.extend(roles.members_of(Role.DCCT))
-    seen = set()
-    unique = []
-    for person in people:
-        if person is None or person.pk == decision.actor_id or person.pk in seen:
-            continue
-        if person.pk == proposal.proposer_id or person.is_active:
-            seen.add(person.pk)
-            unique.append(person)
-    return unique
+    return others(people, decision.actor_id)
 
 
 def message(decision: Decision) -> tuple[str, str]:

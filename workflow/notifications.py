@@ -36,6 +36,16 @@ def deliver(notice: Notification) -> bool:
     )
 
 
+def others(people, actor_id) -> list:
+    """Each person once, in order, leaving out nobody-recorded, the person who acted and anyone
+    who can no longer sign in."""
+    chosen = {}
+    for person in people:
+        if person is not None and person.pk != actor_id and person.is_active:
+            chosen.setdefault(person.pk, person)
+    return list(chosen.values())
+
+
 def tell(key: str, people, subject: str, body: str, url: str = "") -> int:
     """Email each of `people` once about `key` (an event, or an item and a stage); safe to
     call again. Returns how many emails went out now."""
