@@ -14,7 +14,9 @@ def save_fields(obj, values: dict) -> None:
     for name, value in single.items():
         setattr(obj, name, value)
     obj.full_clean(exclude=[field.name for field in obj._meta.fields if field.name not in single])
-    obj.save(update_fields=list(single))
+    # Fields that stamp every save (auto_now) are saved too, as a plain save() would.
+    stamps = [f.name for f in obj._meta.fields if getattr(f, "auto_now", False)]
+    obj.save(update_fields=[*single, *stamps])
     for name, value in many.items():
         getattr(obj, name).set(value)
 

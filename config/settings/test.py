@@ -1,5 +1,7 @@
 """Settings for the test suite: SQLite unless DATABASE_URL/REDIS_URL point at real services."""
 
+import os
+
 from config.settings.base import *  # noqa: F403
 from config.settings.base import BASE_DIR, env
 
@@ -23,4 +25,7 @@ else:
     # connection's write with "database table is locked" at once, busy timeout or not, so a test
     # that reads while a real worker thread writes failed now and then. A file in WAL mode lets
     # readers run beside the writer and makes writers wait their turn.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}  # noqa: F405
+    # One file per test run, so two runs in one checkout never share it; Django deletes it after.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3")
+    }

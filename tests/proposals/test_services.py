@@ -2,10 +2,12 @@
 decision is logged; every other role is refused and nothing changes; bad input is refused;
 two people acting at once leave exactly one decision."""
 
+import datetime
 from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from accounts.models import Account
 from proposals import services
@@ -531,3 +533,15 @@ def test_a_broker_that_is_down_does_not_undo_or_break_a_decision(
         services.approve_in_principle(proposal=proposal, actor=office_head)
 
     assert Proposal.objects.get(pk=proposal.pk).state == "with_dcct"
+
+
+def test_saving_a_section_marks_the_proposal_as_updated(make_proposal, staff):
+    proposal = make_proposal("draft")
+    long_ago = timezone.now() - datetime.timedelta(days=30)
+    Proposal.objects.filter(pk=proposal.pk).update(updated_at=long_ago)
+
+    services.save_section(proposal=proposal, actor=staff, fields={"audience": "Pupils aged 14"})
+
+    fresh = Proposal.objects.get(pk=proposal.pk)
+    assert fresh.audience == "Pupils aged 14"
+    assert fresh.updated_at > long_ago
