@@ -79,6 +79,23 @@ def second_dcct(dcct):
 
 
 @pytest.fixture
+def lists_agree_with_rule(request):
+    """Check a list filter against the single-object rule it mirrors, for each persona: the
+    objects `visible_to(user)` lists are exactly those `can_view(obj, user)` lets them open."""
+
+    def check(model, permissions, personas):
+        for persona in personas:
+            user = request.getfixturevalue(persona)
+            listed = set(
+                model.objects.filter(permissions.visible_to(user)).values_list("pk", flat=True)
+            )
+            allowed = {obj.pk for obj in model.objects.all() if permissions.can_view(obj, user)}
+            assert listed == allowed, persona
+
+    return check
+
+
+@pytest.fixture
 def administrator(db):
     return _with_role(Role.ADMINISTRATOR, office=None)
 

@@ -11,19 +11,13 @@ PERSONAS = ["staff", "office_head", "owner", "outsider", "dcct", "hec", "policy_
 
 
 def test_visible_to_agrees_with_can_view_for_every_persona_and_state(
-    request, make_account, other_office
+    lists_agree_with_rule, request, make_account, other_office
 ):
     for state in AccountState.values:
         make_account(state)
     AccountFactory(office=other_office, state="live")
 
-    for persona in PERSONAS:
-        user = request.getfixturevalue(persona)
-        listed = set(
-            Account.objects.filter(permissions.visible_to(user)).values_list("pk", flat=True)
-        )
-        allowed = {a.pk for a in Account.objects.all() if permissions.can_view(a, user)}
-        assert listed == allowed, persona
+    lists_agree_with_rule(Account, permissions, PERSONAS)
 
 
 def test_a_former_team_member_no_longer_sees_another_offices_account(outsider, other_office):

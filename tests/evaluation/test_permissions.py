@@ -9,14 +9,8 @@ pytestmark = pytest.mark.django_db
 PERSONAS = ["staff", "office_head", "owner", "outsider", "dcct", "hec", "policy_owner"]
 
 
-def test_reviews_follow_their_accounts(request, make_review):
+def test_reviews_follow_their_accounts(lists_agree_with_rule, request, make_review):
     make_review("due")
     make_review("submitted")
 
-    for persona in PERSONAS:
-        user = request.getfixturevalue(persona)
-        listed = set(
-            Review.objects.filter(permissions.visible_to(user)).values_list("pk", flat=True)
-        )
-        allowed = {r.pk for r in Review.objects.all() if permissions.can_view(r, user)}
-        assert listed == allowed, persona
+    lists_agree_with_rule(Review, permissions, PERSONAS)

@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 PERSONAS = ["staff", "office_head", "outsider", "dcct", "hec", "policy_owner"]
 
 
-def test_visible_to_agrees_with_can_view_for_every_persona_and_state(request, make_proposal):
+def test_visible_to_agrees_with_can_view_for_every_persona_and_state(
+    lists_agree_with_rule, request, make_proposal
+):
     for state in ProposalState.values:
         make_proposal(state)
     # A returned draft (once submitted) and a never-submitted one by someone else.
@@ -21,13 +23,7 @@ def test_visible_to_agrees_with_can_view_for_every_persona_and_state(request, ma
     Proposal.objects.filter(pk=returned.pk).update(state="draft")
     ProposalFactory(proposer=request.getfixturevalue("outsider"), state="draft")
 
-    for persona in PERSONAS:
-        user = request.getfixturevalue(persona)
-        listed = set(
-            Proposal.objects.filter(permissions.visible_to(user)).values_list("pk", flat=True)
-        )
-        allowed = {p.pk for p in Proposal.objects.all() if permissions.can_view(p, user)}
-        assert listed == allowed, persona
+    lists_agree_with_rule(Proposal, permissions, PERSONAS)
 
 
 def test_a_heads_line_manager_sees_the_proposal_they_approve(office_head, outsider):
@@ -91,7 +87,9 @@ def test_line_manager_sees_a_heads_proposal_awaiting_them(office_head, outsider)
 
 
 @pytest.mark.parametrize("persona", ["office_head", "dcct", "hec", "colleague"])
-def test_a_draft_withdrawn_before_submission_stays_private(request, office, staff, persona):
+def test_a_draft_withdrawn_before_submission_stays_private(
+    lists_agree_with_rule, request, office, staff, persona
+):
     proposal = ProposalFactory(proposer=staff)
     services.withdraw(proposal=proposal, actor=staff)
     viewer = (
