@@ -159,7 +159,7 @@ def _insert_reviews(period_end: datetime.date) -> None:
 def _act(
     *, review, actor, action, role, comment="", expected_state=None, prepare=None, record=None
 ):
-    return transitions.run(
+    event = transitions.run(
         obj=review,
         action=action,
         actor=actor,
@@ -171,6 +171,14 @@ def _act(
         record=record,
         not_ready_reasons=review.missing_items(),
     )
+    transitions.notify_after_commit(lambda: _notify(event.pk))
+    return event
+
+
+def _notify(event_id):
+    from evaluation.tasks import notify_review_event
+
+    notify_review_event.delay(event_id)
 
 
 @transaction.atomic

@@ -5,8 +5,8 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
-from evaluation import reminders, services
-from evaluation.models import Review, ReviewState
+from evaluation import notifications, reminders, services
+from evaluation.models import Review, ReviewEvent, ReviewState
 from evaluation.reminders import TEAM
 from workflow.notifications import tell
 
@@ -49,6 +49,22 @@ def notify_reviews_raised(period_end: str) -> int:
             review.get_absolute_url(),
         )
     return sent
+
+
+@shared_task(**RETRY)
+def notify_review_event(event_id: int) -> int:
+    """Email whoever a review's step concerns; safe to retry, each person is told once."""
+    event = ReviewEvent.objects.select_related(
+        "review__account__platform", "review__account__office__head", "actor"
+    ).get(pk=event_id)
+    subject, body = notifications.message(event)
+    return tell(
+        f"review-event:{event.pk}",
+        notifications.recipients(event),
+        subject=subject,
+        body=body,
+        url=event.review.get_absolute_url(),
+    )
 
 
 @shared_task(**RETRY)
