@@ -12,7 +12,8 @@ def _signed_in(user) -> bool:
     return getattr(user, "is_authenticated", False) and user.is_active
 
 
-def _on_team(account, user, role=None) -> bool:
+def on_team(account, user, role=None) -> bool:
+    """On the account's current team (in `role`, if given)."""
     return any(
         member.person_id == user.pk
         and member.removed_on is None
@@ -24,7 +25,7 @@ def _on_team(account, user, role=None) -> bool:
 def is_business_area(account, user) -> bool:
     """The owning office's head, or an owner of the account."""
     return _signed_in(user) and (
-        roles.is_office_head_of(user, account.office) or _on_team(account, user, "owner")
+        roles.is_office_head_of(user, account.office) or on_team(account, user, "owner")
     )
 
 
@@ -86,6 +87,8 @@ def acting_role(account, user) -> str:
         return "Account owner"
     if roles.is_dcct(user):
         return "DCCT"
+    if on_team(account, user):
+        return "Account team"
     return "Staff"
 
 
@@ -103,15 +106,22 @@ def visible_to(user, *, account="pk", office="office_id") -> Q:
     return Q(**{f"{office}__in": office_ids}) | helps_run(user, account=account)
 
 
-def helps_run(user, *, account="pk") -> Q:
+def helps_run(user, *, account="pk", role=None) -> Q:
     """The accounts (or, through `account`, their reviews) on whose current team this person
-    is, as an EXISTS."""
+    is (in `role`, if given), as an EXISTS."""
     from accounts.models import AccountMember
 
-    on_team = AccountMember.objects.filter(
+    membership = AccountMember.objects.filter(
         account=OuterRef(account), person=user, removed_on__isnull=True
     )
-    return Q(Exists(on_team))
+    if role is not None:
+        membership = membership.filter(role=role)
+    return Q(Exists(membership))
+
+
+def business_area_of(user) -> Q:
+    """The accounts whose business area this person is (is_business_area, as a filter)."""
+    return Q(office_id__in=roles.offices_headed_ids(user)) | helps_run(user, role="owner")
 
 
 def can_view(account, user) -> bool:
@@ -120,7 +130,7 @@ def can_view(account, user) -> bool:
     return (
         roles.sees_all_offices(user)
         or roles.is_member_of(user, account.office)
-        or _on_team(account, user)
+        or on_team(account, user)
     )
 
 

@@ -1,13 +1,12 @@
 """Reads for account pages, each at a fixed number of queries."""
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts import permissions
 from accounts.models import STATES, Account, AccountEvent, AccountMember, ClosureEscalation
 from accounts.models import AccountState as A
-from people import roles
 from people.models import TrainingRecord
 
 CURRENT_TEAM = Prefetch(
@@ -71,12 +70,9 @@ def waiting_for(user, limit=50):
         .prefetch_related("members", "escalations")
         .order_by("state_changed_at")
     )
-    office_ids = list(roles.offices_headed_ids(user))
-    business_area = Q(office_id__in=office_ids) | Q(
-        members__person=user, members__role="owner", members__removed_on__isnull=True
-    )
-    candidates = list(listed.filter(business_area, state=A.CLOSURE_PROPOSED).distinct()[:limit])
-    candidates += listed.filter(business_area, state=A.CLOSING).distinct()[:limit]
+    business_area = permissions.business_area_of(user)
+    candidates = list(listed.filter(business_area, state=A.CLOSURE_PROPOSED)[:limit])
+    candidates += listed.filter(business_area, state=A.CLOSING)[:limit]
     if permissions.works_dcct_queue(user):
         dcct_states = [A.SETTING_UP, A.CLOSURE_CONTESTED, A.CLOSING]
         candidates += listed.filter(state__in=dcct_states)[:limit]

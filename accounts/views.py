@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -133,10 +133,9 @@ def _done(request, account, message, anchor):
     return redirect(account.get_absolute_url() + anchor)
 
 
-def _update(request, account, form, *, allowed, refusal, save, message, anchor):
+def _update(request, account, form, *, rule, save, message, anchor):
     """Save one of the account page's own forms (details, set-up checklist, exit steps)."""
-    if not allowed:
-        raise PermissionDenied(refusal)
+    require(rule, account, request.user)
     if form.is_valid():
         try:
             save(form.cleaned_data)
@@ -155,8 +154,7 @@ def update_details(request, pk):
         request,
         account,
         AccountDetailsForm(request.POST, instance=account),
-        allowed=permissions.can_tick_setup(account, request.user),
-        refusal="Only DCCT changes an account's details, before go-live.",
+        rule=permissions.can_tick_setup,
         save=lambda values: services.update_details(account=account, actor=request.user, **values),
         message="Account details saved.",
         anchor="#setup",
@@ -170,8 +168,7 @@ def update_setup(request, pk):
         request,
         account,
         SetupChecklistForm(request.POST, instance=account.setup),
-        allowed=permissions.can_tick_setup(account, request.user),
-        refusal="Only DCCT ticks off the set-up checklist, before go-live.",
+        rule=permissions.can_tick_setup,
         save=lambda values: services.update_setup(
             account=account, actor=request.user, checklist=values
         ),
@@ -187,8 +184,7 @@ def update_exit_steps(request, pk):
         request,
         account,
         ExitStepsForm(request.POST, instance=account.exit_strategy),
-        allowed=permissions.can_tick_exit_steps(account, request.user),
-        refusal="Exit steps are ticked off by DCCT or the business area.",
+        rule=permissions.can_tick_exit_steps,
         save=lambda values: services.update_exit_steps(
             account=account, actor=request.user, steps=values
         ),

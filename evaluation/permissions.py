@@ -5,19 +5,14 @@ from people import roles
 from workflow.permissions import refuses
 
 
-def _on_team(review, user) -> bool:
-    return any(
-        member.person_id == user.pk and member.removed_on is None
-        for member in review.account.members.all()
-    )
-
-
 @refuses("Only the account's team reports on a review.")
 def may_report(review, user) -> bool:
     """Staff fill in reviews of accounts they help run; the office head may too."""
     if not (getattr(user, "is_authenticated", False) and user.is_active):
         return False
-    return _on_team(review, user) or roles.is_office_head_of(user, review.account.office)
+    return account_permissions.on_team(review.account, user) or roles.is_office_head_of(
+        user, review.account.office
+    )
 
 
 def may_assess(review, user) -> bool:
@@ -25,7 +20,7 @@ def may_assess(review, user) -> bool:
     they submitted."""
     return (
         roles.is_dcct(user)
-        and not _on_team(review, user)
+        and not account_permissions.on_team(review.account, user)
         and not account_permissions.is_business_area(review.account, user)
         and review.submitted_by_id != user.pk
     )
@@ -55,8 +50,5 @@ def may_import_metrics(account, user) -> bool:
     return (
         roles.is_dcct(user)
         or account_permissions.is_business_area(account, user)
-        or any(
-            member.person_id == user.pk and member.removed_on is None
-            for member in account.members.all()
-        )
+        or account_permissions.on_team(account, user)
     )

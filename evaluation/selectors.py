@@ -113,14 +113,10 @@ def waiting_for(user, limit=50):
         "due_on"
     )
     office_ids = list(roles.offices_headed_ids(user))
-    mine = (
-        listed.filter(state=ReviewState.DUE, account__state=AccountState.LIVE)
-        .filter(
-            Q(account__office_id__in=office_ids)
-            | Q(account__members__person=user, account__members__removed_on__isnull=True)
-        )
-        .distinct()[:limit]
-    )
+    mine = listed.filter(state=ReviewState.DUE, account__state=AccountState.LIVE).filter(
+        Q(account__office_id__in=office_ids)
+        | account_permissions.helps_run(user, account="account_id")
+    )[:limit]
     items = [
         _item(review, f"{STATES[ReviewState.DUE].to_do} by {review.due_on:%-d %b %Y}")
         for review in mine

@@ -3,7 +3,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import selectors as account_selectors
 from evaluation import metrics_import, permissions, selectors, services
@@ -101,6 +101,7 @@ def _page_context(request, review, *, report_form=None, assess_form=None):
     }
 
 
+@require_safe
 def review_page(request, pk):
     review = _review(request, pk)
     return render(request, "evaluation/review.html", _page_context(request, review))

@@ -14,6 +14,10 @@ class Navigation:
         self.user = user
 
     @cached_property
+    def propose(self):
+        return proposal_permissions.may_propose(self.user)
+
+    @cached_property
     def approvals(self):
         return proposal_permissions.may_approve_any(self.user)
 

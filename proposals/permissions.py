@@ -78,7 +78,6 @@ def may_decide_escalation(proposal, user) -> bool:
     return roles.is_hec(user) and not is_proposer(proposal, user) and not on_team(proposal, user)
 
 
-@refuses("Only DCCT, HEC and the policy owner see the proposal queue.")
 @refuses("Only people in an office can propose an account.")
 def may_propose(user) -> bool:
     return _signed_in(user) and user.office_id is not None
@@ -107,6 +106,11 @@ def decides_escalations(user) -> bool:
 
 def may_set_up(proposal, user) -> bool:
     return roles.is_dcct(user)
+
+
+@refuses("Only the proposer can submit a proposal, while it is a draft.")
+def may_submit(proposal, user) -> bool:
+    return is_proposer(proposal, user) and proposal.state == "draft"
 
 
 @refuses("You may not see this proposal.")

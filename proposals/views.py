@@ -79,7 +79,7 @@ def detail(request, pk):
         for transition in proposal.get_available_user_state_transitions(user)
         if transition.name != "submit"
     ]
-    submit_possible = permissions.is_proposer(proposal, user) and proposal.state == "draft"
+    submit_possible = permissions.may_submit(proposal, user)
     return render(
         request,
         "proposals/detail.html",
@@ -160,10 +160,10 @@ def edit_section(request, pk, section):
 @require_http_methods(["GET", "POST"])
 def submit(request, pk):
     proposal = selectors.proposal_for(request.user, pk)
-    require(permissions.is_proposer, proposal, request.user)
-    if proposal.state != ProposalState.DRAFT:
+    if permissions.is_proposer(proposal, request.user) and proposal.state != ProposalState.DRAFT:
         messages.info(request, f"{proposal.reference} has already been submitted.")
         return redirect(proposal)
+    require(permissions.may_submit, proposal, request.user)
     existing = selectors.existing_corporate_accounts(proposal.platform)
     form = SubmitForm(
         request.POST or None,
