@@ -25,9 +25,6 @@ from workflow import transitions
 from workflow.models import save_fields
 from workflow.permissions import require
 
-AccountChanged = transitions.Changed
-NotReady = transitions.NotReady
-
 
 @transaction.atomic
 def load_platform_catalogue() -> int:

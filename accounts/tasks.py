@@ -1,17 +1,11 @@
-from smtplib import SMTPException
-
 from celery import shared_task
 
 from accounts.models import AccountEvent
 from accounts.notifications import message, recipients
-from workflow.notifications import tell
+from workflow.notifications import EMAIL_RETRY, tell
 
 
-@shared_task(
-    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=True,
-    max_retries=5,
-)
+@shared_task(**EMAIL_RETRY)
 def notify_account_event(event_id: int) -> int:
     """Email everyone an account's step concerns; safe to retry, each person is told once."""
     event = (

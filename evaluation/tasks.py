@@ -1,5 +1,4 @@
 import datetime
-from smtplib import SMTPException
 
 from celery import shared_task
 from django.db import transaction
@@ -8,16 +7,10 @@ from django.utils import timezone
 from evaluation import notifications, reminders, services
 from evaluation.models import Review, ReviewEvent, ReviewState
 from evaluation.reminders import TEAM
-from workflow.notifications import tell
-
-RETRY = {
-    "autoretry_for": (SMTPException, ConnectionError, TimeoutError),
-    "retry_backoff": True,
-    "max_retries": 5,
-}
+from workflow.notifications import EMAIL_RETRY, tell
 
 
-@shared_task(**RETRY)
+@shared_task(**EMAIL_RETRY)
 def raise_due_reviews() -> int:
     """Daily: raise the reviews that have fallen due, then tell each account's team."""
     raised, period_ends = services.raise_due_reviews(today=timezone.localdate())
@@ -28,7 +21,7 @@ def raise_due_reviews() -> int:
     return raised
 
 
-@shared_task(**RETRY)
+@shared_task(**EMAIL_RETRY)
 def notify_reviews_raised(period_end: str) -> int:
     """Tell the team of every review for the period ending `period_end`; once per person."""
     reviews = (
@@ -51,7 +44,7 @@ def notify_reviews_raised(period_end: str) -> int:
     return sent
 
 
-@shared_task(**RETRY)
+@shared_task(**EMAIL_RETRY)
 def notify_review_event(event_id: int) -> int:
     """Email whoever a review's step concerns; safe to retry, each person is told once."""
     event = ReviewEvent.objects.select_related(
@@ -67,7 +60,7 @@ def notify_review_event(event_id: int) -> int:
     )
 
 
-@shared_task(**RETRY)
+@shared_task(**EMAIL_RETRY)
 def send_reminders() -> int:
     """Daily: reviews due soon or overdue, items past their target time, expiring training."""
     today = timezone.localdate()

@@ -22,10 +22,7 @@ from proposals.selectors import existing_corporate_accounts
 from workflow import transitions
 from workflow.models import save_fields
 from workflow.permissions import require
-
-# What callers catch: somebody acted first, or a guard refused.
-ProposalChanged = transitions.Changed
-NotReady = transitions.NotReady
+from workflow.transitions import NotReady
 
 
 @transaction.atomic

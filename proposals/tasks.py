@@ -1,17 +1,11 @@
-from smtplib import SMTPException
-
 from celery import shared_task
 
 from proposals.models import Decision
 from proposals.notifications import message, recipients
-from workflow.notifications import tell
+from workflow.notifications import EMAIL_RETRY, tell
 
 
-@shared_task(
-    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=True,
-    max_retries=5,
-)
+@shared_task(**EMAIL_RETRY)
 def notify_decision(decision_id: int) -> int:
     """Email everyone a decision concerns; safe to retry, each person is told once."""
     decision = Decision.objects.select_related("proposal", "actor").get(pk=decision_id)

@@ -1,10 +1,20 @@
 """Email notices, recorded in the Notification outbox so that each goes out once."""
 
+from smtplib import SMTPException
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import timezone
 
 from workflow.models import Notification
+
+# How a task that sends email retries: a mail server or broker that is briefly away is tried
+# again, backing off; the outbox makes every retry safe.
+EMAIL_RETRY = {
+    "autoretry_for": (SMTPException, ConnectionError, TimeoutError),
+    "retry_backoff": True,
+    "max_retries": 5,
+}
 
 
 def queue_notice(*, key: str, recipient, subject: str, body: str, url: str = ""):

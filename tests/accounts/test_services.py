@@ -12,6 +12,7 @@ from people import policy
 from people.models import TrainingRecord
 from tests.accounts.conftest import complete_setup, exit_strategy
 from tests.factories import UserFactory
+from workflow.transitions import Changed, NotReady
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +103,7 @@ def test_everyone_else_is_refused_and_nothing_changes(
 def test_go_live_needs_a_complete_checklist_and_two_trained_people(make_account, dcct):
     account = make_account("setting_up", trained=False)
 
-    with pytest.raises(services.NotReady) as refused:
+    with pytest.raises(NotReady) as refused:
         services.go_live(account=account, actor=dcct)
 
     assert refused.value.reasons == [
@@ -124,7 +125,7 @@ def test_expired_training_does_not_count_for_go_live(make_account, dcct, owner):
             expires_on=datetime.date(2021, 1, 1),
         )
 
-    with pytest.raises(services.NotReady, match="0 have it"):
+    with pytest.raises(NotReady, match="0 have it"):
         services.go_live(account=Account.objects.get(pk=account.pk), actor=dcct)
 
 
@@ -249,7 +250,7 @@ def test_hec_decisions_need_reasons(make_account, hec):
 def test_closed_requires_every_exit_step(make_account, dcct):
     account = make_account("closing")
 
-    with pytest.raises(services.NotReady, match="every step"):
+    with pytest.raises(NotReady, match="every step"):
         services.mark_closed(account=account, actor=dcct)
 
     account = ready(account, "mark_closed")
@@ -263,7 +264,7 @@ def test_two_people_acting_at_once_exactly_one_wins(make_account, office_head, d
     seen_by_owner = Account.objects.get(pk=account.pk)
 
     services.contest_closure(account=seen_by_head, actor=office_head, comment="No.")
-    with pytest.raises(services.AccountChanged, match="has changed"):
+    with pytest.raises(Changed, match="has changed"):
         services.agree_exit_strategy(
             account=seen_by_owner,
             actor=seen_by_owner.members.get(role="owner").person,
@@ -309,7 +310,7 @@ def test_go_live_is_refused_when_the_handle_is_already_live(make_account, dcct):
 
     AccountFactory(platform=account.platform, handle="scotparlyouth", state="live")
 
-    with pytest.raises(services.NotReady) as refused:
+    with pytest.raises(NotReady) as refused:
         services.go_live(account=Account.objects.get(pk=account.pk), actor=dcct)
     assert "already uses the handle" in refused.value.reasons[-1]
 
@@ -320,7 +321,7 @@ def test_hec_cannot_retain_an_account_whose_handle_is_live_elsewhere(make_accoun
     account = make_account("closure_escalated", handle="OldName")
     AccountFactory(platform=account.platform, handle="OldName", state="live")
 
-    with pytest.raises(services.NotReady):
+    with pytest.raises(NotReady):
         services.retain_account(account=account, actor=hec, comment="Keep it.")
     assert Account.objects.get(pk=account.pk).state == "closure_escalated"
 

@@ -16,6 +16,7 @@ from evaluation.models import KPI, MetricValue, Review, ReviewEvent, ReviewSched
 from evaluation.tasks import raise_due_reviews
 from tests.evaluation.conftest import fill
 from tests.factories import AccountFactory, OfficeFactory
+from workflow.transitions import Changed, NotReady
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +50,7 @@ def test_everyone_else_is_refused_submitting(request, make_review):
 def test_an_incomplete_report_cannot_be_submitted(make_review, owner):
     review = make_review("due")
 
-    with pytest.raises(services.transitions.NotReady) as refused:
+    with pytest.raises(NotReady) as refused:
         services.submit_review(review=review, actor=owner)
 
     assert refused.value.reasons == [
@@ -161,7 +162,7 @@ def test_two_assessments_at_once_keep_one(make_review, dcct):
     first, second = (Review.objects.get(pk=review.pk) for _ in range(2))
 
     assess(first, dcct)
-    with pytest.raises(services.transitions.Changed):
+    with pytest.raises(Changed):
         assess(second, other, outcome="close")
 
     assert Account.objects.get(pk=review.account_id).state == "live"

@@ -8,6 +8,7 @@ from people.services import set_office_head
 from proposals import permissions, selectors, services
 from proposals.models import Proposal, ProposalState
 from tests.factories import ProposalFactory, UserFactory
+from workflow.transitions import NotReady
 
 pytestmark = pytest.mark.django_db
 PERSONAS = ["staff", "office_head", "outsider", "dcct", "hec", "policy_owner"]
@@ -72,7 +73,7 @@ def test_an_inactive_office_head_is_not_sent_proposals(make_proposal, staff, off
     office_head.save()
     proposal = make_proposal("draft")
 
-    with pytest.raises(services.NotReady, match="no active office head"):
+    with pytest.raises(NotReady, match="no active office head"):
         services.submit(proposal=proposal, actor=staff)
 
 

@@ -13,7 +13,7 @@ from accounts.models import Account
 from proposals import services
 from proposals.models import AlternativePlan, Decision, Escalation, Proposal
 from tests.factories import AccountFactory, PlatformFactory, ProposalFactory
-from workflow.transitions import stamp
+from workflow.transitions import Changed, NotReady, stamp
 
 pytestmark = pytest.mark.django_db
 
@@ -140,7 +140,7 @@ def test_actions_are_refused_from_any_other_state(
     other_state = "rejected" if source != "rejected" else "draft"
     proposal = make_proposal(other_state)
 
-    with pytest.raises(services.ProposalChanged):
+    with pytest.raises(Changed):
         services.ACTIONS[action](
             proposal=proposal, actor=request.getfixturevalue(persona), **arguments(action)
         )
@@ -150,7 +150,7 @@ def test_submit_refuses_an_incomplete_case_and_says_what_is_missing(staff, offic
 
     proposal = ProposalFactory(proposer=staff, complete=False)
 
-    with pytest.raises(services.NotReady) as refused:
+    with pytest.raises(NotReady) as refused:
         services.submit(proposal=proposal, actor=staff)
 
     assert "Choose the platform or channel." in refused.value.reasons
@@ -162,7 +162,7 @@ def test_resubmit_refuses_a_case_made_incomplete(make_proposal, staff):
     proposal = make_proposal("revising")
     proposal.kpis.all().delete()
 
-    with pytest.raises(services.NotReady) as refused:
+    with pytest.raises(NotReady) as refused:
         services.resubmit(proposal=proposal, actor=staff)
 
     assert refused.value.reasons == ["Add at least one KPI with a target."]
@@ -199,7 +199,7 @@ def test_submit_is_refused_when_the_office_has_no_head(staff):
 
     proposal = ProposalFactory(proposer=staff)
 
-    with pytest.raises(services.NotReady, match="no active office head"):
+    with pytest.raises(NotReady, match="no active office head"):
         services.submit(proposal=proposal, actor=staff)
 
 
@@ -222,7 +222,7 @@ def test_office_head_without_a_line_manager_cannot_submit_to_themselves(office_h
 
     proposal = ProposalFactory(proposer=office_head)
 
-    with pytest.raises(services.NotReady, match="line manager"):
+    with pytest.raises(NotReady, match="line manager"):
         services.submit(proposal=proposal, actor=office_head)
     assert snapshot(proposal) == ("draft", 0)
 
@@ -357,7 +357,7 @@ def test_hec_cannot_approve_an_alternative_that_was_never_offered(hec, staff, of
         proposal=proposal, business_area_position="a", dcct_position="b", escalated_by=dcct
     )
 
-    with pytest.raises(services.NotReady):
+    with pytest.raises(NotReady):
         services.approve_alternative(proposal=proposal, actor=hec, comment="Alternative.")
 
 
@@ -379,7 +379,7 @@ def test_no_set_up_for_an_alternative_that_needs_no_new_account(make_proposal, d
     proposal = make_proposal("alternative_offered")
     services.accept_alternative(proposal=proposal, actor=proposal.proposer)
 
-    with pytest.raises(services.NotReady):
+    with pytest.raises(NotReady):
         services.start_set_up(proposal=proposal, actor=dcct)
     assert not Account.objects.filter(proposal=proposal).exists()
 
@@ -387,7 +387,7 @@ def test_no_set_up_for_an_alternative_that_needs_no_new_account(make_proposal, d
 def test_a_decision_seen_on_a_stale_page_is_refused(make_proposal, office_head):
     proposal = make_proposal("with_office_head")
 
-    with pytest.raises(services.ProposalChanged, match="has changed"):
+    with pytest.raises(Changed, match="has changed"):
         services.approve_in_principle(proposal=proposal, actor=office_head, expected_state="draft")
 
 
@@ -420,7 +420,7 @@ def test_two_dcct_members_acting_at_once_exactly_one_wins(make_proposal, dcct, s
     seen_by_second = Proposal.objects.get(pk=proposal.pk)
 
     services.endorse(proposal=seen_by_first, actor=dcct)
-    with pytest.raises(services.ProposalChanged) as changed:
+    with pytest.raises(Changed) as changed:
         services.request_changes(
             proposal=seen_by_second, actor=second_dcct, comment="Needs more evidence."
         )
@@ -439,7 +439,7 @@ def test_the_same_action_twice_at_once_is_logged_once(make_proposal, dcct, secon
     seen_by_second = Proposal.objects.get(pk=proposal.pk)
 
     services.endorse(proposal=seen_by_first, actor=dcct)
-    with pytest.raises(services.ProposalChanged):
+    with pytest.raises(Changed):
         services.endorse(proposal=seen_by_second, actor=second_dcct)
 
     assert Decision.objects.filter(proposal=proposal).count() == 1
@@ -469,7 +469,7 @@ def test_two_escalations_at_once_open_one_and_tell_the_second(make_proposal, dcc
     positions = {"business_area_position": "a", "dcct_position": "b"}
 
     services.escalate(proposal=first, actor=dcct, **positions)
-    with pytest.raises(services.ProposalChanged):
+    with pytest.raises(Changed):
         services.escalate(proposal=second, actor=second_dcct, **positions)
 
     assert Escalation.objects.filter(proposal=proposal).count() == 1
@@ -480,7 +480,7 @@ def test_two_hec_rulings_at_once_keep_the_first(make_proposal, hec):
     first, second = (Proposal.objects.get(pk=proposal.pk) for _ in range(2))
 
     services.reject(proposal=first, actor=hec, comment="No.")
-    with pytest.raises(services.ProposalChanged):
+    with pytest.raises(Changed):
         services.approve_as_proposed(proposal=second, actor=hec, comment="Yes.")
 
     assert Escalation.objects.get(proposal=proposal).ruling == "reject"
@@ -491,7 +491,7 @@ def test_starting_set_up_twice_at_once_creates_one_account(make_proposal, dcct, 
     first, second = (Proposal.objects.get(pk=proposal.pk) for _ in range(2))
 
     services.start_set_up(proposal=first, actor=dcct)
-    with pytest.raises(services.ProposalChanged):
+    with pytest.raises(Changed):
         services.start_set_up(proposal=second, actor=second_dcct)
 
     assert Account.objects.filter(proposal=proposal).count() == 1
@@ -503,7 +503,7 @@ def test_a_stale_page_is_refused_after_a_round_trip_to_the_same_state(make_propo
     services.request_changes(proposal=proposal, actor=dcct, comment="More evidence.")
     services.resubmit(proposal=proposal, actor=staff)
 
-    with pytest.raises(services.ProposalChanged):
+    with pytest.raises(Changed):
         services.endorse(
             proposal=Proposal.objects.get(pk=proposal.pk), actor=dcct, expected_state=seen
         )
@@ -516,7 +516,7 @@ def test_resubmitting_on_a_platform_with_corporate_accounts_needs_a_reason(make_
     proposal.platform = x
     proposal.save()
 
-    with pytest.raises(services.NotReady, match="Section 4"):
+    with pytest.raises(NotReady, match="Section 4"):
         services.resubmit(proposal=proposal, actor=staff)
     assert Proposal.objects.get(pk=proposal.pk).state == "revising"
 
