@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts import permissions
+from accounts import permissions, signals
 from accounts.catalogue import PLATFORMS
 from accounts.handles import HandleError, canonical_url, normalise_handle
 from accounts.models import (
@@ -154,6 +154,7 @@ def go_live(*, account, actor, comment="", expected_state=None):
         action="go_live",
         comment=comment,
         expected_state=expected_state,
+        record=lambda: signals.went_live.send(sender=Account, accounts=[account]),
         reasons=account.go_live_blockers(),
     )
 
@@ -339,8 +340,9 @@ def retain_account(*, account, actor, comment, expected_state=None):
         comment=comment,
         expected_state=expected_state,
         prepare=keep,
-        record=lambda: account.escalations.rule(
-            ruling="retain_account", reasons=comment, actor=actor
+        record=lambda: (
+            account.escalations.rule(ruling="retain_account", reasons=comment, actor=actor),
+            signals.went_live.send(sender=Account, accounts=[account]),
         ),
         reasons=["Another live account now uses this handle; it cannot go live again."],
     )
@@ -411,4 +413,5 @@ def import_inventory(*, actor, rows) -> list[Account]:
             f"Registered as live from the inventory import (line {row.line}).",
         )
         created.append(account)
+    signals.went_live.send(sender=Account, accounts=created)
     return created

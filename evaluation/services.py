@@ -34,13 +34,15 @@ from workflow.permissions import require
 MAX_CATCH_UP_PASSES = 60
 
 
-def ensure_evaluation_plans(*, today: datetime.date) -> int:
-    """Give every live account without one a review schedule (the first review
-    policy.FIRST_REVIEW_AFTER_MONTHS after it went live) and the KPIs of its proposal. Safe to
-    run twice: schedules are one per account."""
+def ensure_evaluation_plans(*, today: datetime.date, account_ids=None) -> int:
+    """Give every live account without one (or those of `account_ids`) a review schedule (the
+    first review policy.FIRST_REVIEW_AFTER_MONTHS after it went live) and the KPIs of its
+    proposal. Safe to run twice: schedules are one per account."""
+    live = Account.objects.filter(state=AccountState.LIVE)
+    if account_ids is not None:
+        live = live.filter(pk__in=account_ids)
     missing = (
-        Account.objects.filter(state=AccountState.LIVE)
-        .exclude(Exists(ReviewSchedule.objects.filter(account=OuterRef("pk"))))
+        live.exclude(Exists(ReviewSchedule.objects.filter(account=OuterRef("pk"))))
         .select_related("proposal")
         .prefetch_related("proposal__kpis")
     )

@@ -166,13 +166,17 @@ def evaluation_plan(request, pk):
     schedule = ReviewSchedule.objects.filter(account=account).first()
     data = request.POST if request.method == "POST" else None
     formset = KPIFormSet(data, instance=account)
-    frequency_form = FrequencyForm(data, initial={"frequency": schedule.frequency})
-    if request.method == "POST" and formset.is_valid() and frequency_form.is_valid():
+    # Before go-live (or after closing) there is no schedule yet: KPIs only.
+    frequency_form = (
+        FrequencyForm(data, initial={"frequency": schedule.frequency}) if schedule else None
+    )
+    frequency_ok = frequency_form is None or frequency_form.is_valid()
+    if request.method == "POST" and formset.is_valid() and frequency_ok:
         services.adjust_evaluation(
             account=account,
             actor=request.user,
             kpis=formset.rows(),
-            frequency=frequency_form.cleaned_data["frequency"],
+            frequency=frequency_form.cleaned_data["frequency"] if frequency_form else None,
         )
         messages.success(request, "KPIs and review frequency saved.")
         return redirect(account)

@@ -271,8 +271,13 @@ def upload_evidence(request, pk):
 def download_evidence(request, pk, attachment_id):
     proposal = selectors.proposal_for(request.user, pk)
     attachment = get_object_or_404(proposal.attachments, pk=attachment_id)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        # The record outlived its file (restored database, cleared storage): not found.
+        raise Http404("The file of this evidence is no longer stored.") from None
     return FileResponse(
-        attachment.file.open("rb"),
+        handle,
         as_attachment=True,
         filename=attachment.original_name,
         content_type=attachment.content_type,

@@ -434,3 +434,15 @@ def test_figures_are_read_at_a_fixed_cost_whatever_the_kpis(
     with django_assert_num_queries(2):  # the KPIs, then every figure of the period
         figures = services.figures_for(review)
     assert len(figures) == 6
+
+
+def test_an_account_has_its_review_schedule_as_soon_as_it_goes_live(make_account, dcct):
+    from accounts import services as account_services
+    from tests.accounts.conftest import complete_setup
+
+    account = make_account("setting_up")
+    complete_setup(account)
+
+    account_services.go_live(account=Account.objects.get(pk=account.pk), actor=dcct)
+
+    assert ReviewSchedule.objects.filter(account=account).exists()

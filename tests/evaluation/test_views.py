@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from accounts.models import AccountEvent
 from evaluation import services
 from evaluation.models import KPI, MetricObservation, MetricValue, Review, ReviewSchedule
+from people import policy
 
 pytestmark = pytest.mark.django_db
 
@@ -376,3 +377,15 @@ def test_a_figure_too_large_for_the_register_is_a_row_error(client, make_review,
     )
 
     assert preview.context["rows"][0].errors == {"value": "Too large to be a real figure."}
+
+
+def test_the_kpi_page_works_before_go_live_and_offers_kpis_only(client, make_account, dcct):
+    account = make_account("setting_up")
+    client.force_login(dcct)
+
+    page = client.get(f"/accounts/{account.pk}/evaluation/")
+
+    assert page.status_code == 200
+    assert page.context["frequency_form"] is None
+    months = policy.FIRST_REVIEW_AFTER_MONTHS
+    assert f"first review is set {months} months after it goes live" in page.text

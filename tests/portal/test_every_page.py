@@ -1,0 +1,117 @@
+"""Every page of every page family, for every role and anonymous, with objects in every state:
+none answers 500. The URLs come from the resolver, so a new page cannot escape this test; a
+route whose arguments it cannot fill fails it until it learns them."""
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from accounts.models import Account, AccountState
+from evaluation.models import Review, ReviewState
+from proposals.models import Attachment, Proposal, ProposalState
+
+pytestmark = pytest.mark.django_db
+PERSONAS = ["staff", "office_head", "owner", "outsider", "dcct", "hec", "policy_owner"]
+SKIPPED = ("admin/",)  # Django's own admin, tested by Django
+BOGUS = 999_999
+
+
+def routes(resolver=None, prefix=""):
+    for entry in (resolver or get_resolver()).url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from routes(entry, route)
+        elif isinstance(entry, URLPattern) and not route.startswith(SKIPPED):
+            yield route
+
+
+def objects_for(route):
+    if route.startswith("proposals/"):
+        return Proposal, Proposal.objects.all()
+    if route.startswith("reviews/"):
+        return Review, Review.objects.all()
+    return Account, Account.objects.all()
+
+
+def actions_of(model):
+    field = model._meta.get_field("state")
+    return sorted({t.name for t in field.get_all_transitions(model)} | {"no_such_action"})
+
+
+def urls_for(route):
+    """Every URL of a route: each object, and each value of its other arguments."""
+    names = [part.split(">")[0].split(":")[-1] for part in route.split("<")[1:]]
+    if not names:
+        return ["/" + route]
+    if names == ["uidb64", "token"]:
+        return ["/" + route.replace("<uidb64>", "MQ").replace("<token>", "set-password")]
+    model, objects = objects_for(route)
+    urls = []
+    for obj in [*objects, None]:
+        values = {"pk": [obj.pk if obj else BOGUS]}
+        if "section" in names:
+            values["section"] = [*range(1, 10), 0, 99]
+        if "action" in names:
+            values["action"] = actions_of(model)
+        if "member_id" in names:
+            values["member_id"] = [m.pk for m in obj.members.all()] if obj else [BOGUS]
+        if "attachment_id" in names:
+            attachments = obj.attachments.all() if obj else []
+            values["attachment_id"] = [a.pk for a in attachments] or [BOGUS]
+        missing = set(names) - set(values)
+        assert not missing, f"teach this test the arguments {missing} of {route}"
+        combos = [{}]
+        for name in names:
+            combos = [{**c, name: v} for c in combos for v in values[name]]
+        for combo in combos:
+            url = route
+            for name, value in combo.items():
+                url = url.replace(f"<{_converter(route, name)}{name}>", str(value))
+            urls.append("/" + url)
+    return urls
+
+
+def _converter(route, name):
+    start = route.index(f"{name}>")
+    opening = route.rindex("<", 0, start)
+    return route[opening + 1 : start]
+
+
+@pytest.fixture
+def every_state(make_proposal, make_account, make_review, staff):
+    for state in ProposalState.values:
+        make_proposal(state)
+    returned = make_proposal("with_office_head")
+    Proposal.objects.filter(pk=returned.pk).update(state="draft")
+    with_evidence = make_proposal("draft")
+    # The file need not exist: a download of a missing file must not be a 500 either.
+    Attachment.objects.create(
+        proposal=with_evidence,
+        file="evidence/missing.pdf",
+        original_name="missing.pdf",
+        content_type="application/pdf",
+        size=10,
+        uploaded_by=staff,
+    )
+    for state in AccountState.values:
+        make_account(state)
+    for state in ReviewState.values:
+        make_review(state)
+
+
+def test_no_page_answers_500_for_any_role_or_state(request, every_state):
+    urls = [url for route in routes() for url in urls_for(route)]
+    assert len(urls) > 500  # the resolver was read and the objects were made
+    clients = {"anonymous": Client(raise_request_exception=False)}
+    for persona in PERSONAS:
+        clients[persona] = Client(raise_request_exception=False)
+        clients[persona].force_login(request.getfixturevalue(persona))
+
+    failures = []
+    for url in urls:
+        for persona, client in clients.items():
+            status = client.get(url).status_code
+            if status >= 500:
+                failures.append(f"{persona} GET {url}: {status}")
+
+    assert failures == []
