@@ -48,9 +48,28 @@ class ReviewSchedule(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["next_due_on"], name="schedule_due")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_start__lt=models.F("next_due_on")),
+                name="schedule_period_ends_after_it_starts",
+                violation_error_message="The period under review must end after it starts.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(anchor_day__gte=1, anchor_day__lte=31),
+                name="schedule_anchor_day_is_a_day_of_the_month",
+                violation_error_message="The anchor day is a day of the month, 1 to 31.",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_frequency_display()} reviews of {self.account}"
+
+    def clean(self):
+        super().clean()
+        if self.period_start and self.next_due_on and self.next_due_on <= self.period_start:
+            raise ValidationError(
+                {"next_due_on": "The next review must fall after the period starts."}
+            )
 
     def following(self, day: datetime.date) -> datetime.date:
         return add_months(day, policy.REVIEW_FREQUENCY_MONTHS[self.frequency], self.anchor_day)

@@ -3,9 +3,10 @@ when due, the team's report, DCCT's assessment and what it leads to, KPIs and im
 figures."""
 
 import datetime
+import logging
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
@@ -29,6 +30,8 @@ from people import policy
 from workflow import transitions
 from workflow.models import save_fields
 from workflow.permissions import require
+
+logger = logging.getLogger(__name__)
 
 # Enough to catch up a monthly account after years without the job; each pass is one query.
 MAX_CATCH_UP_PASSES = 60
@@ -102,24 +105,52 @@ def raise_due_reviews(*, today: datetime.date) -> tuple[int, list[datetime.date]
         if not groups:
             break
         with transaction.atomic():
+            failed = set()
             for period_end in sorted({period_end for _, period_end, _ in groups}):
-                _insert_reviews(period_end)
+                failed |= _insert_reviews_isolated(period_end)
             for frequency, period_end, anchor_day in groups:
-                raised += due.filter(
-                    frequency=frequency, next_due_on=period_end, anchor_day=anchor_day
-                ).update(
-                    period_start=period_end,
-                    next_due_on=add_months(
-                        period_end, policy.REVIEW_FREQUENCY_MONTHS[frequency], anchor_day
-                    ),
+                raised += (
+                    due.filter(frequency=frequency, next_due_on=period_end, anchor_day=anchor_day)
+                    .exclude(pk__in=failed)
+                    .update(
+                        period_start=period_end,
+                        next_due_on=add_months(
+                            period_end, policy.REVIEW_FREQUENCY_MONTHS[frequency], anchor_day
+                        ),
+                    )
                 )
                 period_ends.add(period_end)
     return raised, sorted(period_ends)
 
 
-def _insert_reviews(period_end: datetime.date) -> None:
-    """INSERT ... SELECT the reviews of every live account whose period ends on `period_end`,
-    in the database, without loading a row into Python (PostgreSQL and SQLite alike)."""
+def _insert_reviews_isolated(period_end: datetime.date) -> set[int]:
+    """Raise the reviews ending on `period_end` in one statement; if that fails, one account at
+    a time, so that one bad row never stops the others. Returns the schedules that failed
+    (logged; they stay where they are and are tried again on the next run)."""
+    try:
+        with transaction.atomic():
+            _insert_reviews(period_end)
+        return set()
+    except DatabaseError:
+        logger.exception("Raising the reviews ending %s in bulk failed; one by one", period_end)
+    failed = set()
+    schedules = ReviewSchedule.objects.filter(
+        next_due_on=period_end, account__state=AccountState.LIVE
+    ).values_list("pk", "account_id")
+    for schedule_id, account_id in schedules:
+        try:
+            with transaction.atomic():
+                _insert_reviews(period_end, schedule_id=schedule_id)
+        except DatabaseError:
+            logger.exception("Could not raise the review of account %s", account_id)
+            failed.add(schedule_id)
+    return failed
+
+
+def _insert_reviews(period_end: datetime.date, schedule_id=None) -> None:
+    """INSERT ... SELECT the reviews of every live account whose period ends on `period_end`
+    (or only that of `schedule_id`), in the database, without loading a row into Python
+    (PostgreSQL and SQLite alike)."""
     quote = connection.ops.quote_name
     review, schedule, account = (
         Review._meta.db_table,
@@ -138,7 +169,7 @@ def _insert_reviews(period_end: datetime.date) -> None:
                    '', '', '', '', ''
             FROM {quote(schedule)} s
             JOIN {quote(account)} a ON a.id = s.account_id
-            WHERE s.next_due_on = %s AND a.state = %s
+            WHERE s.next_due_on = %s AND a.state = %s {"AND s.id = %s" if schedule_id else ""}
             ON CONFLICT DO NOTHING
             """,
             # Table names come from the models; every value is a parameter.
@@ -151,6 +182,7 @@ def _insert_reviews(period_end: datetime.date) -> None:
                 ops.adapt_datetimefield_value(now),
                 ops.adapt_datefield_value(period_end),
                 AccountState.LIVE.value,
+                *([schedule_id] if schedule_id else []),
             ],
         )
 

@@ -446,3 +446,45 @@ def test_an_account_has_its_review_schedule_as_soon_as_it_goes_live(make_account
     account_services.go_live(account=Account.objects.get(pk=account.pk), actor=dcct)
 
     assert ReviewSchedule.objects.filter(account=account).exists()
+
+
+@pytest.mark.django_db
+def test_one_account_that_cannot_be_raised_does_not_stop_the_others(monkeypatch, caplog):
+    from django.db import DatabaseError
+
+    healthy, broken = live_account(D(2026, 1, 31)), live_account(D(2026, 1, 31))
+    services.ensure_evaluation_plans(today=D(2026, 2, 1))
+    broken_schedule = ReviewSchedule.objects.get(account=broken)
+    insert = services._insert_reviews
+
+    def failing_for_one(period_end, schedule_id=None):
+        if schedule_id in (None, broken_schedule.pk):
+            raise DatabaseError("simulated bad row")
+        insert(period_end, schedule_id=schedule_id)
+
+    monkeypatch.setattr(services, "_insert_reviews", failing_for_one)
+
+    raised, _ = services.raise_due_reviews(today=D(2026, 4, 30))
+
+    assert raised == 1
+    assert Review.objects.filter(account=healthy).count() == 1
+    assert not Review.objects.filter(account=broken).exists()
+    # The broken one stays due, to be tried again on the next run; the failure is logged.
+    assert ReviewSchedule.objects.get(pk=broken_schedule.pk).next_due_on == D(2026, 4, 30)
+    assert f"Could not raise the review of account {broken.pk}" in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_schedule_whose_period_ends_where_it_starts_is_refused(make_account):
+    from django.db import IntegrityError, transaction
+
+    account = make_account("live")
+    schedule = ReviewSchedule(
+        account=account, period_start=D(2026, 5, 1), next_due_on=D(2026, 5, 1)
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        schedule.full_clean()
+    assert "next_due_on" in refused.value.message_dict
+    with pytest.raises(IntegrityError), transaction.atomic():
+        schedule.save()
