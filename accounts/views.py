@@ -37,10 +37,34 @@ def register(request):
 
 
 def detail(request, pk):
+    return _page(request, pk)
+
+
+def _page(request, pk, **bound):
+    """The account page, read afresh; a form the person just sent comes back bound (`bound`),
+    with what they typed and each error beside its field. Each form has its own prefix, so
+    that no two fields on the page share an id."""
     account = selectors.account_for(request.user, pk)
     user = request.user
     setup = getattr(account, "setup", None)
     strategy = getattr(account, "exit_strategy", None)
+    may_set_up = permissions.can_tick_setup(account, user)
+    forms = {
+        "setup_form": SetupChecklistForm(instance=setup, prefix="setup")
+        if setup and may_set_up
+        else None,
+        "details_form": AccountDetailsForm(instance=account, prefix="details")
+        if may_set_up
+        else None,
+        "exit_form": ExitStepsForm(instance=strategy, prefix="exit")
+        if strategy and permissions.can_tick_exit_steps(account, user)
+        else None,
+        "add_member_form": AddMemberForm(prefix="member"),
+        "training_form": TrainingForm(prefix="training")
+        if permissions.can_record_training(account, user)
+        else None,
+    }
+    forms.update(bound)
     return render(
         request,
         "accounts/detail.html",
@@ -51,23 +75,11 @@ def detail(request, pk):
             "team": account.current_team(),
             "trained": len(account.trained_team()),
             "setup": setup,
-            "setup_form": SetupChecklistForm(instance=setup)
-            if setup and permissions.can_tick_setup(account, user)
-            else None,
-            "details_form": AccountDetailsForm(instance=account)
-            if permissions.can_tick_setup(account, user)
-            else None,
             "strategy": strategy,
-            "exit_form": ExitStepsForm(instance=strategy)
-            if strategy and permissions.can_tick_exit_steps(account, user)
-            else None,
             "can_manage_team": permissions.can_manage_team(account, user),
-            "add_member_form": AddMemberForm(),
-            "training_form": TrainingForm()
-            if permissions.can_record_training(account, user)
-            else None,
             "escalations": account.escalations.all(),
             "timeline": selectors.timeline(account),
+            **forms,
             **pages.sections_context(account, user),
         },
     )
@@ -122,19 +134,13 @@ def act(request, pk, action):
     )
 
 
-def _form_errors_to_messages(request, form):
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
-
-
 def _done(request, account, message, anchor):
     messages.success(request, message)
     return redirect(account.get_absolute_url() + anchor)
 
 
-def _update(request, account, form, *, rule, save, message, anchor):
-    """Save one of the account page's own forms (details, set-up checklist, exit steps)."""
+def _update(request, account, form, *, key, rule, save, message, anchor):
+    """Save one of the account page's own forms; refused, the page comes back with it bound."""
     require(rule, account, request.user)
     if form.is_valid():
         try:
@@ -143,8 +149,7 @@ def _update(request, account, form, *, rule, save, message, anchor):
             add_errors(form, error)
         else:
             return _done(request, account, message, anchor)
-    _form_errors_to_messages(request, form)
-    return redirect(account.get_absolute_url() + anchor)
+    return _page(request, account.pk, **{key: form})
 
 
 @require_POST
@@ -153,7 +158,8 @@ def update_details(request, pk):
     return _update(
         request,
         account,
-        AccountDetailsForm(request.POST, instance=account),
+        AccountDetailsForm(request.POST, instance=account, prefix="details"),
+        key="details_form",
         rule=permissions.can_tick_setup,
         save=lambda values: services.update_details(account=account, actor=request.user, **values),
         message="Account details saved.",
@@ -167,7 +173,8 @@ def update_setup(request, pk):
     return _update(
         request,
         account,
-        SetupChecklistForm(request.POST, instance=account.setup),
+        SetupChecklistForm(request.POST, instance=account.setup, prefix="setup"),
+        key="setup_form",
         rule=permissions.can_tick_setup,
         save=lambda values: services.update_setup(
             account=account, actor=request.user, checklist=values
@@ -183,7 +190,8 @@ def update_exit_steps(request, pk):
     return _update(
         request,
         account,
-        ExitStepsForm(request.POST, instance=account.exit_strategy),
+        ExitStepsForm(request.POST, instance=account.exit_strategy, prefix="exit"),
+        key="exit_form",
         rule=permissions.can_tick_exit_steps,
         save=lambda values: services.update_exit_steps(
             account=account, actor=request.user, steps=values
@@ -197,7 +205,7 @@ def update_exit_steps(request, pk):
 def add_member(request, pk):
     account = selectors.account_for(request.user, pk)
     require(permissions.can_manage_team, account, request.user)
-    form = AddMemberForm(request.POST)
+    form = AddMemberForm(request.POST, prefix="member")
     if form.is_valid():
         try:
             services.add_member(
@@ -208,12 +216,10 @@ def add_member(request, pk):
                 provides_cover=form.cleaned_data["provides_cover"],
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            add_errors(form, error)
         else:
             return _done(request, account, f"{form.person} added to the team.", "#team")
-    else:
-        _form_errors_to_messages(request, form)
-    return redirect(account.get_absolute_url() + "#team")
+    return _page(request, account.pk, add_member_form=form)
 
 
 @require_http_methods(["GET", "POST"])
@@ -256,19 +262,22 @@ def hand_over(request, pk, member_id):
 def record_training(request, pk):
     account = selectors.account_for(request.user, pk)
     require(permissions.can_record_training, account, request.user)
-    form = TrainingForm(request.POST)
+    form = TrainingForm(request.POST, prefix="training")
     if form.is_valid():
-        services.record_training(
-            account=account,
-            actor=request.user,
-            person=form.person,
-            course=form.cleaned_data["course"],
-            completed_on=form.cleaned_data["completed_on"],
-            expires_on=form.cleaned_data["expires_on"],
-        )
-        return _done(request, account, f"Training recorded for {form.person}.", "#team")
-    _form_errors_to_messages(request, form)
-    return redirect(account.get_absolute_url() + "#team")
+        try:
+            services.record_training(
+                account=account,
+                actor=request.user,
+                person=form.person,
+                course=form.cleaned_data["course"],
+                completed_on=form.cleaned_data["completed_on"],
+                expires_on=form.cleaned_data["expires_on"],
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            return _done(request, account, f"Training recorded for {form.person}.", "#team")
+    return _page(request, account.pk, training_form=form)
 
 
 @require_http_methods(["GET", "POST"])

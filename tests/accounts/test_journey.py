@@ -38,24 +38,24 @@ def test_approved_proposal_to_live_to_closed(client, make_proposal, dcct, office
     client.post(
         f"/accounts/{account.pk}/setup/",
         {
-            "corporate_email": "on",
-            "corporate_email_address": "youth@example.org",
-            "credentials_in_password_manager": "on",
-            "password_manager_entry": "Vault: Youth",
-            "two_factor": "on",
-            "profile_complete": "on",
-            "in_management_tool": "on",
-            "team_trained": "on",
-            "listed_in_register": "on",
+            "setup-corporate_email": "on",
+            "setup-corporate_email_address": "youth@example.org",
+            "setup-credentials_in_password_manager": "on",
+            "setup-password_manager_entry": "Vault: Youth",
+            "setup-two_factor": "on",
+            "setup-profile_complete": "on",
+            "setup-in_management_tool": "on",
+            "setup-team_trained": "on",
+            "setup-listed_in_register": "on",
         },
     )
     for member in account.members.all():
         client.post(
             f"/accounts/{account.pk}/training/",
             {
-                "email": member.person.email,
-                "course": "Social media for SPS staff",
-                "completed_on": datetime.date.today().isoformat(),
+                "training-email": member.person.email,
+                "training-course": "Social media for SPS staff",
+                "training-completed_on": datetime.date.today().isoformat(),
             },
         )
     account = act(client, account, "go_live", {"comment": "Launch post scheduled."})
@@ -95,7 +95,7 @@ def test_approved_proposal_to_live_to_closed(client, make_proposal, dcct, office
     today = datetime.date.today().isoformat()
     client.post(
         f"/accounts/{account.pk}/exit-steps/",
-        {field: today for field, *_ in account.exit_strategy.STEPS},
+        {f"exit-{field}": today for field, *_ in account.exit_strategy.STEPS},
     )
     account = act(client, account, "mark_closed", {})
     assert (account.state, account.closed_on) == ("closed", datetime.date.today())

@@ -117,11 +117,11 @@ def test_dcct_ticks_the_checklist_saying_where_the_credentials_are(client, make_
     response = client.post(
         url(account, "setup/"),
         {
-            "corporate_email": "on",
-            "corporate_email_address": "youth@example.org",
-            "credentials_in_password_manager": "on",
-            "password_manager_entry": "Vault: Youth",
-            "two_factor": "on",
+            "setup-corporate_email": "on",
+            "setup-corporate_email_address": "youth@example.org",
+            "setup-credentials_in_password_manager": "on",
+            "setup-password_manager_entry": "Vault: Youth",
+            "setup-two_factor": "on",
         },
         follow=True,
     )
@@ -137,12 +137,19 @@ def test_checklist_refuses_a_tick_without_its_detail(client, make_account, dcct)
     client.force_login(dcct)
 
     response = client.post(
-        url(account, "setup/"), {"credentials_in_password_manager": "on"}, follow=True
+        url(account, "setup/"),
+        {"setup-credentials_in_password_manager": "on", "setup-two_factor": "on"},
     )
 
-    assert "Say where in the password manager they are." in response.text
+    # The same page again: every tick kept, the error beside its field, nothing saved.
+    assert response.status_code == 200
+    form = response.context["setup_form"]
+    assert form.errors["password_manager_entry"] == ["Say where in the password manager they are."]
+    assert form["two_factor"].value() and form["credentials_in_password_manager"].value()
+    assert 'id="id_setup-password_manager_entry"' in response.text
     account.setup.refresh_from_db()
     assert not account.setup.credentials_in_password_manager
+    assert not account.setup.two_factor
 
 
 @pytest.mark.parametrize("persona", ["office_head", "owner", "staff"])
@@ -150,7 +157,7 @@ def test_only_dcct_ticks_the_checklist(request, client, make_account, persona):
     account = make_account("setting_up")
     client.force_login(request.getfixturevalue(persona))
 
-    assert client.post(url(account, "setup/"), {"two_factor": "on"}).status_code == 403
+    assert client.post(url(account, "setup/"), {"setup-two_factor": "on"}).status_code == 403
     account.setup.refresh_from_db()
     assert not account.setup.two_factor
 
@@ -160,11 +167,16 @@ def test_adding_an_unknown_person_says_so(client, make_account, dcct):
     client.force_login(dcct)
 
     response = client.post(
-        url(account, "team/"), {"email": "nobody@example.org", "role": "editor"}, follow=True
+        url(account, "team/"), {"member-email": "nobody@example.org", "member-role": "editor"}
     )
 
-    assert "Nobody with this email address can sign in." in response.text
+    form = response.context["add_member_form"]
+    assert "Nobody with this email address can sign in." in form.errors["email"][0]
+    assert form["email"].value() == "nobody@example.org"
     assert account.members.count() == 2
+    # Two forms on one page never share an id: the training form's email is its own.
+    assert response.text.count('id="id_member-email"') == 1
+    assert 'for="id_training-email"' in response.text
 
 
 def test_remove_page_needs_a_reason(client, make_account, dcct):
@@ -187,15 +199,16 @@ def test_training_form_checks_dates(client, make_account, dcct, owner):
     response = client.post(
         url(account, "training/"),
         {
-            "email": owner.email,
-            "course": "Moderation",
-            "completed_on": "2026-05-01",
-            "expires_on": "2026-04-01",
+            "training-email": owner.email,
+            "training-course": "Moderation",
+            "training-completed_on": "2026-05-01",
+            "training-expires_on": "2026-04-01",
         },
-        follow=True,
     )
 
-    assert "The expiry date must be after the completion date." in response.text
+    form = response.context["training_form"]
+    assert form.errors["expires_on"] == ["The expiry date must be after the completion date."]
+    assert form["course"].value() == "Moderation"
 
 
 def test_closure_form_needs_a_reason_and_explanation(client, make_account, office_head):
@@ -246,13 +259,13 @@ def test_exit_steps_are_ticked_while_closing(client, make_account, dcct):
     client.force_login(dcct)
     today = datetime.date.today().isoformat()
 
-    client.post(url(account, "exit-steps/"), {"notice_four_weeks_on": today})
+    client.post(url(account, "exit-steps/"), {"exit-notice_four_weeks_on": today})
 
     account.exit_strategy.refresh_from_db()
     assert account.exit_strategy.notice_four_weeks_on == datetime.date.today()
     assert (
         client.post(
-            url(account, "exit-steps/"), {"notice_four_weeks_on": "x"}, follow=True
+            url(account, "exit-steps/"), {"exit-notice_four_weeks_on": "x"}, follow=True
         ).status_code
         == 200
     )
@@ -280,7 +293,11 @@ def test_dcct_records_the_handle_during_set_up(client, make_account, dcct):
 
     client.post(
         url(account, "details/"),
-        {"display_name": "Youth", "handle": "", "url": "instagram.com/holyrood.youth/"},
+        {
+            "details-display_name": "Youth",
+            "details-handle": "",
+            "details-url": "instagram.com/holyrood.youth/",
+        },
     )
 
     account.refresh_from_db()
@@ -290,7 +307,7 @@ def test_dcct_records_the_handle_during_set_up(client, make_account, dcct):
     )
     response = client.post(
         url(account, "details/"),
-        {"display_name": "Youth", "handle": "bad handle!", "url": ""},
+        {"details-display_name": "Youth", "details-handle": "bad handle!", "details-url": ""},
         follow=True,
     )
     assert "is not a valid Instagram handle" in response.text
@@ -302,7 +319,7 @@ def test_only_dcct_records_details_before_go_live(client, make_account, owner):
     account = make_account("setting_up")
     client.force_login(owner)
 
-    assert client.post(url(account, "details/"), {"display_name": "X"}).status_code == 403
+    assert client.post(url(account, "details/"), {"details-display_name": "X"}).status_code == 403
 
 
 def test_exit_steps_cannot_be_dated_ahead(client, make_account, dcct):
@@ -311,7 +328,7 @@ def test_exit_steps_cannot_be_dated_ahead(client, make_account, dcct):
     ahead = (datetime.date.today() + datetime.timedelta(days=3)).isoformat()
 
     response = client.post(
-        url(account, "exit-steps/"), {"notice_four_weeks_on": ahead}, follow=True
+        url(account, "exit-steps/"), {"exit-notice_four_weeks_on": ahead}, follow=True
     )
 
     assert "the date cannot be ahead" in response.text
