@@ -139,8 +139,12 @@ class ExitStrategyForm(forms.ModelForm):
 
     def clean_closing_date(self):
         closing_date = self.cleaned_data["closing_date"]
-        if closing_date < timezone.localdate():
-            raise forms.ValidationError("The closing date cannot be in the past.")
+        earliest = ExitStrategy.earliest_closing_date(timezone.localdate())
+        if closing_date < earliest:
+            raise forms.ValidationError(
+                f"Followers are told {policy.CLOSURE_NOTICE_DAYS['four_weeks']} days before an "
+                f"account closes: the earliest closing date is {earliest:%-d %B %Y}."
+            )
         return closing_date
 
     def __init__(self, *args, reasons_required=False, **kwargs):

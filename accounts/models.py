@@ -518,6 +518,22 @@ class ExitStrategy(models.Model):
     def __str__(self):
         return f"Exit strategy for {self.account}"
 
+    @staticmethod
+    def earliest_closing_date(agreed_on: datetime.date) -> datetime.date:
+        """The first notice goes out the longest notice period before the closing date."""
+        return agreed_on + datetime.timedelta(days=max(policy.CLOSURE_NOTICE_DAYS.values()))
+
+    def clean(self):
+        super().clean()
+        agreed_on = timezone.localdate(self.agreed_at) if self.agreed_at else timezone.localdate()
+        if self.closing_date and self.closing_date < self.earliest_closing_date(agreed_on):
+            raise ValidationError(
+                {
+                    "closing_date": "Allow the notices to followers: the earliest closing date "
+                    f"is {self.earliest_closing_date(agreed_on):%-d %B %Y}."
+                }
+            )
+
     @property
     def steps(self):
         """(field, label, due date, done on) for each step of the closure."""

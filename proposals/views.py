@@ -98,6 +98,7 @@ def detail(request, pk):
             "comment_form": CommentForm(),
             "evidence_limit": settings.EVIDENCE_MAX_BYTES,
             "evidence_form": EvidenceForm(),
+            "account": getattr(proposal, "account", None),
             "sections": SECTIONS,
         },
     )

@@ -336,9 +336,14 @@ def test_exit_steps_cannot_be_dated_ahead(client, make_account, dcct):
     assert account.exit_strategy.notice_four_weeks_on is None
 
 
-def test_an_exit_strategy_cannot_close_in_the_past(client, make_account, office_head):
+@pytest.mark.parametrize("days_ahead", [-2000, 0, 27])
+def test_an_exit_strategy_leaves_four_weeks_for_the_notices(
+    client, make_account, office_head, days_ahead
+):
     account = make_account("closure_proposed")
     client.force_login(office_head)
+    today = datetime.date.today()
+    earliest = today + datetime.timedelta(days=28)
 
     response = client.post(
         url(account, "act/agree_exit_strategy/"),
@@ -348,13 +353,34 @@ def test_an_exit_strategy_cannot_close_in_the_past(client, make_account, office_
             "redirect_to": "@ScotParl",
             "archive_location": "Records",
             "handle_outcome": "dormant",
-            "closing_date": "2020-01-01",
+            "closing_date": (today + datetime.timedelta(days=days_ahead)).isoformat(),
         },
     )
 
     assert response.context["form"].errors["closing_date"] == [
-        "The closing date cannot be in the past."
+        "Followers are told 28 days before an account closes: the earliest closing date is "
+        f"{earliest:%-d %B %Y}."
     ]
+    assert response.context["form"]["final_post"].value() == "Bye"
+    assert Account.objects.get(pk=account.pk).state == "closure_proposed"
+
+
+def test_a_service_caller_cannot_skip_the_notice_period(make_account, office_head, dcct):
+    from django.core.exceptions import ValidationError
+
+    from accounts import services
+    from tests.accounts.conftest import exit_strategy
+
+    account = make_account("closure_proposed")
+    soon = datetime.date.today() + datetime.timedelta(days=3)
+
+    with pytest.raises(ValidationError) as refused:
+        services.agree_exit_strategy(
+            account=account, actor=office_head, exit_strategy=exit_strategy(closing_date=soon)
+        )
+
+    assert "closing_date" in refused.value.message_dict
+    assert Account.objects.get(pk=account.pk).state == "closure_proposed"
 
 
 def test_account_page_queries_do_not_grow_with_escalations(

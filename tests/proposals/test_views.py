@@ -819,3 +819,18 @@ def test_evidence_is_not_reachable_through_a_public_url(client, make_proposal, s
     client.logout()
 
     assert client.get(f"/media/{attachment.file.name}").status_code in (302, 404)
+
+
+def test_a_proposal_set_up_links_to_its_account_and_shows_the_accounts_state(
+    client, make_proposal, staff
+):
+    from tests.factories import AccountFactory
+
+    proposal = make_proposal("set_up")
+    account = AccountFactory(proposal=proposal, state="live", display_name="Youth Parliament")
+    client.force_login(staff)
+
+    page = client.get(url(proposal)).text
+
+    assert f'href="{account.get_absolute_url()}"' in page
+    assert "Youth Parliament" in page and "Live and on the register." in page
