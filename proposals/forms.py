@@ -19,12 +19,59 @@ from workflow.forms import TransitionForm
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+OTHER_CHANNEL = "other"
+
+
+class _WithOtherChannel(forms.models.ModelChoiceIterator):
+    def __iter__(self):
+        yield from super().__iter__()
+        yield (OTHER_CHANNEL, "Other or new channel (name it below)")
+
+    def __len__(self):
+        return super().__len__() + 1
+
+
+class PlatformChoiceField(forms.ModelChoiceField):
+    """The catalogue's platforms, then "Other or new channel"; nothing is chosen until the
+    proposer chooses. Cleans to a Platform, or None for another channel."""
+
+    iterator = _WithOtherChannel
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            queryset=Platform.objects.filter(active=True),
+            empty_label="Choose the platform",
+            error_messages={
+                "required": "Choose the platform, or “Other or new channel” and name it."
+            },
+            **kwargs,
+        )
+
+    def clean(self, value):
+        if value in self.empty_values:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        if value == OTHER_CHANNEL:
+            return None
+        return super().clean(value)
+
+
 class WhatWhereForm(forms.ModelForm):
-    platform = forms.ModelChoiceField(
-        queryset=Platform.objects.filter(active=True),
-        required=False,
-        empty_label="Other or new channel (name it below)",
-    )
+    platform = PlatformChoiceField(label="Platform")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = self.instance
+        if instance.pk and instance.platform_id is None and instance.other_platform_name:
+            self.initial["platform"] = OTHER_CHANNEL
+
+    def clean(self):
+        cleaned = super().clean()
+        if "platform" in cleaned and cleaned["platform"] is None:
+            if not (cleaned.get("other_platform_name") or "").strip():
+                self.add_error("other_platform_name", "Name the new channel.")
+        elif cleaned.get("platform") is not None:
+            cleaned["other_platform_name"] = ""
+        return cleaned
 
     class Meta:
         model = Proposal

@@ -51,6 +51,13 @@ def test_staff_member_starts_a_draft(client, staff):
             "A time-limited account needs an end date.",
         ),
         ({"title": "T", "start_date": "not a date"}, "start_date", "Enter a valid date."),
+        (
+            {"title": "T", "platform": ""},
+            "platform",
+            "Choose the platform, or “Other or new channel” and name it.",
+        ),
+        ({"title": "T", "platform": "other"}, "other_platform_name", "Name the new channel."),
+        ({"title": "T", "platform": "nonsense"}, "platform", None),
     ],
 )
 def test_bad_input_on_the_first_section_saves_nothing(client, staff, data, field, message):
@@ -59,8 +66,34 @@ def test_bad_input_on_the_first_section_saves_nothing(client, staff, data, field
     response = client.post("/proposals/new/", data)
 
     assert response.status_code == 200
-    assert message in response.context["form"].errors[field]
+    errors = response.context["form"].errors[field]
+    assert message in errors if message else errors
+    assert response.context["form"]["title"].value() == data["title"]
     assert not Proposal.objects.exists()
+
+
+def test_the_platform_starts_unchosen_and_other_channel_is_a_choice(client, staff):
+    PlatformFactory(name="Bluesky")
+    client.force_login(staff)
+
+    page = client.get("/proposals/new/").text
+
+    assert '<option value="" selected>Choose the platform</option>' in page
+    assert '<option value="other">Other or new channel (name it below)</option>' in page
+
+
+def test_a_new_channel_is_saved_by_name_and_shown_as_chosen_again(client, staff):
+    client.force_login(staff)
+
+    client.post(
+        "/proposals/new/",
+        {"title": "Podcast", "platform": "other", "other_platform_name": "Spotify podcast"},
+    )
+
+    proposal = Proposal.objects.get()
+    assert (proposal.platform, proposal.other_platform_name) == (None, "Spotify podcast")
+    form = client.get(url(proposal, "edit/1/")).context["form"]
+    assert form["platform"].value() == "other"
 
 
 def test_internal_platform_needs_no_approval_and_nothing_is_recorded(client, staff):
