@@ -327,6 +327,23 @@ class EndorseForm(TransitionForm):
     )
 
 
+class StartSetUpForm(TransitionForm):
+    """Start set-up; a proposal for a new channel also needs its platform from the catalogue."""
+
+    platform = forms.ModelChoiceField(
+        queryset=Platform.objects.filter(active=True, internal=False),
+        empty_label="Choose the platform",
+        label="Platform in the catalogue",
+        help_text="A new channel must be in the catalogue, with its address rules, before its "
+        "account is set up: an administrator adds it under Administration → Platforms.",
+    )
+
+    def __init__(self, *args, needs_platform=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not needs_platform:
+            del self.fields["platform"]
+
+
 class AlternativePlanForm(forms.ModelForm):
     expected_state = forms.CharField(widget=forms.HiddenInput)
 

@@ -371,7 +371,9 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
         if self.outcome == Outcome.ALTERNATIVE:
             plan = self.current_alternative
             return plan is not None and plan.creates_new_account
-        return self.platform_id is not None
+        # As proposed: a new account, on the catalogue's platform or on a new channel that DCCT
+        # adds to the catalogue and chooses when it starts the set-up.
+        return True
 
     @property
     def alternative_on_table(self) -> bool:
@@ -615,7 +617,7 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
         target=S.SET_UP,
         conditions=[approved_for_a_new_account],
         permission=permissions.may_set_up,
-        custom={"label": "Start set-up", "role": "dcct", "comment": "optional"},
+        custom={"label": "Start set-up", "role": "dcct", "comment": "optional", "form": "set_up"},
     )
     def start_set_up(self):
         pass

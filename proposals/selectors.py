@@ -45,7 +45,7 @@ def dcct_queue():
     """Open proposals past the office head, and approved ones waiting to be set up, oldest in
     their state first."""
     awaiting_set_up = Q(state=ProposalState.APPROVED) & (
-        Q(outcome=Outcome.AS_PROPOSED, platform__isnull=False)
+        Q(outcome=Outcome.AS_PROPOSED)
         | Q(outcome=Outcome.ALTERNATIVE, alternative_plans__approach=AlternativeApproach.PILOT)
     )
     in_progress = Q(state__in=OPEN_STATES) & ~Q(state=ProposalState.WITH_OFFICE_HEAD)

@@ -311,12 +311,25 @@ refer_back = _hec_ruling("refer_back", "Refer back to DCCT: HEC asks DCCT to wor
 
 
 @transaction.atomic
-def start_set_up(*, proposal, actor, comment="", expected_state=None):
-    """Start set-up: DCCT creates the account, in set-up, from the approved proposal."""
+def start_set_up(*, proposal, actor, platform=None, comment="", expected_state=None):
+    """Start set-up: DCCT creates the account, in set-up, from the approved proposal. A
+    proposal for a new channel is set up on the catalogue platform DCCT chooses (`platform`),
+    recorded with the decision."""
+    comment = (comment or "").strip()
+    if proposal.platform_id is None and platform is not None:
+        named = f" (proposed as “{proposal.other_platform_name}”)"
+        comment = f"Set up on {platform}{named if proposal.other_platform_name else ''}. {comment}"
 
     def pilot_ends():
         if proposal.platform_id is None:
-            raise NotReady(["Add the channel to the platform catalogue before setting it up."])
+            if platform is None:
+                raise ValidationError(
+                    {
+                        "platform": "Choose the platform from the catalogue; add the new "
+                        "channel to the catalogue first if it is not there."
+                    }
+                )
+            proposal.platform = platform
         plan = proposal.current_alternative if proposal.outcome == "alternative" else None
         if plan is not None and plan.pilot_end_date and not proposal.end_date:
             proposal.end_date = plan.pilot_end_date

@@ -14,6 +14,7 @@ from proposals.forms import (
     CommentForm,
     EndorseForm,
     EvidenceForm,
+    StartSetUpForm,
     SubmitForm,
     WhatWhereForm,
 )
@@ -211,6 +212,10 @@ DECISION_FORMS = {
 def _decision_form(proposal):
     def form_for(transition, data, initial):
         kind = transition.custom.get("form")
+        if kind == "set_up":
+            return StartSetUpForm(
+                data, initial=initial, needs_platform=proposal.platform_id is None
+            )
         if kind == "escalation":
             initial["business_area_position"] = services.business_area_position(proposal)
             return EscalationForm(data, initial=initial)

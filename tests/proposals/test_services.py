@@ -545,3 +545,22 @@ def test_saving_a_section_marks_the_proposal_as_updated(make_proposal, staff):
     fresh = Proposal.objects.get(pk=proposal.pk)
     assert fresh.audience == "Pupils aged 14"
     assert fresh.updated_at > long_ago
+
+
+def test_a_new_channel_is_set_up_on_the_platform_dcct_chooses(make_proposal, dcct):
+    bluesky = PlatformFactory(name="Bluesky", slug="bluesky-new")
+    proposal = make_proposal("approved", platform=None, other_platform_name="Bluesky")
+
+    with pytest.raises(ValidationError) as refused:
+        services.start_set_up(proposal=Proposal.objects.get(pk=proposal.pk), actor=dcct)
+    assert "platform" in refused.value.message_dict
+    assert Proposal.objects.get(pk=proposal.pk).state == "approved"
+
+    decision = services.start_set_up(
+        proposal=Proposal.objects.get(pk=proposal.pk), actor=dcct, platform=bluesky
+    )
+
+    proposal = Proposal.objects.get(pk=proposal.pk)
+    assert (proposal.state, proposal.platform) == ("set_up", bluesky)
+    assert proposal.account.platform == bluesky
+    assert "Set up on Bluesky (proposed as “Bluesky”)." in decision.comment

@@ -867,3 +867,22 @@ def test_a_proposal_set_up_links_to_its_account_and_shows_the_accounts_state(
 
     assert f'href="{account.get_absolute_url()}"' in page
     assert "Youth Parliament" in page and "Live and on the register." in page
+
+
+def test_starting_set_up_of_a_new_channel_asks_for_its_platform(client, make_proposal, dcct):
+    PlatformFactory(name="Bluesky", slug="bluesky-new")
+    proposal = make_proposal("approved", platform=None, other_platform_name="Bluesky")
+    client.force_login(dcct)
+    page = client.get(url(proposal))
+    assert "Start set-up" in page.text
+
+    form = client.get(url(proposal, "act/start_set_up/")).context["form"]
+    response = client.post(
+        url(proposal, "act/start_set_up/"),
+        {"expected_state": form.initial["expected_state"], "platform": "", "comment": "Soon"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["platform"]
+    assert response.context["form"]["comment"].value() == "Soon"
+    assert Proposal.objects.get(pk=proposal.pk).state == "approved"
