@@ -330,10 +330,16 @@ class EndorseForm(TransitionForm):
 class StartSetUpForm(TransitionForm):
     """Start set-up; a proposal for a new channel also needs its platform from the catalogue."""
 
+    field_order = ["platform", "comment"]
+
     platform = forms.ModelChoiceField(
         queryset=Platform.objects.filter(active=True, internal=False),
         empty_label="Choose the platform",
         label="Platform in the catalogue",
+        error_messages={
+            "required": "Choose the platform from the catalogue; add the new channel to the "
+            "catalogue first if it is not there."
+        },
         help_text="A new channel must be in the catalogue, with its address rules, before its "
         "account is set up: an administrator adds it under Administration → Platforms.",
     )
