@@ -102,3 +102,28 @@ def test_admin_refuses_a_duplicate_email_in_another_case(client, administrator, 
 
     assert response.status_code == 200
     assert "already exists" in response.text
+
+
+def test_staff_can_propose_a_new_account_from_their_home(client, staff):
+    client.force_login(staff)
+
+    page = client.get("/").text
+
+    assert 'href="/proposals/new/"' in page and "Propose a new account" in page
+
+
+@pytest.mark.parametrize(
+    ("persona", "path", "label"),
+    [
+        ("dcct", "/dashboard/", "Dashboard"),
+        ("hec", "/hec/", "HEC inbox"),
+        ("office_head", "/office/", "My office"),
+        ("policy_owner", "/reports/", "Reports"),
+    ],
+)
+def test_the_navigation_marks_the_current_page(request, client, persona, path, label):
+    client.force_login(request.getfixturevalue(persona))
+
+    page = client.get(path).text
+
+    assert f'aria-current="page" href="{path}">{label}</a>' in page
