@@ -189,7 +189,7 @@ class Account(ConcurrentTransitionMixin, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.display_name} ({self.platform})"
+        return f"{self.display_name} on {self.platform}"
 
     def get_absolute_url(self):
         return reverse("accounts:detail", args=[self.pk])

@@ -46,7 +46,7 @@ def recipients(event: AccountEvent) -> list[User]:
 
 def message(event: AccountEvent) -> tuple[str, str]:
     account = event.account
-    subject = f"{account.display_name} ({account.platform}): {event.get_to_state_display()}"
+    subject = f"{account}: {event.get_to_state_display()}"
     lines = [
         f"{event.actor} ({event.actor_role}) took the step “{event.label}” on "
         f"{account.display_name}.",

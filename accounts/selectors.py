@@ -52,7 +52,7 @@ def _item(account):
     """An account on someone's "waiting for you" list, with what its holder is asked to do."""
     return {
         "kind": "Account",
-        "title": account.display_name,
+        "title": str(account),
         "url": account.get_absolute_url(),
         "what": STATES[account.state].to_do,
         "since": account.state_changed_at,

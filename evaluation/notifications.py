@@ -21,10 +21,7 @@ def recipients(event: ReviewEvent) -> list:
 def message(event: ReviewEvent) -> tuple[str, str]:
     review = event.review
     account = review.account
-    subject = (
-        f"Review of {account.display_name} ({account.platform}), {review.period_label}: "
-        f"{event.get_to_state_display()}"
-    )
+    subject = f"Review of {account}, {review.period_label}: {event.get_to_state_display()}"
     lines = [
         f"{event.actor} ({event.actor_role}) took the step “{event.label}” on the review of "
         f"{account.display_name} for {review.period_label}.",

@@ -88,7 +88,7 @@ def kpi_history(account):
             },
         )
         entry["points"].append(
-            {"period": value.review.period_end.isoformat(), "value": float(value.value)}
+            {"period": f"{value.review.period_end:%-d %b %Y}", "value": float(value.value)}
         )
     return list(series.values())
 
@@ -96,7 +96,7 @@ def kpi_history(account):
 def _item(review, what):
     return {
         "kind": "Review",
-        "title": f"Review of {review.account.display_name}",
+        "title": f"Review of {review.account}, {review.period_label}",
         "url": review.get_absolute_url(),
         "what": what,
         "since": review.state_changed_at,

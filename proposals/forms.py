@@ -375,6 +375,7 @@ class AlternativePlanForm(forms.ModelForm):
             state=AccountState.LIVE, kind=AccountKind.CORPORATE
         ).select_related("platform")
         self.fields["corporate_account"].required = False
+        self.fields["corporate_account"].empty_label = "Choose the corporate account"
 
     def service_values(self) -> dict:
         return dict(self.cleaned_data)
