@@ -1,5 +1,6 @@
 """The public register's pages: no sign-in needed (DESIGN.md section 5)."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -39,5 +40,6 @@ def public_register(request):
             "status": status,
             "lookup": lookup,
             "result": verification(lookup) if lookup else None,
+            "organisation": {"name": settings.ORGANISATION_NAME, "url": settings.ORGANISATION_URL},
         },
     )

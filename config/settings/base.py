@@ -17,6 +17,9 @@ SECRET_KEY = env("DJANGO_SECRET_KEY", default="local-only-insecure-key-change-me
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Whose register the public pages are, and where its own website is.
+ORGANISATION_NAME = env("ORGANISATION_NAME", default="The Scottish Parliament")
+ORGANISATION_URL = env("ORGANISATION_URL", default="https://www.parliament.scot")
 # seed_demo refuses to run where this is False (production); the sign-in page lists the demo
 # people only where SHOW_DEMO_SIGNINS is True (the embedded local default).
 ALLOW_DEMO_DATA = True

@@ -254,3 +254,14 @@ def test_a_bare_handle_says_which_platforms_it_is_official_on(client, register):
         "Official on X (Twitter) only: on any other platform an account with this name is "
         "not the Scottish Parliament's."
     )
+
+
+def test_the_public_register_says_whose_it_is_and_links_to_their_website(client, settings):
+    settings.ORGANISATION_NAME = "The Scottish Parliament"
+    settings.ORGANISATION_URL = "https://www.parliament.scot"
+
+    page = client.get("/register/").text
+
+    assert "<title>Register of official accounts – The Scottish Parliament</title>" in page
+    assert 'href="https://www.parliament.scot"' in page
+    assert "Social media governance" not in page

@@ -1,6 +1,5 @@
 """Review pages: the lists, the report and assessment forms, KPIs and frequency, figures import."""
 
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -277,9 +276,7 @@ def test_account_page_charts_kpis_against_targets(client, make_review, dcct):
 
     page = client.get(f"/accounts/{review.account.pk}/")
 
-    assert page.context["kpi_history"][0]["points"] == [
-        {"period": "1 Jul 2026", "value": 3.0}
-    ]
+    assert page.context["kpi_history"][0]["points"] == [{"period": "1 Jul 2026", "value": 3.0}]
     assert 'data-kpi="kpi-series-0"' in page.text
     assert "dist/charts.js" in page.text
     assert "Effective: continue" in page.text
