@@ -886,3 +886,23 @@ def test_starting_set_up_of_a_new_channel_asks_for_its_platform(client, make_pro
     assert response.context["form"].errors["platform"]
     assert response.context["form"]["comment"].value() == "Soon"
     assert Proposal.objects.get(pk=proposal.pk).state == "approved"
+
+
+def test_a_decision_page_summarises_what_is_being_decided(client, make_proposal, office_head):
+    proposal = make_proposal("with_office_head")
+    client.force_login(office_head)
+
+    page = client.get(url(proposal, "act/approve_in_principle/")).text
+
+    assert "What is being decided" in page
+    assert proposal.objectives in page and proposal.audience in page
+    assert 'href="/proposals/awaiting/">Awaiting my approval</a>' in page
+
+
+def test_dccts_breadcrumb_leads_back_to_the_queue(client, make_proposal, dcct):
+    proposal = make_proposal("with_dcct")
+    client.force_login(dcct)
+
+    page = client.get(url(proposal)).text
+
+    assert 'href="/proposals/queue/">Proposal queue</a>' in page
