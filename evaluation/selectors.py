@@ -133,6 +133,15 @@ def waiting_for(user, limit=50):
     return items
 
 
+def open_reviews_for(user):
+    """The reviews this person may see that are still open (due or submitted), soonest due."""
+    return (
+        reviews_for(user)
+        .filter(state__in=[ReviewState.DUE, ReviewState.SUBMITTED])
+        .order_by("due_on")
+    )
+
+
 def reviews_of(user):
     """Recent reviews of the accounts this person helps run."""
     return (

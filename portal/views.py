@@ -2,6 +2,7 @@
 
 from django.shortcuts import render
 
+from accounts import permissions as account_permissions
 from accounts import selectors as account_selectors
 from evaluation import selectors as evaluation_selectors
 from people.selectors import training_of
@@ -10,9 +11,17 @@ from proposals import selectors as proposal_selectors
 
 
 def home(request):
-    """What waits for this person first, oldest first; then their own proposals, accounts and
-    reviews."""
+    """What waits for this person first, oldest first; then their own proposals, and the
+    accounts and open reviews of their office (or, for those who see every office, of the
+    accounts they help run)."""
     user = request.user
+    whole_organisation = account_permissions.sees_every_account(user)
+    if whole_organisation:
+        accounts = account_selectors.accounts_of(user)
+        reviews = evaluation_selectors.reviews_of(user)
+    else:
+        accounts = account_selectors.visible_accounts(user).order_by("display_name")
+        reviews = evaluation_selectors.open_reviews_for(user)
     return render(
         request,
         "portal/home.html",
@@ -21,7 +30,8 @@ def home(request):
             "training": training_of(user),
             "waiting": waiting_for(user),
             "proposals": proposal_selectors.my_proposals(user)[:8],
-            "accounts": account_selectors.accounts_of(user)[:8],
-            "reviews": evaluation_selectors.reviews_of(user)[:8],
+            "accounts": accounts[:8],
+            "reviews": reviews[:8],
+            "whole_organisation": whole_organisation,
         },
     )

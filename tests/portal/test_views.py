@@ -127,3 +127,28 @@ def test_the_navigation_marks_the_current_page(request, client, persona, path, l
     page = client.get(path).text
 
     assert f'aria-current="page" href="{path}">{label}</a>' in page
+
+
+def test_staff_home_shows_their_offices_accounts_and_open_reviews(client, make_review, staff):
+    review = make_review("due")  # an account of staff's office, which staff does not help run
+    client.force_login(staff)
+
+    page = client.get("/").text
+
+    assert "Your office's accounts" in page and review.account.display_name in page
+    assert "Open reviews for your office" in page and review.get_absolute_url() in page
+
+
+@pytest.mark.parametrize(
+    ("persona", "starts_with"),
+    [("policy_owner", "Reports"), ("administrator", "Administration")],
+)
+def test_policy_owner_and_administrator_homes_start_with_their_tools(
+    request, client, persona, starts_with
+):
+    client.force_login(request.getfixturevalue(persona))
+
+    page = client.get("/").text
+
+    tools = page.index("Where to start")
+    assert page.index(starts_with, tools) < page.index("Waiting for you")
