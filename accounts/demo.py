@@ -158,49 +158,68 @@ def seed_business_area_accounts(*, dcct, hec) -> int:
                 action="import",
                 comment="Registered from the inventory of existing accounts.",
             )
-            _walk(account, path, dcct=dcct, head=office.head)
+            # Each closure's steps days apart, weeks ago, so that ages and targets show; the
+            # account closes only once its closing date has come.
+            days = sum(_DAYS_BEFORE.get(step, 6) for step in path)
+            started = timezone.now() - datetime.timedelta(days=10 + 9 * created + days)
+            _walk(account, path, dcct=dcct, head=office.head, started=started)
         created += 1
     return created
 
 
-def _walk(account, path, *, dcct, head):
+CLOSING_AFTER_DAYS = 32
+# Days from the step before: closing waits for the closing date the exit strategy set.
+_DAYS_BEFORE = {"close": CLOSING_AFTER_DAYS}
+
+
+def _walk(account, path, *, dcct, head, started):
+    """Take the closure's steps through the services, each at its own past moment."""
+    import time_machine  # a development dependency, as is the whole demo
+
     def strategy():
         return {
             "final_post": f"{account.display_name} is closing. Follow @ScotParl for news.",
             "redirect_to": "@ScotParl on the same platform",
             "archive_location": "Records store, social media archive",
-            "closing_date": timezone.localdate() + datetime.timedelta(days=30),
+            "closing_date": timezone.localdate() + datetime.timedelta(days=CLOSING_AFTER_DAYS),
         }
 
+    moment = started
     for step in path:
-        account = Account.objects.get(pk=account.pk)
-        if step == "propose":
-            services.propose_closure(
-                account=account,
-                actor=dcct,
-                reason="not_effective",
-                explanation="Engagement has fallen for three quarters in a row and posts "
-                "reach fewer than 200 people.",
-            )
-        elif step == "contest":
-            services.contest_closure(
-                account=account,
-                actor=head,
-                comment="A new editor joins next month and we have a plan for the autumn.",
-            )
-        elif step == "escalate":
-            services.escalate_closure(
-                account=account,
-                actor=dcct,
-                business_area_position=services.contested_position(account),
-                dcct_position="The corporate account can carry this content with less risk.",
-            )
-        elif step == "agree":
-            services.agree_exit_strategy(account=account, actor=head, exit_strategy=strategy())
-        elif step == "close":
-            services.update_exit_steps(
-                account=account,
-                actor=dcct,
-                steps={field: timezone.localdate() for field, *_ in ExitStrategy.STEPS},
-            )
-            services.mark_closed(account=account, actor=dcct)
+        moment += datetime.timedelta(days=_DAYS_BEFORE.get(step, 6))
+        with time_machine.travel(moment, tick=False):
+            _step(Account.objects.get(pk=account.pk), step, dcct=dcct, head=head, strategy=strategy)
+
+
+def _step(account, step, *, dcct, head, strategy):
+    """One step of a demo closure, through the services."""
+    if step == "propose":
+        services.propose_closure(
+            account=account,
+            actor=dcct,
+            reason="not_effective",
+            explanation="Engagement has fallen for three quarters in a row and posts "
+            "reach fewer than 200 people.",
+        )
+    elif step == "contest":
+        services.contest_closure(
+            account=account,
+            actor=head,
+            comment="A new editor joins next month and we have a plan for the autumn.",
+        )
+    elif step == "escalate":
+        services.escalate_closure(
+            account=account,
+            actor=dcct,
+            business_area_position=services.contested_position(account),
+            dcct_position="The corporate account can carry this content with less risk.",
+        )
+    elif step == "agree":
+        services.agree_exit_strategy(account=account, actor=head, exit_strategy=strategy())
+    elif step == "close":
+        services.update_exit_steps(
+            account=account,
+            actor=dcct,
+            steps={field: timezone.localdate() for field, *_ in ExitStrategy.STEPS},
+        )
+        services.mark_closed(account=account, actor=dcct)

@@ -90,7 +90,14 @@ def seed_reviews(*, dcct, today: datetime.date) -> int:
                 else "Post at least twice a week and answer comments within a day.",
                 assessed_by=dcct if state == "assessed" else None,
                 assessed_at=_moment(due_on) if state == "assessed" else None,
+                # In its state since it was raised, submitted or assessed: true ages on queues.
+                state_changed_at={
+                    "due": _moment(period_end),
+                    "submitted": _moment(min(due_on - datetime.timedelta(3), timezone.localdate())),
+                    "assessed": _moment(due_on),
+                }[state],
             )
+            Review.objects.filter(pk=review.pk).update(created_at=_moment(period_end))
             if state != "due":
                 MetricValue.objects.bulk_create(
                     [

@@ -1,5 +1,6 @@
 """Each person's home: what waits for them first, then their own work."""
 
+from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from accounts import permissions as account_permissions
@@ -8,6 +9,8 @@ from evaluation import selectors as evaluation_selectors
 from people.selectors import training_of
 from portal.selectors import waiting_for
 from proposals import selectors as proposal_selectors
+
+WAITING_PAGE_SIZE = 10
 
 
 def home(request):
@@ -28,7 +31,9 @@ def home(request):
         {
             "office": user.office,
             "training": training_of(user),
-            "waiting": waiting_for(user),
+            "waiting": Paginator(waiting_for(user), WAITING_PAGE_SIZE).get_page(
+                request.GET.get("page")
+            ),
             "proposals": proposal_selectors.my_proposals(user)[:8],
             "accounts": accounts[:8],
             "reviews": reviews[:8],

@@ -4,6 +4,7 @@ timeline (seed_demo). Keyed on title: a second run makes nothing twice."""
 import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Platform
 from people.models import User
@@ -216,20 +217,35 @@ def _take(action, proposal, actor):
     return services.ACTIONS[action](proposal=proposal, actor=actor, comment=comment)
 
 
+def history_dates(number: int, steps: int, now: datetime.datetime) -> list[datetime.datetime]:
+    """When the demo's `number`th item was drafted and took each of its `steps`: spread from a
+    couple of weeks to several months ago, days apart, the last still in the past, so that
+    queues show real ages and some items are past their target times."""
+    started = now - datetime.timedelta(days=12 + 13 * number + 5 * steps, hours=3 * number)
+    return [started + datetime.timedelta(days=5 * step) for step in range(steps + 1)]
+
+
 @transaction.atomic
 def seed_proposals(*, cast: dict[str, User]) -> int:
-    """Create the demo proposals; `cast` names the demo dcct and hec."""
+    """Create the demo proposals; `cast` names the demo dcct and hec. Each is built through the
+    services with the clock moved back (time-machine, a development dependency, as is the whole
+    demo), so its history has true dates."""
+    import time_machine
+
     created = 0
     priorities = list(EngagementPriority.objects.all()[:2])
+    now = timezone.now()
     with transitions.without_notices():
-        for title, slug, email, why_key, actions in SCENARIOS:
+        for number, (title, slug, email, why_key, actions) in enumerate(SCENARIOS):
             if Proposal.objects.filter(title=title).exists():
                 continue
+            when = history_dates(number, len(actions), now)
             proposer = User.objects.get(email=email)
             platform = Platform.objects.get(slug=slug)
-            proposal = services.create_draft(
-                proposer=proposer, **_case(title, platform, proposer, why_key)
-            )
+            with time_machine.travel(when[0], tick=False):
+                proposal = services.create_draft(
+                    proposer=proposer, **_case(title, platform, proposer, why_key)
+                )
             proposal.priorities.set(priorities)
             colleague = (
                 proposer.office.members.exclude(pk=proposer.pk)
@@ -244,7 +260,9 @@ def seed_proposals(*, cast: dict[str, User]) -> int:
             ProposalKPI.objects.create(
                 proposal=proposal, metric="Followers", unit="followers", target=1500
             )
-            for action in actions:
-                _take(action, proposal, _actor(action, proposal, cast))
+            for step, action in enumerate(actions, start=1):
+                with time_machine.travel(when[step], tick=False):
+                    proposal = Proposal.objects.get(pk=proposal.pk)
+                    _take(action, proposal, _actor(action, proposal, cast))
             created += 1
     return created

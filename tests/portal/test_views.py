@@ -152,3 +152,17 @@ def test_policy_owner_and_administrator_homes_start_with_their_tools(
 
     tools = page.index("Where to start")
     assert page.index(starts_with, tools) < page.index("Waiting for you")
+
+
+def test_a_long_waiting_list_is_paged_with_its_full_count(client, make_proposal, office_head):
+    for _ in range(12):
+        make_proposal("with_office_head")
+    client.force_login(office_head)
+
+    first = client.get("/")
+    second = client.get("/?page=2")
+
+    assert first.context["waiting"].paginator.count == 12
+    assert len(first.context["waiting"].object_list) == 10
+    assert len(second.context["waiting"].object_list) == 2
+    assert "Page 1 of 2" in first.text
