@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -172,3 +174,26 @@ def test_seed_demo_has_two_years_of_reviews_and_figures():
     assert MetricObservation.objects.count() > 1000
     spread = Review.objects.order_by("period_start").first().period_start
     assert (Review.objects.order_by("-period_end").first().period_end - spread).days >= 700
+
+
+def test_demo_history_has_true_ages_some_past_their_targets(settings):
+    import datetime
+
+    from django.utils import timezone
+
+    from proposals.models import Proposal
+
+    call_command("seed_demo", stdout=io.StringIO())
+
+    now = timezone.now()
+    ages = [(now - p.state_changed_at).days for p in Proposal.objects.all()]
+    assert min(ages) >= 7 and max(ages) >= 90
+    late = [
+        p
+        for p in Proposal.objects.filter(state__in=settings.WORKFLOW_TARGET_DAYS)
+        if now - p.state_changed_at
+        > datetime.timedelta(days=settings.WORKFLOW_TARGET_DAYS[p.state])
+    ]
+    assert late
+    first = Proposal.objects.get(title="Holyrood for under-18s")
+    assert first.decisions.get().created_at == first.state_changed_at
