@@ -71,7 +71,7 @@ SCENARIOS = [
         ["submit", "approve_in_principle", "advise_against", "disagree", "escalate"],
     ),
     (
-        "Visit Holyrood",
+        "Family days at Holyrood",
         "instagram",
         "staff2@example.org",
         "visitors",

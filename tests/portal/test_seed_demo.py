@@ -197,3 +197,16 @@ def test_demo_history_has_true_ages_some_past_their_targets(settings):
     assert late
     first = Proposal.objects.get(title="Holyrood for under-18s")
     assert first.decisions.get().created_at == first.state_changed_at
+
+
+def test_every_approved_demo_proposal_can_be_set_up_and_go_live_on_its_handle():
+    from accounts.handles import normalise_handle
+    from accounts.models import Account
+    from proposals.models import Proposal
+
+    call_command("seed_demo", stdout=io.StringIO())
+
+    for proposal in Proposal.objects.filter(state="approved", platform__isnull=False):
+        handle = normalise_handle(proposal.platform, proposal.proposed_handle)
+        live = Account.objects.filter(platform=proposal.platform, handle__iexact=handle)
+        assert not live.exclude(state="closed").exists(), proposal.title
