@@ -160,7 +160,28 @@ class ExitPlanForm(forms.ModelForm):
         fields = ["exit_plan"]
 
 
-class TeamMemberForm(forms.ModelForm):
+class RowForm(forms.ModelForm):
+    """A row of a list in the business case. A new row may stay empty, so its fields are not
+    marked required; once anything is typed in it, every field it needs is checked."""
+
+    def __init__(self, *args, optional_row=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.needed = []
+        if optional_row:
+            self.needed = [name for name, field in self.fields.items() if field.required]
+            for name in self.needed:
+                self.fields[name].required = False
+                self.fields[name].widget.is_required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.needed:
+            if cleaned.get(name) in (None, "") and name not in self.errors:
+                self.add_error(name, self.fields[name].error_messages["required"])
+        return cleaned
+
+
+class TeamMemberForm(RowForm):
     email = forms.EmailField(label="Work email address")
 
     class Meta:
@@ -174,6 +195,8 @@ class TeamMemberForm(forms.ModelForm):
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
+        if not email:
+            return email
         try:
             self.instance.person = User.objects.get(email=email, is_active=True)
         except User.DoesNotExist:
@@ -188,6 +211,12 @@ class RowsFormSet(forms.BaseInlineFormSet):
     """A list in the business case (team, KPIs); `rows()` is what the service is given."""
 
     service_key = ""
+
+    def get_form_kwargs(self, index):
+        """Rows not yet saved may be left empty."""
+        kwargs = super().get_form_kwargs(index)
+        kwargs["optional_row"] = index is None or index >= self.initial_form_count()
+        return kwargs
 
     def rows(self) -> list[dict]:
         return [
@@ -224,6 +253,7 @@ TeamFormSet = inlineformset_factory(
     formset=BaseTeamFormSet,
     extra=2,
     can_delete=True,
+    can_delete_extra=False,
 )
 
 
@@ -231,13 +261,21 @@ class BaseKPIFormSet(RowsFormSet):
     service_key = "kpis"
 
 
+class KPIRowForm(RowForm):
+    class Meta:
+        model = ProposalKPI
+        fields = ["metric", "unit", "target", "direction"]
+
+
 KPIFormSet = inlineformset_factory(
     Proposal,
     ProposalKPI,
+    form=KPIRowForm,
     formset=BaseKPIFormSet,
     fields=["metric", "unit", "target", "direction"],
     extra=1,
     can_delete=True,
+    can_delete_extra=False,
 )
 
 

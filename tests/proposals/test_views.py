@@ -906,3 +906,26 @@ def test_dccts_breadcrumb_leads_back_to_the_queue(client, make_proposal, dcct):
     page = client.get(url(proposal)).text
 
     assert 'href="/proposals/queue/">Proposal queue</a>' in page
+
+
+def test_new_team_rows_may_stay_empty_and_are_not_marked_required(client, staff):
+    proposal = ProposalFactory(proposer=staff, complete=False)
+    client.force_login(staff)
+
+    formset = client.get(url(proposal, "edit/6/")).context["formset"]
+
+    new_row = formset.forms[0]
+    assert not new_row.fields["email"].required and "DELETE" not in new_row.fields
+    assert not formset.forms[0].fields["email"].widget.is_required
+
+
+def test_a_new_team_row_half_filled_is_refused_beside_the_missing_field(client, staff):
+    proposal = ProposalFactory(proposer=staff, complete=False)
+    client.force_login(staff)
+
+    response = client.post(url(proposal, "edit/6/"), {**RESOURCING, **team_data(("", "owner"))})
+
+    row = response.context["formset"].forms[0]
+    assert row.errors["email"] == ["This field is required."]
+    assert row["role"].value() == "owner"
+    assert not proposal.team.exists()
