@@ -5,9 +5,9 @@ queries whatever the data size: counts, then at most QUEUE_LENGTH items per queu
 import datetime
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts import permissions as account_permissions
@@ -23,19 +23,37 @@ from proposals.models import Escalation, Proposal, ProposalState
 from proposals.selectors import awaiting_approval
 from workflow.permissions import require
 
-QUEUE_LENGTH = 15
+QUEUE_LENGTH = 5  # the overview shows each queue's oldest few
+QUEUE_PAGE_SIZE = 25  # one queue shown in full, a page at a time
 
 
 def _late(since, target_days):
     return target_days is not None and since < timezone.now() - datetime.timedelta(days=target_days)
 
 
-def _queue(key, title, queryset, *, kind, when, target=None, link="", what=""):
-    """A titled list: its full count, and its oldest items marked when past their target."""
+def _queue(key, title, queryset, *, kind, when, target=None, what="", acts=True, age="Waiting"):
+    """A titled list, read later: its full count, and its oldest items marked when past their
+    target. `what` is the action its items need (a button), or, when `acts` is False, what they
+    are waiting for (words); `age` heads the column of how long (None: no such column)."""
+    return {
+        "key": key,
+        "title": title,
+        "queryset": queryset,
+        "kind": kind,
+        "when": when,
+        "target": target,
+        "what": what,
+        "acts": acts,
+        "age": age,
+    }
+
+
+def _items(queue, objects):
     items = []
-    for obj in queryset[:QUEUE_LENGTH]:
+    for obj in objects:
+        kind = queue["kind"]
         account = obj if kind == "Account" else obj.account if kind == "Review" else None
-        since = when(obj)
+        since = queue["when"](obj)
         items.append(
             {
                 "title": str(obj) if kind != "Proposal" else f"{obj.reference} {obj.title}",
@@ -43,18 +61,23 @@ def _queue(key, title, queryset, *, kind, when, target=None, link="", what=""):
                 "office": (account or obj).office,
                 "platform": (account.platform.name if account else obj.platform_name),
                 "since": since,
-                "late": _late(since, target),
-                "what": what,
+                "late": _late(since, queue["target"]),
             }
         )
-    return {
-        "key": key,
-        "title": title,
-        "count": queryset.count(),
-        "items": items,
-        "target": target,
-        "link": link,
-    }
+    return items
+
+
+def _read(queue, *, page=None):
+    """The queue's count and items: its oldest few, or one page of all of them."""
+    queryset = queue["queryset"]
+    if page is None:
+        queue["count"] = queryset.count()
+        queue["items"] = _items(queue, queryset[:QUEUE_LENGTH])
+    else:
+        queue["page"] = Paginator(queryset, QUEUE_PAGE_SIZE).get_page(page)
+        queue["count"] = queue["page"].paginator.count
+        queue["items"] = _items(queue, queue["page"].object_list)
+    return queue
 
 
 def _trained_counts():
@@ -94,7 +117,6 @@ def dcct_dashboard(request):
     reviews = where(
         Review.objects.select_related("account__office", "account__platform"), "account__"
     )
-    proposal_url = reverse("proposals:queue")
     queues = [
         _queue(
             "assess",
@@ -103,7 +125,6 @@ def dcct_dashboard(request):
             kind="Proposal",
             when=lambda p: p.state_changed_at,
             target=targets["with_dcct"],
-            link=f"{proposal_url}?state=with_dcct",
             what="Assess",
         ),
         _queue(
@@ -113,7 +134,6 @@ def dcct_dashboard(request):
             kind="Proposal",
             when=lambda p: p.state_changed_at,
             target=targets["contested"],
-            link=f"{proposal_url}?state=contested",
             what="Revise advice or escalate",
         ),
         _queue(
@@ -123,8 +143,8 @@ def dcct_dashboard(request):
             kind="Proposal",
             when=lambda p: p.state_changed_at,
             target=targets["revising"],
-            link=f"{proposal_url}?state=revising",
             what="Waiting for the proposer",
+            acts=False,
         ),
         _queue(
             "set_up",
@@ -153,7 +173,6 @@ def dcct_dashboard(request):
             kind="Review",
             when=lambda r: r.state_changed_at,
             target=targets["review_submitted"],
-            link=reverse("evaluation:reviews") + "?show=submitted",
             what="Assess review",
         ),
         _queue(
@@ -167,8 +186,8 @@ def dcct_dashboard(request):
                 datetime.datetime.combine(r.due_on, datetime.time())
             ),
             target=0,
-            link=reverse("evaluation:reviews") + "?show=overdue",
             what="Chase the team",
+            age="Overdue for",
         ),
         _queue(
             "dormant",
@@ -177,6 +196,8 @@ def dcct_dashboard(request):
             kind="Account",
             when=lambda a: a.state_changed_at,
             what=f"No review or figures for {settings.DORMANT_AFTER_MONTHS} months",
+            acts=False,
+            age=None,
         ),
         _queue(
             "untrained",
@@ -187,13 +208,21 @@ def dcct_dashboard(request):
             kind="Account",
             when=lambda a: a.state_changed_at,
             what="Record training",
+            age=None,
         ),
     ]
+    shown = next((q for q in queues if q["key"] == request.GET.get("show")), None)
+    if shown is not None:
+        _read(shown, page=request.GET.get("page") or 1)
+    else:
+        for queue in queues:
+            _read(queue)
     return render(
         request,
         "portal/dcct_dashboard.html",
         {
-            "queues": queues,
+            "queues": queues if shown is None else [shown],
+            "shown": shown,
             "offices": Office.objects.all(),
             "platforms": Platform.objects.filter(internal=False),
             "office": office,

@@ -200,3 +200,28 @@ def test_home_lists_only_what_this_person_may_act_on(
     waiting = client.get("/").context["waiting"]
 
     assert [item["what"] for item in waiting] == []
+
+
+def test_the_dashboard_is_compact_and_one_queue_can_be_shown_in_full(client, make_proposal, dcct):
+    for _ in range(7):
+        make_proposal("with_dcct")
+    client.force_login(dcct)
+
+    overview = client.get("/dashboard/")
+    assess = {q["key"]: q for q in overview.context["queues"]}["assess"]
+    assert (assess["count"], len(assess["items"])) == (7, 5)
+    assert 'href="?show=assess">Show all 7</a>' in overview.text
+
+    full = client.get("/dashboard/?show=assess")
+    (shown,) = full.context["queues"]
+    assert (shown["key"], len(shown["items"])) == ("assess", 7)
+
+
+def test_queues_that_wait_on_others_say_so_in_words_not_buttons(client, make_proposal, dcct):
+    make_proposal("revising")
+    client.force_login(dcct)
+
+    page = client.get("/dashboard/?show=revising").text
+
+    assert "Waiting for the proposer" in page
+    assert 'btn-outline-primary" href="/proposals/' not in page
