@@ -10,6 +10,7 @@ from accounts.models import (
 )
 from people import policy
 from people.models import User
+from people.widgets import PersonEmailInput
 from workflow.csv_import import CSVUploadForm
 from workflow.forms import TransitionForm, require_comment
 
@@ -75,7 +76,11 @@ def _person_by_email(email):
 
 
 class AddMemberForm(forms.Form):
-    email = forms.EmailField(label="Work email address")
+    email = forms.EmailField(
+        label="Work email address",
+        widget=PersonEmailInput,
+        help_text="Type a name, email or office to find them.",
+    )
     role = forms.ChoiceField(choices=AccountMember.Role.choices, initial="editor")
     provides_cover = forms.BooleanField(required=False, label="Covers for the owner")
 
@@ -89,7 +94,11 @@ class RemoveMemberForm(forms.Form):
 
 
 class TrainingForm(forms.Form):
-    email = forms.EmailField(label="Team member's work email address")
+    email = forms.EmailField(
+        label="Team member's work email address",
+        widget=PersonEmailInput,
+        help_text="Type a name, email or office to find them.",
+    )
     course = forms.CharField(max_length=200, initial="Social media for SPS staff")
     completed_on = forms.DateField(widget=DATE_INPUT)
     expires_on = forms.DateField(

@@ -1,6 +1,25 @@
 """Reads about people for pages."""
 
-from people.models import TrainingRecord
+from django.db.models import Q
+
+from people.models import TrainingRecord, User
+
+
+def people_matching(text: str, limit: int = 10):
+    """Active people whose name, email or office contains `text`, for the people picker."""
+    text = (text or "").strip()
+    if len(text) < 2:
+        return User.objects.none()
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(full_name__icontains=text)
+            | Q(email__icontains=text)
+            | Q(office__name__icontains=text)
+        )
+        .select_related("office")
+        .order_by("full_name")[:limit]
+    )
 
 
 def training_of(person):

@@ -6,6 +6,7 @@ from django.template.defaultfilters import filesizeformat
 
 from accounts.models import Account, AccountKind, AccountState, Platform
 from people.models import User
+from people.widgets import PersonEmailInput
 from proposals.models import (
     AlternativeApproach,
     AlternativePlan,
@@ -182,7 +183,7 @@ class RowForm(forms.ModelForm):
 
 
 class TeamMemberForm(RowForm):
-    email = forms.EmailField(label="Work email address")
+    email = forms.EmailField(label="Work email address", widget=PersonEmailInput)
 
     class Meta:
         model = ProposalTeamMember

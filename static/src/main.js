@@ -25,3 +25,37 @@ window.addEventListener("pageshow", () => {
     for (const button of form.querySelectorAll("button[type=submit]")) button.disabled = false;
   }
 });
+
+// The people picker: a work-email field with data-people-search suggests colleagues as you type
+// a name, an email or an office, through a native <datalist> (keyboard and screen readers work
+// as with any input). Without JavaScript it is a plain email field.
+const peopleLists = new WeakMap();
+let peopleTimer;
+document.addEventListener("input", (event) => {
+  const input = event.target;
+  if (!(input instanceof HTMLInputElement) || !input.dataset.peopleSearch) return;
+  let list = peopleLists.get(input);
+  if (!list) {
+    list = document.createElement("datalist");
+    list.id = input.getAttribute("list");
+    input.after(list);
+    peopleLists.set(input, list);
+  }
+  clearTimeout(peopleTimer);
+  const text = input.value.trim();
+  if (text.length < 2) return;
+  peopleTimer = setTimeout(async () => {
+    const url = `${input.dataset.peopleSearch}?q=${encodeURIComponent(text)}`;
+    const response = await fetch(url, { headers: { Accept: "application/json" } });
+    if (!response.ok) return;
+    const { people } = await response.json();
+    list.replaceChildren(
+      ...people.map((person) => {
+        const option = document.createElement("option");
+        option.value = person.email;
+        option.label = person.office ? `${person.name} – ${person.office}` : person.name;
+        return option;
+      }),
+    );
+  }, 200);
+});

@@ -48,3 +48,17 @@ def test_dcct_sets_up_and_hec_decides_a_closure(page, screenshot, transactional_
     expect(page.get_by_text("Retain account: done.")).to_be_visible()
     escalated.refresh_from_db()
     assert escalated.state == "live"
+
+
+def test_the_people_picker_suggests_colleagues_as_you_type(page, transactional_db):
+    call_command("seed_demo", stdout=io.StringIO())
+    sign_in(page, "dcct@example.org")
+    account = Account.objects.filter(state="live", kind="business_area").first()
+    page.goto(account.get_absolute_url())
+
+    page.get_by_text("Add someone to the team", exact=True).click()
+    page.locator("#id_member-email").press_sequentially("Shona", delay=30)
+
+    option = page.locator("#id_member-email-people option[value='staff@example.org']")
+    expect(option).to_have_count(1)
+    assert "Shona MacLeod" in option.get_attribute("label")
