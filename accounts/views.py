@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -169,19 +170,47 @@ def update_details(request, pk):
 
 @require_POST
 def update_setup(request, pk):
+    """The set-up form: the account's details on the platform and the checklist, saved
+    together with one button (or the checklist alone, when no details are sent)."""
     account = selectors.account_for(request.user, pk)
-    return _update(
-        request,
-        account,
-        SetupChecklistForm(request.POST, instance=account.setup, prefix="setup"),
-        key="setup_form",
-        rule=permissions.can_tick_setup,
-        save=lambda values: services.update_setup(
-            account=account, actor=request.user, checklist=values
-        ),
-        message="Set-up checklist saved.",
-        anchor="#setup",
+    require(permissions.can_tick_setup, account, request.user)
+    checklist = SetupChecklistForm(request.POST, instance=account.setup, prefix="setup")
+    details = (
+        AccountDetailsForm(request.POST, instance=account, prefix="details")
+        if any(name.startswith("details-") for name in request.POST)
+        else None
     )
+    if checklist.is_valid() and (details is None or details.is_valid()):
+        try:
+            with transaction.atomic():
+                if details is not None:
+                    _saving_into(
+                        details,
+                        lambda: services.update_details(
+                            account=account, actor=request.user, **details.cleaned_data
+                        ),
+                    )
+                _saving_into(
+                    checklist,
+                    lambda: services.update_setup(
+                        account=account, actor=request.user, checklist=checklist.cleaned_data
+                    ),
+                )
+        except ValidationError:
+            pass  # the errors are on their forms; nothing was saved
+        else:
+            return _done(request, account, "Set-up saved.", "#setup")
+    bound = {"setup_form": checklist, **({"details_form": details} if details else {})}
+    return _page(request, account.pk, **bound)
+
+
+def _saving_into(form, save):
+    """Run `save`; a refusal goes onto `form`, beside its fields, and on up to roll back."""
+    try:
+        save()
+    except ValidationError as error:
+        add_errors(form, error)
+        raise
 
 
 @require_POST

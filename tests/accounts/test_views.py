@@ -126,7 +126,7 @@ def test_dcct_ticks_the_checklist_saying_where_the_credentials_are(client, make_
         follow=True,
     )
 
-    assert "Set-up checklist saved." in response.text
+    assert "Set-up saved." in response.text
     account.setup.refresh_from_db()
     assert account.setup.password_manager_entry == "Vault: Youth"
     assert not account.setup.is_complete
@@ -445,3 +445,42 @@ def test_hec_closing_without_reasons_keeps_what_was_typed(client, make_account, 
     assert "comment" in form.errors and "closing_date" in form.errors
     assert form["final_post"].value() == "Bye"
     assert Account.objects.get(pk=account.pk).state == "closure_escalated"
+
+
+def test_set_up_saves_the_details_and_the_checklist_with_one_button(client, make_account, dcct):
+    account = make_account("setting_up", handle="")
+    client.force_login(dcct)
+
+    response = client.post(
+        url(account, "setup/"),
+        {
+            "details-display_name": "Holyrood youth",
+            "details-handle": "@holyrood.youth",
+            "details-url": "",
+            "setup-two_factor": "on",
+        },
+        follow=True,
+    )
+
+    assert "Set-up saved." in response.text
+    account = Account.objects.get(pk=account.pk)
+    assert (account.display_name, account.handle) == ("Holyrood youth", "holyrood.youth")
+    assert account.setup.two_factor
+
+
+def test_a_refused_detail_saves_nothing_of_the_set_up(client, make_account, dcct):
+    account = make_account("setting_up")
+    client.force_login(dcct)
+
+    response = client.post(
+        url(account, "setup/"),
+        {
+            "details-display_name": "Holyrood youth",
+            "details-url": "https://faketwitter.com/HolyroodYouth",
+            "setup-two_factor": "on",
+        },
+    )
+
+    assert response.context["details_form"].errors["url"]
+    assert response.context["setup_form"]["two_factor"].value()
+    assert not Account.objects.get(pk=account.pk).setup.two_factor

@@ -20,7 +20,7 @@ def test_dcct_sets_up_and_hec_decides_a_closure(page, screenshot, transactional_
     expect(page.get_by_text("Go live: Complete the set-up checklist.")).to_be_visible()
     page.get_by_label("Two-factor authentication turned on").check()
     page.get_by_label("Sign-in details held in the password manager").check()
-    page.get_by_role("button", name="Save checklist").click()
+    page.get_by_role("button", name="Save set-up").click()
     expect(page.get_by_text("Say where in the password manager they are.")).to_be_visible()
     screenshot("account-setting-up")
 

@@ -77,8 +77,8 @@ def test_a_new_channel_goes_from_submission_to_live(page, screenshot, transactio
         page.get_by_label(label).check()
     page.get_by_label("Corporate email address used").fill("bluesky@example.org")
     page.get_by_label("Where in the password manager").fill("Vault: Bluesky")
-    page.get_by_role("button", name="Save checklist").click()
-    expect(page.get_by_text("Set-up checklist saved.")).to_be_visible()
+    page.get_by_role("button", name="Save set-up").click()
+    expect(page.get_by_text("Set-up saved.")).to_be_visible()
     for person in (proposer, colleague):
         page.get_by_text("Record training", exact=True).first.click()
         page.locator("#id_training-email").fill(person.email)
