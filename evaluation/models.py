@@ -197,7 +197,7 @@ class Review(ConcurrentTransitionMixin, models.Model):
         ]
 
     def __str__(self):
-        return f"Review of {self.account} to {self.period_end:%d %b %Y}"
+        return f"Review of {self.account}, {self.period_label}"
 
     def get_absolute_url(self):
         return reverse("evaluation:review", args=[self.pk])
