@@ -484,3 +484,21 @@ def test_a_refused_detail_saves_nothing_of_the_set_up(client, make_account, dcct
     assert response.context["details_form"].errors["url"]
     assert response.context["setup_form"]["two_factor"].value()
     assert not Account.objects.get(pk=account.pk).setup.two_factor
+
+
+def test_accounts_of_the_same_name_have_titles_that_tell_them_apart(client, dcct):
+    from tests.factories import AccountFactory, PlatformFactory
+
+    first = AccountFactory(display_name="Scottish Parliament", state="live")
+    second = AccountFactory(
+        display_name="Scottish Parliament", state="live", platform=PlatformFactory(name="Bluesky")
+    )
+    client.force_login(dcct)
+
+    titles = {
+        client.get(url(account)).text.split("<title>")[1].split("</title>")[0]
+        for account in (first, second)
+    }
+
+    assert len(titles) == 2
+    assert "Scottish Parliament on Bluesky – Social media governance" in titles
