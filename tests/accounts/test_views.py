@@ -491,7 +491,9 @@ def test_accounts_of_the_same_name_have_titles_that_tell_them_apart(client, dcct
 
     first = AccountFactory(display_name="Scottish Parliament", state="live")
     second = AccountFactory(
-        display_name="Scottish Parliament", state="live", platform=PlatformFactory(name="Bluesky")
+        display_name="Scottish Parliament",
+        state="live",
+        platform=PlatformFactory(name="Bluesky", slug="bluesky-test"),
     )
     client.force_login(dcct)
 
