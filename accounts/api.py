@@ -50,13 +50,21 @@ class PublicAccountFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         choices=[("live", "live"), ("closed", "closed")], method="by_status"
     )
+    changed_since = django_filters.IsoDateTimeFilter(
+        method="changed",
+        label="Only accounts whose place on the register changed at or after this moment "
+        "(ISO 8601), to mirror the register",
+    )
 
     class Meta:
         model = Account
-        fields = ["platform", "office", "status"]
+        fields = ["platform", "office", "status", "changed_since"]
 
     def by_status(self, queryset, name, value):
         return register.search(queryset, status=value)
+
+    def changed(self, queryset, name, value):
+        return queryset.filter(state_changed_at__gte=value)
 
 
 class AccountList(generics.ListAPIView):

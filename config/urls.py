@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts.public_views import public_register
+from accounts.public_views import public_register, register_csv, register_feed
 from config.health import health
 
 admin.site.site_header = "Social media governance – administration"
@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("evaluation.urls")),
     path("health/", health, name="health"),
     path("register/", public_register, name="public-register"),
+    path("register/feed/", register_feed, name="register-feed"),
+    path("register.csv", register_csv, name="register-csv"),
     path("api/v1/", include("accounts.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -18,6 +18,7 @@ from evaluation.models import Outcome, Review
 from portal import permissions
 from proposals.models import Decision, Proposal, ProposalState
 from workflow import transitions
+from workflow.csv_import import spreadsheet_safe
 from workflow.permissions import require
 
 OUTCOME_ACTIONS = [
@@ -262,12 +263,6 @@ TABLES = {
 }
 
 
-def csv_safe(cell):
-    """A cell a spreadsheet will show as text, never run as a formula."""
-    text = str(cell)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
-
-
 def reports(request):
     user = request.user
     require(permissions.may_see_reports, user)
@@ -282,7 +277,7 @@ def reports(request):
         response.write("\ufeff")  # so that spreadsheets read the file as UTF-8
         writer = csv.writer(response)
         writer.writerow(table["columns"])
-        writer.writerows([csv_safe(cell) for cell in row] for row in table["rows"])
+        writer.writerows([spreadsheet_safe(cell) for cell in row] for row in table["rows"])
         return response
     tables = {key: build(start, end) for key, build in TABLES.items()}
     for key, table in tables.items():

@@ -11,6 +11,12 @@ from django.core.exceptions import PermissionDenied
 MAX_BYTES = 2 * 1024 * 1024
 
 
+def spreadsheet_safe(cell):
+    """A cell a spreadsheet will show as text, never run as a formula (for CSV downloads)."""
+    text = str(cell)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
 class CSVUploadForm(forms.Form):
     file = forms.FileField(label="CSV file")
 

@@ -265,3 +265,85 @@ def test_the_public_register_says_whose_it_is_and_links_to_their_website(client,
     assert "<title>Register of official accounts – The Scottish Parliament</title>" in page
     assert 'href="https://www.parliament.scot"' in page
     assert "Social media governance" not in page
+
+
+@pytest.fixture
+def fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()  # the feed and the CSV are cached for a quarter of an hour
+    yield
+    cache.clear()
+
+
+def test_the_feed_is_atom_and_names_register_changes_but_no_one(client, register, fresh_cache):
+    import feedparser
+
+    from accounts.models import AccountEvent
+
+    live, closed = register["live"], register["closed"]
+    actor = UserFactory(full_name="Private Person")
+    for account, action in [(live, "go_live"), (closed, "mark_closed"), (live, "hand_over")]:
+        AccountEvent.objects.create(account=account, actor=actor, actor_role="DCCT", action=action)
+
+    response = client.get("/register/feed/")
+    feed = feedparser.parse(response.content)
+
+    assert response["Content-Type"].startswith("application/atom+xml")
+    assert not feed.bozo and feed.version == "atom10"
+    titles = [entry.title for entry in feed.entries]
+    assert titles == [
+        "Women 2021 on X (Twitter) is no longer official: it has closed",
+        "Scottish Parliament on X (Twitter) is now an official account",
+    ]
+    assert "verify=https%3A%2F%2Fx.com%2FScotParl" in feed.entries[1].link
+    assert "Private Person" not in response.text and "secret.owner" not in response.text
+    assert "max-age=900" in response["Cache-Control"]
+
+
+def test_the_register_downloads_as_csv_with_the_pages_filters(client, register, fresh_cache):
+    import csv as csv_module
+
+    live = register["live"]
+    AccountFactory(
+        platform=live.platform,
+        handle="EqualsSign",
+        display_name="=HYPERLINK(1)",
+        state="live",
+        office=live.office,
+    )
+
+    every = client.get("/register.csv?status=all")
+    only_closed = client.get("/register/?status=closed&format=csv")
+
+    rows = list(csv_module.reader(every.content.decode("utf-8-sig").splitlines()))
+    assert rows[0][:3] == ["Platform", "Name", "Handle"]
+    names = {row[1] for row in rows[1:]}
+    assert {"Scottish Parliament", "Women 2021", "'=HYPERLINK(1)"} <= names
+    closed_rows = list(csv_module.reader(only_closed.content.decode("utf-8-sig").splitlines()))
+    assert [row[1] for row in closed_rows[1:]] == ["Women 2021"]
+    assert "secret.owner" not in every.content.decode()
+
+
+def test_the_register_page_links_its_feed_and_download(client, register):
+    page = client.get("/register/?platform=x").text
+
+    assert 'href="/register/feed/"' in page
+    assert "platform=x&amp;format=csv" in page
+
+
+def test_the_api_lists_what_changed_since_a_moment_for_mirroring(client, register):
+    from django.utils import timezone
+
+    from accounts.models import Account
+
+    closed = register["closed"]
+    long_ago = timezone.now() - datetime.timedelta(days=30)
+    Account.objects.filter(pk=closed.pk).update(state_changed_at=long_ago)
+    since = (timezone.now() - datetime.timedelta(days=1)).isoformat()
+
+    recent = client.get("/api/v1/accounts/", {"changed_since": since}).json()
+    refused = client.get("/api/v1/accounts/", {"changed_since": "last tuesday"})
+
+    assert [a["display_name"] for a in recent["results"]] == ["Scottish Parliament"]
+    assert refused.status_code == 400
