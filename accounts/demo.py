@@ -157,6 +157,10 @@ def seed_business_area_accounts(*, dcct, hec) -> int:
                 actor_role="DCCT",
                 action="import",
                 comment="Registered from the inventory of existing accounts.",
+                # Logged the day it went live, before any later step of its history.
+                created_at=timezone.make_aware(
+                    datetime.datetime.combine(account.went_live_on, datetime.time(9))
+                ),
             )
             # Each closure's steps days apart, weeks ago, so that ages and targets show; the
             # account closes only once its closing date has come.

@@ -525,6 +525,8 @@ class ExitStrategy(models.Model):
 
     def clean(self):
         super().clean()
+        if not self._state.adding:
+            return  # agreed already, under the rule of its day: its steps are ticked as agreed
         agreed_on = timezone.localdate(self.agreed_at) if self.agreed_at else timezone.localdate()
         if self.closing_date and self.closing_date < self.earliest_closing_date(agreed_on):
             raise ValidationError(

@@ -46,6 +46,8 @@ def ensure_evaluation_plans(*, today: datetime.date, account_ids=None) -> int:
         live = live.filter(pk__in=account_ids)
     missing = (
         live.exclude(Exists(ReviewSchedule.objects.filter(account=OuterRef("pk"))))
+        # KPIs DCCT set during set-up are kept; the proposal's are copied only where none are.
+        .annotate(has_kpis=Exists(KPI.objects.filter(account=OuterRef("pk"))))
         .select_related("proposal")
         .prefetch_related("proposal__kpis")
     )
@@ -67,7 +69,7 @@ def ensure_evaluation_plans(*, today: datetime.date, account_ids=None) -> int:
                 anchor_day=start.day,
             )
         )
-        if account.proposal_id:
+        if account.proposal_id and not account.has_kpis:
             kpis.extend(
                 KPI(
                     account=account,
@@ -96,18 +98,17 @@ def raise_due_reviews(*, today: datetime.date) -> tuple[int, list[datetime.date]
     (ON CONFLICT DO NOTHING), and a schedule moves on only from the date this run read
     (compare-and-swap), so two runs never skip or double a period."""
     ensure_evaluation_plans(today=today)
-    raised, period_ends = 0, set()
+    raised, period_ends, failed = 0, set(), set()
     for _ in range(MAX_CATCH_UP_PASSES):
         due = ReviewSchedule.objects.filter(
             next_due_on__lte=today, account__state=AccountState.LIVE
-        )
+        ).exclude(pk__in=failed)  # a schedule that failed is tried again on the next run
         groups = list(due.values_list("frequency", "next_due_on", "anchor_day").distinct())
         if not groups:
             break
         with transaction.atomic():
-            failed = set()
             for period_end in sorted({period_end for _, period_end, _ in groups}):
-                failed |= _insert_reviews_isolated(period_end)
+                failed |= _insert_reviews_isolated(period_end, skip=failed)
             for frequency, period_end, anchor_day in groups:
                 raised += (
                     due.filter(frequency=frequency, next_due_on=period_end, anchor_day=anchor_day)
@@ -123,20 +124,24 @@ def raise_due_reviews(*, today: datetime.date) -> tuple[int, list[datetime.date]
     return raised, sorted(period_ends)
 
 
-def _insert_reviews_isolated(period_end: datetime.date) -> set[int]:
-    """Raise the reviews ending on `period_end` in one statement; if that fails, one account at
-    a time, so that one bad row never stops the others. Returns the schedules that failed
-    (logged; they stay where they are and are tried again on the next run)."""
-    try:
-        with transaction.atomic():
-            _insert_reviews(period_end)
-        return set()
-    except DatabaseError:
-        logger.exception("Raising the reviews ending %s in bulk failed; one by one", period_end)
+def _insert_reviews_isolated(period_end: datetime.date, skip=frozenset()) -> set[int]:
+    """Raise the reviews ending on `period_end` in one statement; if that fails (or some
+    schedules already failed in this run, `skip`), one account at a time, so that one bad row
+    never stops the others. Returns the schedules that failed (logged once; they stay where
+    they are and are tried again on the next run)."""
+    if not skip:
+        try:
+            with transaction.atomic():
+                _insert_reviews(period_end)
+            return set()
+        except DatabaseError:
+            logger.exception("Raising the reviews ending %s in bulk failed; one by one", period_end)
     failed = set()
-    schedules = ReviewSchedule.objects.filter(
-        next_due_on=period_end, account__state=AccountState.LIVE
-    ).values_list("pk", "account_id")
+    schedules = (
+        ReviewSchedule.objects.filter(next_due_on=period_end, account__state=AccountState.LIVE)
+        .exclude(pk__in=skip)
+        .values_list("pk", "account_id")
+    )
     for schedule_id, account_id in schedules:
         try:
             with transaction.atomic():

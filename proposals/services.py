@@ -322,6 +322,10 @@ def start_set_up(*, proposal, actor, platform=None, comment="", expected_state=N
 
     def pilot_ends():
         if proposal.platform_id is None:
+            if platform is not None and (platform.internal or not platform.active):
+                raise ValidationError(
+                    {"platform": f"{platform} is not offered for new accounts: choose another."}
+                )
             if platform is None:
                 raise ValidationError(
                     {

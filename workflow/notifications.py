@@ -1,12 +1,15 @@
 """Email notices, recorded in the Notification outbox so that each goes out once."""
 
-from smtplib import SMTPException
+import logging
+from smtplib import SMTPException, SMTPRecipientsRefused
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import timezone
 
 from workflow.models import Notification
+
+logger = logging.getLogger(__name__)
 
 # How a task that sends email retries: a mail server or broker that is briefly away is tried
 # again, backing off; the outbox makes every retry safe.
@@ -33,12 +36,20 @@ def deliver(notice: Notification) -> bool:
     if notice.sent_at is not None:
         return False
     link = f"\n\n{settings.SITE_URL}{notice.url}" if notice.url else ""
-    send_mail(
-        subject=notice.subject,
-        message=f"Hello {notice.recipient.get_short_name()},\n\n{notice.body}{link}\n",
-        from_email=None,
-        recipient_list=[notice.recipient.email],
-    )
+    try:
+        send_mail(
+            subject=notice.subject,
+            message=f"Hello {notice.recipient.get_short_name()},\n\n{notice.body}{link}\n",
+            from_email=None,
+            recipient_list=[notice.recipient.email],
+        )
+    except SMTPRecipientsRefused:
+        # One address the mail server refuses must not stop everyone else's notices (a server
+        # that is away still raises, and the task retries); this one stays unsent, to retry.
+        logger.warning(
+            "The mail server refused %s; notice %s not sent", notice.recipient, notice.key
+        )
+        return False
     return bool(
         Notification.objects.filter(pk=notice.pk, sent_at__isnull=True).update(
             sent_at=timezone.now()

@@ -31,6 +31,7 @@ window.addEventListener("pageshow", () => {
 // as with any input). Without JavaScript it is a plain email field.
 const peopleLists = new WeakMap();
 let peopleTimer;
+let peopleAsked = 0;
 document.addEventListener("input", (event) => {
   const input = event.target;
   if (!(input instanceof HTMLInputElement) || !input.dataset.peopleSearch) return;
@@ -45,10 +46,12 @@ document.addEventListener("input", (event) => {
   const text = input.value.trim();
   if (text.length < 2) return;
   peopleTimer = setTimeout(async () => {
+    const asked = ++peopleAsked;
     const url = `${input.dataset.peopleSearch}?q=${encodeURIComponent(text)}`;
     const response = await fetch(url, { headers: { Accept: "application/json" } });
     if (!response.ok) return;
     const { people } = await response.json();
+    if (asked !== peopleAsked) return; // a later search has been asked for: keep its answer
     list.replaceChildren(
       ...people.map((person) => {
         const option = document.createElement("option");

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from accounts.models import Account
+from accounts.models import Account, ExitStrategy
 from tests.accounts.conftest import complete_setup
 from tests.factories import AccountFactory, OfficeFactory, UserFactory
 
@@ -504,3 +504,19 @@ def test_accounts_of_the_same_name_have_titles_that_tell_them_apart(client, dcct
 
     assert len(titles) == 2
     assert "Scottish Parliament on Bluesky – Social media governance" in titles
+
+
+def test_steps_of_an_exit_strategy_agreed_under_the_old_rule_can_still_be_ticked(
+    client, make_account, dcct
+):
+    account = make_account("closing")
+    soon = datetime.date.today() + datetime.timedelta(days=5)
+    ExitStrategy.objects.filter(account=account).update(closing_date=soon)
+    client.force_login(dcct)
+
+    response = client.post(
+        url(account, "exit-steps/"), {"exit-notice_two_days_on": datetime.date.today()}
+    )
+
+    assert response.status_code == 302
+    assert ExitStrategy.objects.get(account=account).notice_two_days_on == datetime.date.today()

@@ -12,10 +12,11 @@ from django.db import connection
 
 from accounts.models import Account
 from evaluation import services
-from evaluation.models import KPI, MetricValue, Review, ReviewEvent, ReviewSchedule
+from evaluation.models import KPI, MetricValue, Review, ReviewEvent, ReviewSchedule, add_months
 from evaluation.tasks import raise_due_reviews
+from people import policy
 from tests.evaluation.conftest import fill
-from tests.factories import AccountFactory, OfficeFactory
+from tests.factories import AccountFactory, OfficeFactory, ProposalFactory
 from workflow.transitions import Changed, NotReady
 
 pytestmark = pytest.mark.django_db
@@ -443,9 +444,20 @@ def test_an_account_has_its_review_schedule_as_soon_as_it_goes_live(make_account
     account = make_account("setting_up")
     complete_setup(account)
 
+    proposal = ProposalFactory(state="set_up")  # its business case has a "Followers" KPI
+    Account.objects.filter(pk=account.pk).update(proposal=proposal)
+    KPI.objects.create(account=account, metric="Followers on Instagram", unit="followers", target=9)
+
     account_services.go_live(account=Account.objects.get(pk=account.pk), actor=dcct)
 
-    assert ReviewSchedule.objects.filter(account=account).exists()
+    schedule = ReviewSchedule.objects.get(account=account)
+    today = datetime.date.today()
+    assert (schedule.period_start, schedule.next_due_on) == (
+        today,
+        add_months(today, policy.FIRST_REVIEW_AFTER_MONTHS),
+    )
+    # KPIs DCCT set during set-up are kept, not doubled with the proposal's.
+    assert list(account.kpis.values_list("metric", flat=True)) == ["Followers on Instagram"]
 
 
 @pytest.mark.django_db
@@ -457,7 +469,10 @@ def test_one_account_that_cannot_be_raised_does_not_stop_the_others(monkeypatch,
     broken_schedule = ReviewSchedule.objects.get(account=broken)
     insert = services._insert_reviews
 
+    attempts = []
+
     def failing_for_one(period_end, schedule_id=None):
+        attempts.append(schedule_id)
         if schedule_id in (None, broken_schedule.pk):
             raise DatabaseError("simulated bad row")
         insert(period_end, schedule_id=schedule_id)
@@ -471,7 +486,8 @@ def test_one_account_that_cannot_be_raised_does_not_stop_the_others(monkeypatch,
     assert not Review.objects.filter(account=broken).exists()
     # The broken one stays due, to be tried again on the next run; the failure is logged.
     assert ReviewSchedule.objects.get(pk=broken_schedule.pk).next_due_on == D(2026, 4, 30)
-    assert f"Could not raise the review of account {broken.pk}" in caplog.text
+    assert caplog.text.count(f"Could not raise the review of account {broken.pk}") == 1
+    assert attempts.count(broken_schedule.pk) == 1  # tried once a run, not once a pass
 
 
 @pytest.mark.django_db

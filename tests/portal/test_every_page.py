@@ -11,7 +11,18 @@ from evaluation.models import Review, ReviewState
 from proposals.models import Attachment, Proposal, ProposalState
 
 pytestmark = pytest.mark.django_db
-PERSONAS = ["staff", "office_head", "owner", "outsider", "dcct", "hec", "policy_owner"]
+PERSONAS = [
+    "staff",
+    "office_head",
+    "owner",
+    "outsider",
+    "dcct",
+    "hec",
+    "policy_owner",
+    "administrator",
+]
+# Odd query strings a page with lists, filters or paging must survive.
+ODD_QUERIES = ["?page=abc", "?page=-1&show=nope", "?office=x&platform=%00&state=zz&status=all"]
 SKIPPED = ("admin/",)  # Django's own admin, tested by Django
 BOGUS = 999_999
 
@@ -42,7 +53,7 @@ def urls_for(route):
     """Every URL of a route: each object, and each value of its other arguments."""
     names = [part.split(">")[0].split(":")[-1] for part in route.split("<")[1:]]
     if not names:
-        return ["/" + route]
+        return ["/" + route, *("/" + route + query for query in ODD_QUERIES)]
     if names == ["uidb64", "token"]:
         return ["/" + route.replace("<uidb64>", "MQ").replace("<token>", "set-password")]
     model, objects = objects_for(route)

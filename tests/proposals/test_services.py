@@ -564,3 +564,14 @@ def test_a_new_channel_is_set_up_on_the_platform_dcct_chooses(make_proposal, dcc
     assert (proposal.state, proposal.platform) == ("set_up", bluesky)
     assert proposal.account.platform == bluesky
     assert "Set up on Bluesky (proposed as “Bluesky”)." in decision.comment
+
+
+def test_a_new_channel_is_never_set_up_on_an_internal_tool(make_proposal, dcct):
+    blog = PlatformFactory(name="SharePoint blog", slug="sharepoint-blog-x", internal=True)
+    proposal = make_proposal("approved", platform=None, other_platform_name="Team blog")
+
+    with pytest.raises(ValidationError) as refused:
+        services.start_set_up(proposal=proposal, actor=dcct, platform=blog)
+
+    assert "platform" in refused.value.message_dict
+    assert Proposal.objects.get(pk=proposal.pk).state == "approved"

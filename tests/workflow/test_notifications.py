@@ -26,3 +26,23 @@ def test_others_drops_the_actor_nobody_and_people_who_left():
     actor, colleague, leaver = UserFactory(), UserFactory(), UserFactory(is_active=False)
 
     assert others([actor, None, colleague, leaver, colleague], actor.pk) == [colleague]
+
+
+def test_an_address_the_mail_server_refuses_does_not_stop_the_others(monkeypatch):
+    from smtplib import SMTPRecipientsRefused
+
+    from workflow import notifications
+
+    refused, fine = UserFactory(), UserFactory()
+    real_send = notifications.send_mail
+
+    def send(**kwargs):
+        if kwargs["recipient_list"] == [refused.email]:
+            raise SMTPRecipientsRefused({refused.email: (550, b"No such user")})
+        return real_send(**kwargs)
+
+    monkeypatch.setattr(notifications, "send_mail", send)
+
+    assert tell("event:2", [refused, fine], "Subject", "Body") == 1
+    assert [m.to[0] for m in mail.outbox] == [fine.email]
+    assert Notification.objects.get(key=f"event:2:user:{refused.pk}").sent_at is None
