@@ -20,6 +20,7 @@ from accounts.forms import (
 )
 from accounts.models import AccountState
 from workflow import csv_import, transitions
+from workflow.exports import LOG_COLUMNS, csv_download, log_export, log_rows
 from workflow.forms import EscalationForm, TransitionForm
 from workflow.permissions import require
 from workflow.views import add_errors, transition_page
@@ -82,6 +83,34 @@ def _page(request, pk, **bound):
             "timeline": selectors.timeline(account),
             **forms,
             **pages.sections_context(account, user),
+        },
+    )
+
+
+def record_csv(request, pk):
+    """The account's log as CSV, row for row; the export is logged."""
+    account = selectors.account_for(request.user, pk)
+    return csv_download(
+        filename=f"account-{account.pk}-log.csv",
+        columns=LOG_COLUMNS,
+        rows=log_rows(selectors.timeline(account)),
+        user=request.user,
+        what=f"Log of {account} (CSV)",
+    )
+
+
+def record(request, pk):
+    """The whole history of an account on one printable page; the export is logged."""
+    account = selectors.account_for(request.user, pk)
+    log_export(user=request.user, what=f"Printable record of {account}")
+    return render(
+        request,
+        "accounts/record.html",
+        {
+            "account": account,
+            "timeline": selectors.timeline(account),
+            "escalations": account.escalations.all(),
+            "strategy": getattr(account, "exit_strategy", None),
         },
     )
 

@@ -4,6 +4,7 @@ range; the account tables are as of today."""
 
 import csv
 import datetime
+import heapq
 import statistics
 from collections import Counter, defaultdict
 
@@ -12,13 +13,14 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from accounts.models import Account, AccountState, ClosureReason
+from accounts.models import Account, AccountEvent, AccountState, ClosureReason
 from accounts.register import OFFICIAL_STATES
-from evaluation.models import Outcome, Review
+from evaluation.models import Outcome, Review, ReviewEvent
 from portal import permissions
 from proposals.models import Decision, Proposal, ProposalState
 from workflow import transitions
 from workflow.csv_import import spreadsheet_safe
+from workflow.exports import LOG_COLUMNS, csv_download, log_rows
 from workflow.permissions import require
 
 OUTCOME_ACTIONS = [
@@ -263,11 +265,49 @@ TABLES = {
 }
 
 
+AUDIT_COLUMNS = ["When", "Kind", "Subject", *LOG_COLUMNS[1:]]
+
+
+def _stamped(kind, entries, subject):
+    for entry in entries.order_by("created_at", "pk").iterator(chunk_size=1000):
+        yield entry.created_at, kind, entry, getattr(entry, subject)
+
+
+def _audit_rows(start, end):
+    """Every step of every proposal, account and review between the dates, oldest first: the
+    three append-only logs merged by time, each row as its own log has it."""
+    window = {"created_at__gte": _aware(start), "created_at__lte": _aware(end, end=True)}
+    logs = [
+        ("Proposal", Decision.objects.select_related("proposal", "actor"), "proposal"),
+        ("Account", AccountEvent.objects.select_related("account__platform", "actor"), "account"),
+        (
+            "Review",
+            ReviewEvent.objects.select_related("review__account__platform", "actor"),
+            "review",
+        ),
+    ]
+    merged = heapq.merge(
+        *(_stamped(kind, queryset.filter(**window), subject) for kind, queryset, subject in logs),
+        key=lambda item: item[0],
+    )
+    for _, kind, entry, subject in merged:
+        (row,) = log_rows([entry])
+        yield [row[0], kind, str(subject), *row[1:]]
+
+
 def reports(request):
     user = request.user
     require(permissions.may_see_reports, user)
     start, end = _range(request)
     export = request.GET.get("export")
+    if export == "decisions":
+        return csv_download(
+            filename=f"decisions-{start:%Y%m%d}-{end:%Y%m%d}.csv",
+            columns=AUDIT_COLUMNS,
+            rows=_audit_rows(start, end),
+            user=user,
+            what=f"Every decision from {start:%-d %b %Y} to {end:%-d %b %Y} (CSV)",
+        )
     if export in TABLES:
         table = TABLES[export](start, end)
         response = HttpResponse(content_type="text/csv; charset=utf-8")

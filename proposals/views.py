@@ -20,6 +20,7 @@ from proposals.forms import (
 )
 from proposals.models import ProposalState
 from workflow import transitions
+from workflow.exports import LOG_COLUMNS, csv_download, log_export, log_rows
 from workflow.forms import EscalationForm, TransitionForm
 from workflow.permissions import require
 from workflow.views import attempt, transition_page
@@ -238,6 +239,35 @@ def act(request, pk, action):
         form_for=_decision_form(proposal),
         template="proposals/act.html",
         context={"alternative": proposal.current_alternative},
+    )
+
+
+def record_csv(request, pk):
+    """The proposal's decision log as CSV, row for row; the export is logged."""
+    proposal = selectors.proposal_for(request.user, pk)
+    return csv_download(
+        filename=f"{proposal.reference}-decisions.csv",
+        columns=LOG_COLUMNS,
+        rows=log_rows(selectors.timeline(proposal)),
+        user=request.user,
+        what=f"Decision log of {proposal.reference} (CSV)",
+    )
+
+
+def record(request, pk):
+    """The whole history of a proposal on one printable page; the export is logged."""
+    proposal = selectors.proposal_for(request.user, pk)
+    log_export(user=request.user, what=f"Printable record of {proposal.reference}")
+    return render(
+        request,
+        "proposals/record.html",
+        {
+            "proposal": proposal,
+            "timeline": selectors.timeline(proposal),
+            "escalations": proposal.escalations.select_related("escalated_by", "decided_by"),
+            "alternatives": proposal.alternative_plans.select_related("created_by"),
+            "sections": SECTIONS,
+        },
     )
 
 

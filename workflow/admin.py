@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from workflow.models import Export
+
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Workflow objects and their logs change only on their own pages, through the services, so
@@ -13,6 +15,12 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Export)
+class ExportAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "actor", "comment")
+    search_fields = ("comment", "actor__email", "actor__full_name")
 
 
 class ReadOnlyInline(admin.TabularInline):

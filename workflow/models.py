@@ -53,6 +53,17 @@ class AppendOnlyRecord(models.Model):
         raise TypeError("This log is append-only.")
 
 
+class Export(AppendOnlyRecord):
+    """A record somebody took away (a decision log, a printable history, a range of decisions):
+    who, when and what. Exports of the audit trail are themselves part of it."""
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.comment} – {self.actor}, {self.created_at:%-d %b %Y %H:%M}"
+
+
 class EscalationQuerySet(models.QuerySet):
     def open(self):
         return self.filter(decided_at__isnull=True)

@@ -244,3 +244,38 @@ def test_date_ranges_are_kept_sensible(rf, today, query, expected, monkeypatch):
     monkeypatch.setattr(reports.timezone, "localdate", lambda: today)
 
     assert reports._range(rf.get("/reports/", query)) == expected
+
+
+def test_every_decision_in_a_range_downloads_merged_by_time_and_is_logged(
+    client, make_proposal, make_account, staff, dcct, policy_owner
+):
+    import csv
+
+    from accounts import services as account_services
+    from proposals import services as proposal_services
+    from workflow.models import Export
+
+    proposal = make_proposal("draft")
+    proposal_services.submit(proposal=proposal, actor=staff)
+    account = make_account("live")
+    account_services.propose_closure(
+        account=account, actor=dcct, reason="not_effective", explanation="Quiet"
+    )
+    client.force_login(policy_owner)
+
+    response = client.get("/reports/", {"export": "decisions"})
+
+    rows = list(csv.reader(response.content.decode("utf-8-sig").splitlines()))
+    assert rows[0][:3] == ["When", "Kind", "Subject"]
+    assert [(row[1], row[5]) for row in rows[1:]] == [
+        ("Proposal", "Submit to office head"),
+        ("Account", "Propose closure"),
+    ]
+    assert rows[1][2] == str(proposal) and rows[2][2] == str(account)
+    assert Export.objects.get().actor == policy_owner
+
+
+def test_staff_cannot_export_every_decision(client, staff):
+    client.force_login(staff)
+
+    assert client.get("/reports/", {"export": "decisions"}).status_code == 403
