@@ -47,3 +47,12 @@ def test_someone_who_may_not_see_the_proposal_gets_no_record(client, make_propos
     assert client.get(f"/proposals/{proposal.pk}/record.csv").status_code == 404
     assert client.get(f"/proposals/{proposal.pk}/record/").status_code == 404
     assert not Export.objects.exists()
+
+
+def test_the_printable_record_opens_every_section_of_the_case(client, make_proposal, staff):
+    proposal = make_proposal("with_office_head")
+    client.force_login(staff)
+
+    page = client.get(f"/proposals/{proposal.pk}/record/").text
+
+    assert page.count('class="accordion-collapse collapse show"') == 9
