@@ -62,3 +62,8 @@ document.addEventListener("input", (event) => {
     );
   }, 200);
 });
+
+// "Print" buttons on printable records (no inline script, so a strict CSP can forbid it).
+document.addEventListener("click", (event) => {
+  if (event.target instanceof Element && event.target.closest("[data-print]")) window.print();
+});
