@@ -227,7 +227,9 @@ def test_odd_input_never_breaks_the_lookup(client, register, text):
     page = client.get("/register/", {"verify": text})
 
     assert api.status_code in (200, 400)
-    assert page.status_code == 200
+    # A NUL character is refused for the whole site (workflow/middleware.py); anything else
+    # is looked up and answered on the page.
+    assert page.status_code == (400 if "\x00" in text else 200)
     if api.status_code == 200:
         assert api.json()["official"] is False or text.strip("\x00") == "ScotParl"
 
