@@ -115,6 +115,9 @@ class Notification(models.Model):
     body = models.TextField()
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a worker took it to send; a stale claim expires."
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -1,10 +1,12 @@
 """Email notices, recorded in the Notification outbox so that each goes out once."""
 
+import datetime
 import logging
 from smtplib import SMTPException, SMTPRecipientsRefused
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db.models import Q
 from django.utils import timezone
 
 from workflow.models import Notification
@@ -31,9 +33,21 @@ def queue_notice(*, key: str, recipient, subject: str, body: str, url: str = "")
     return notice
 
 
+# A claim older than this is taken to belong to a worker that died mid-send: the notice is
+# claimed again and sent, so nothing is lost.
+CLAIM_EXPIRES = datetime.timedelta(minutes=10)
+
+
 def deliver(notice: Notification) -> bool:
-    """Email a queued notice unless it has gone already; True if it was sent now."""
+    """Claim the notice, email it, then mark it sent: of two workers delivering one notice only
+    the one that claims it sends it, and a send that fails releases the claim for a retry.
+    True if it was sent now."""
     if notice.sent_at is not None:
+        return False
+    now = timezone.now()
+    claimable = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_EXPIRES)
+    unsent = Notification.objects.filter(pk=notice.pk, sent_at__isnull=True)
+    if not unsent.filter(claimable).update(claimed_at=now):
         return False
     link = f"\n\n{settings.SITE_URL}{notice.url}" if notice.url else ""
     try:
@@ -46,15 +60,16 @@ def deliver(notice: Notification) -> bool:
     except SMTPRecipientsRefused:
         # One address the mail server refuses must not stop everyone else's notices (a server
         # that is away still raises, and the task retries); this one stays unsent, to retry.
+        unsent.update(claimed_at=None)
         logger.warning(
-            "The mail server refused %s; notice %s not sent", notice.recipient, notice.key
+            "The mail server refused user %s; notice %s", notice.recipient_id, notice.key
         )
         return False
-    return bool(
-        Notification.objects.filter(pk=notice.pk, sent_at__isnull=True).update(
-            sent_at=timezone.now()
-        )
-    )
+    except Exception:
+        unsent.update(claimed_at=None)
+        raise
+    unsent.update(sent_at=timezone.now())
+    return True
 
 
 def others(people, actor_id) -> list:

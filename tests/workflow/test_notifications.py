@@ -46,3 +46,50 @@ def test_an_address_the_mail_server_refuses_does_not_stop_the_others(monkeypatch
     assert tell("event:2", [refused, fine], "Subject", "Body") == 1
     assert [m.to[0] for m in mail.outbox] == [fine.email]
     assert Notification.objects.get(key=f"event:2:user:{refused.pk}").sent_at is None
+
+
+def test_two_workers_delivering_one_notice_send_it_once():
+    from workflow.notifications import deliver, queue_notice
+
+    person = UserFactory()
+    notice = queue_notice(key="event:3", recipient=person, subject="S", body="B")
+    same_notice_elsewhere = Notification.objects.get(pk=notice.pk)  # another worker's copy
+
+    assert deliver(notice) is True
+    assert deliver(same_notice_elsewhere) is False
+    assert len(mail.outbox) == 1
+
+
+def test_a_claim_left_by_a_worker_that_died_expires_and_the_notice_goes(monkeypatch):
+    import datetime
+
+    from django.utils import timezone
+
+    from workflow.notifications import CLAIM_EXPIRES, deliver, queue_notice
+
+    person = UserFactory()
+    notice = queue_notice(key="event:4", recipient=person, subject="S", body="B")
+    Notification.objects.filter(pk=notice.pk).update(claimed_at=timezone.now())
+    assert deliver(Notification.objects.get(pk=notice.pk)) is False  # another worker has it
+
+    long_ago = timezone.now() - CLAIM_EXPIRES - datetime.timedelta(minutes=1)
+    Notification.objects.filter(pk=notice.pk).update(claimed_at=long_ago)
+    assert deliver(Notification.objects.get(pk=notice.pk)) is True
+    assert len(mail.outbox) == 1
+
+
+def test_a_send_that_fails_releases_the_claim_for_a_retry(monkeypatch):
+    from workflow import notifications
+
+    person = UserFactory()
+    notice = notifications.queue_notice(key="event:5", recipient=person, subject="S", body="B")
+
+    def down(**kwargs):
+        raise ConnectionError("mail server away")
+
+    monkeypatch.setattr(notifications, "send_mail", down)
+    with pytest.raises(ConnectionError):
+        notifications.deliver(notice)
+
+    fresh = Notification.objects.get(pk=notice.pk)
+    assert (fresh.claimed_at, fresh.sent_at) == (None, None)
