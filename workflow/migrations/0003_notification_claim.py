@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('workflow', '0002_export_log'),
+        ("workflow", "0002_export_log"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='notification',
-            name='claimed_at',
-            field=models.DateTimeField(blank=True, help_text='When a worker took it to send; a stale claim expires.', null=True),
+            model_name="notification",
+            name="claimed_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="When a worker took it to send; a stale claim expires.",
+                null=True,
+            ),
         ),
     ]
