@@ -20,7 +20,7 @@ from accounts.forms import (
 )
 from accounts.models import AccountState
 from workflow import csv_import, transitions
-from workflow.exports import LOG_COLUMNS, csv_download, log_export, log_rows
+from workflow.exports import log_download, log_export
 from workflow.forms import EscalationForm, TransitionForm
 from workflow.permissions import require
 from workflow.views import add_errors, transition_page
@@ -90,10 +90,9 @@ def _page(request, pk, **bound):
 def record_csv(request, pk):
     """The account's log as CSV, row for row; the export is logged."""
     account = selectors.account_for(request.user, pk)
-    return csv_download(
+    return log_download(
+        entries=selectors.timeline(account),
         filename=f"account-{account.pk}-log.csv",
-        columns=LOG_COLUMNS,
-        rows=log_rows(selectors.timeline(account)),
         user=request.user,
         what=f"Log of {account} (CSV)",
     )

@@ -87,18 +87,18 @@ def ageing_reminders(*, now=None) -> int:
     teams = roles.teams()
     sent = 0
     queues = [
-        (Proposal, proposal_notices.holders, ["office__head", "proposer__line_manager"]),
-        (Account, account_notices.holders, ["office__head", "platform"]),
+        (Proposal, proposal_notices.holders, ["office__head", "proposer__line_manager"], []),
+        (Account, account_notices.holders, ["office__head", "platform"], ["members__person"]),
     ]
-    for model, holders, related in queues:
+    for model, holders, related, prefetched in queues:
         for state, row in model.STATES.items():
             if not row.holder or state not in targets:
                 continue
-            waiting = model.objects.filter(
-                state=state, state_changed_at__lt=_older_than(targets[state])
-            ).select_related(*related)
-            if model is Account:
-                waiting = waiting.prefetch_related("members__person")
+            waiting = (
+                model.objects.filter(state=state, state_changed_at__lt=_older_than(targets[state]))
+                .select_related(*related)
+                .prefetch_related(*prefetched)
+            )
             for item in waiting.iterator(chunk_size=500):
                 sent += tell(
                     f"ageing:{model._meta.model_name}:{item.pk}:{state}:"

@@ -20,7 +20,7 @@ from portal import permissions
 from proposals.models import Decision, Proposal, ProposalState
 from workflow import transitions
 from workflow.csv_import import spreadsheet_safe
-from workflow.exports import LOG_COLUMNS, csv_download, log_rows
+from workflow.exports import LOG_COLUMNS, csv_download, log_row
 from workflow.permissions import require
 
 OUTCOME_ACTIONS = [
@@ -291,7 +291,7 @@ def _audit_rows(start, end):
         key=lambda item: item[0],
     )
     for _, kind, entry, subject in merged:
-        (row,) = log_rows([entry])
+        row = log_row(entry)
         yield [row[0], kind, str(subject), *row[1:]]
 
 

@@ -20,7 +20,7 @@ from proposals.forms import (
 )
 from proposals.models import ProposalState
 from workflow import transitions
-from workflow.exports import LOG_COLUMNS, csv_download, log_export, log_rows
+from workflow.exports import log_download, log_export
 from workflow.forms import EscalationForm, TransitionForm
 from workflow.permissions import require
 from workflow.views import attempt, transition_page
@@ -245,10 +245,9 @@ def act(request, pk, action):
 def record_csv(request, pk):
     """The proposal's decision log as CSV, row for row; the export is logged."""
     proposal = selectors.proposal_for(request.user, pk)
-    return csv_download(
+    return log_download(
+        entries=selectors.timeline(proposal),
         filename=f"{proposal.reference}-decisions.csv",
-        columns=LOG_COLUMNS,
-        rows=log_rows(selectors.timeline(proposal)),
         user=request.user,
         what=f"Decision log of {proposal.reference} (CSV)",
     )
