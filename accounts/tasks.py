@@ -1,7 +1,7 @@
 from celery import shared_task
 
 from accounts.models import AccountEvent
-from accounts.notifications import message, recipients
+from accounts.notifications import holders, message, recipients
 from workflow.notifications import EMAIL_RETRY, tell
 
 
@@ -20,4 +20,5 @@ def notify_account_event(event_id: int) -> int:
         subject=subject,
         body=body,
         url=event.account.get_absolute_url(),
+        must_act=holders(event.account),
     )

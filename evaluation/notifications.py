@@ -7,6 +7,17 @@ from people.roles import Role
 from workflow.notifications import others
 
 
+def holders(event: ReviewEvent) -> list:
+    """Who must act on the review after this step: DCCT assesses a submitted review; a review
+    sent back (due again) waits for the account's team."""
+    review = event.review
+    if event.to_state == ReviewState.SUBMITTED:
+        return roles.members_of(Role.DCCT)
+    if event.to_state == ReviewState.DUE:
+        return [m.person for m in review.account.members.all() if m.removed_on is None]
+    return []
+
+
 def recipients(event: ReviewEvent) -> list:
     review = event.review
     account = review.account

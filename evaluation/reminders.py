@@ -16,6 +16,7 @@ from people import policy, roles
 from people.models import TrainingRecord
 from proposals import notifications as proposal_notices
 from proposals.models import Proposal
+from workflow.models import NoticeKind
 from workflow.notifications import tell
 
 TEAM = Prefetch(
@@ -53,6 +54,7 @@ def review_reminders(*, today: datetime.date) -> int:
             f"{review.due_on:%-d %B %Y}: the figures for each KPI, what went well "
             "and what did not, and the hours it took.",
             review.get_absolute_url(),
+            kind=NoticeKind.REMINDER,
         )
     for review in open_reviews.filter(due_on__lt=today).iterator(chunk_size=500):
         sent += tell(
@@ -61,6 +63,7 @@ def review_reminders(*, today: datetime.date) -> int:
             f"Overdue: review of {review.account.display_name}",
             f"The review for {review.period_label} was due on {review.due_on:%-d %B %Y}.",
             review.get_absolute_url(),
+            kind=NoticeKind.REMINDER,
         )
         if review.due_on < today - datetime.timedelta(days=head_after):
             sent += tell(
@@ -71,6 +74,7 @@ def review_reminders(*, today: datetime.date) -> int:
                 f"{review.period_label} was due on {review.due_on:%-d %B %Y} and has "
                 "not been submitted.",
                 review.get_absolute_url(),
+                kind=NoticeKind.REMINDER,
             )
     return sent
 
@@ -109,6 +113,7 @@ def ageing_reminders(*, now=None) -> int:
                     f"{item.state_changed_at:%-d %B %Y}, longer than the {targets[state]} days "
                     "we aim for.",
                     item.get_absolute_url(),
+                    kind=NoticeKind.REMINDER,
                 )
     submitted = Review.objects.filter(
         state=ReviewState.SUBMITTED, state_changed_at__lt=_older_than(targets["review_submitted"])
@@ -120,6 +125,7 @@ def ageing_reminders(*, now=None) -> int:
             f"Waiting for assessment: review of {review.account.display_name}",
             f"Submitted on {review.submitted_at:%-d %B %Y} and not yet assessed.",
             review.get_absolute_url(),
+            kind=NoticeKind.REMINDER,
         )
     return sent
 
@@ -142,5 +148,6 @@ def training_reminders(*, today: datetime.date) -> int:
             f"{record.expires_on:%-d %B %Y}. Ask DCCT for a refresher, so that the "
             f"accounts you help run keep {apnumber(policy.MIN_TRAINED_TEAM)} trained people.",
             "/",
+            kind=NoticeKind.REMINDER,
         )
     return sent

@@ -7,6 +7,7 @@ from django.utils import timezone
 from evaluation import notifications, reminders, services
 from evaluation.models import Review, ReviewEvent, ReviewState
 from evaluation.reminders import TEAM
+from workflow.models import NoticeKind
 from workflow.notifications import EMAIL_RETRY, tell
 
 
@@ -40,6 +41,7 @@ def notify_reviews_raised(period_end: str) -> int:
             f"The review of {review.account.display_name} for {review.period_label} is due by "
             f"{review.due_on:%-d %B %Y}.",
             review.get_absolute_url(),
+            kind=NoticeKind.ACTION,
         )
     return sent
 
@@ -57,6 +59,7 @@ def notify_review_event(event_id: int) -> int:
         subject=subject,
         body=body,
         url=event.review.get_absolute_url(),
+        must_act=notifications.holders(event),
     )
 
 

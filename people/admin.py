@@ -3,6 +3,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from people.models import Office, TrainingRecord, User
+from workflow.admin import ReadOnlyAdmin, ReadOnlyInline
+from workflow.models import Digest, NoticePreference, Notification
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -15,6 +17,29 @@ class UserEditForm(UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+
+
+class NoticePreferenceInline(admin.TabularInline):
+    """How the person gets each kind of notice; a kind not listed gets the default."""
+
+    model = NoticePreference
+    extra = 0
+    verbose_name_plural = "Email settings (kinds not listed get the default)"
+
+
+class NotificationInline(ReadOnlyInline):
+    """The latest notices the person was sent or has waiting, newest first."""
+
+    model = Notification
+    fields = ("created_at", "subject", "kind", "delivery", "sent_at")
+    readonly_fields = fields
+    ordering = ("-created_at",)
+    verbose_name_plural = "Notices (latest 20)"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        latest = queryset.order_by("-created_at").values("pk")[:20]
+        return queryset.filter(pk__in=latest)
 
 
 class TrainingRecordInline(admin.TabularInline):
@@ -34,7 +59,7 @@ class UserAdmin(DjangoUserAdmin):
     list_select_related = ("office",)
     search_fields = ("full_name", "email")
     autocomplete_fields = ("office",)
-    inlines = (TrainingRecordInline,)
+    inlines = (TrainingRecordInline, NoticePreferenceInline, NotificationInline)
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Person", {"fields": ("full_name", "office", "staff_type")}),
@@ -79,3 +104,21 @@ class TrainingRecordAdmin(admin.ModelAdmin):
     search_fields = ("person__full_name", "person__email", "course")
     autocomplete_fields = ("person",)
     date_hierarchy = "completed_on"
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    """The outbox: what each person was told, when, and whether it has gone."""
+
+    list_display = ("created_at", "recipient", "subject", "kind", "delivery", "sent_at")
+    list_filter = ("kind", "delivery", ("sent_at", admin.EmptyFieldListFilter))
+    list_select_related = ("recipient",)
+    search_fields = ("subject", "key", "recipient__email", "recipient__full_name")
+    date_hierarchy = "created_at"
+
+
+@admin.register(Digest)
+class DigestAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "recipient", "sent_at")
+    list_select_related = ("recipient",)
+    search_fields = ("recipient__email", "recipient__full_name")

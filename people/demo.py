@@ -10,6 +10,8 @@ from django.db import transaction
 from people.models import Office, StaffType, TrainingRecord, User
 from people.roles import Role
 from people.services import assign_role, set_office_head
+from workflow.models import Delivery, NoticeKind
+from workflow.notifications import set_preferences
 
 DEFAULT_DEMO_PASSWORD = "demo-password"
 
@@ -170,4 +172,10 @@ def seed_people(*, password: str, today: datetime.date) -> dict[str, int]:
             },
         )
         created["training"] += was_created
+
+    # A busy office head who reads decisions and reminders once a day, in the digest.
+    set_preferences(
+        person=signin_people["head@example.org"],
+        choices={NoticeKind.DECISION: Delivery.DIGEST, NoticeKind.REMINDER: Delivery.DIGEST},
+    )
     return created

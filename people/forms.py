@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from workflow.models import Delivery, NoticeKind
+
 
 class SignInForm(AuthenticationForm):
     """Django's sign-in form, worded for people who sign in with their work email."""
@@ -15,3 +17,18 @@ class SignInForm(AuthenticationForm):
         "invalid_login": "That email address and password do not match an active account. "
         "Check both and try again, or reset your password.",
     }
+
+
+class NoticePreferencesForm(forms.Form):
+    """One choice per kind of notice: an email at once, or a line in the daily digest."""
+
+    def __init__(self, *args, current: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind in NoticeKind:
+            self.fields[kind.value] = forms.ChoiceField(
+                label=kind.label,
+                choices=Delivery.choices,
+                initial=current[kind],
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                error_messages={"required": f"Choose how you get “{kind.label.lower()}”"},
+            )

@@ -7,7 +7,14 @@ from people.models import Office, User
 from people.roles import Role, forget_roles
 
 # The apps whose data an administrator looks after in the admin site.
-ADMINISTERED_APPS = ("people", "accounts", "proposals", "evaluation", "django_celery_beat")
+ADMINISTERED_APPS = (
+    "people",
+    "workflow",
+    "accounts",
+    "proposals",
+    "evaluation",
+    "django_celery_beat",
+)
 
 
 def sync_role_groups() -> None:

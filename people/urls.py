@@ -6,6 +6,7 @@ from people import views
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="sign-in"),
     path("people/search/", views.search, name="people-search"),
+    path("email-settings/", views.notice_preferences, name="notice-preferences"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
     path(
         "password/change/",

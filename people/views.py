@@ -1,11 +1,14 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import JsonResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from people.demo import DEFAULT_DEMO_PASSWORD, DEMO_SIGNINS
-from people.forms import SignInForm
+from people.forms import NoticePreferencesForm, SignInForm
 from people.selectors import people_matching
+from workflow import notifications
 
 
 @require_GET
@@ -33,3 +36,22 @@ class SignInView(auth_views.LoginView):
             context["demo_signins"] = [(email, role) for email, _, _, role in DEMO_SIGNINS]
             context["demo_password"] = DEFAULT_DEMO_PASSWORD
         return context
+
+
+def notice_preferences(request):
+    """Each person chooses, per kind of notice, an email at once or the daily digest."""
+    person = request.user
+    form = NoticePreferencesForm(request.POST or None, current=notifications.preferences_of(person))
+    if request.method == "POST" and form.is_valid():
+        notifications.set_preferences(person=person, choices=form.cleaned_data)
+        messages.success(request, "Your email choices are saved.")
+        return redirect("notice-preferences")
+    return render(
+        request,
+        "people/notice_preferences.html",
+        {
+            "form": form,
+            "waiting": notifications.pending_digest(person).count(),
+            "last_digest": person.digests.filter(sent_at__isnull=False).first(),
+        },
+    )

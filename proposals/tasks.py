@@ -1,7 +1,7 @@
 from celery import shared_task
 
 from proposals.models import Decision
-from proposals.notifications import message, recipients
+from proposals.notifications import holders, message, recipients
 from workflow.notifications import EMAIL_RETRY, tell
 
 
@@ -16,4 +16,5 @@ def notify_decision(decision_id: int) -> int:
         subject=subject,
         body=body,
         url=decision.proposal.get_absolute_url(),
+        must_act=holders(decision.proposal, decision.to_state),
     )

@@ -101,6 +101,64 @@ class EscalationRecord(models.Model):
         ordering = ["-escalated_at"]
 
 
+class NoticeKind(models.TextChoices):
+    """What a notice asks of its reader; each person chooses, per kind, an email at once or a
+    line in the daily digest (DESIGN.md section 5: immediate for what needs their action)."""
+
+    ACTION = "action", "Something waits for you to act"
+    DECISION = "decision", "A decision or step on something you are part of"
+    REMINDER = "reminder", "Reminders: due soon, overdue, waiting, training expiring"
+
+
+class Delivery(models.TextChoices):
+    IMMEDIATE = "immediate", "Email me at once"
+    DIGEST = "digest", "Put it in my daily digest"
+
+
+# What a person who has not chosen gets.
+DEFAULT_DELIVERY = {
+    NoticeKind.ACTION: Delivery.IMMEDIATE,
+    NoticeKind.DECISION: Delivery.IMMEDIATE,
+    NoticeKind.REMINDER: Delivery.DIGEST,
+}
+
+
+class NoticePreference(models.Model):
+    """One person's choice for one kind of notice; no row means the default."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notice_preferences"
+    )
+    kind = models.CharField(max_length=20, choices=NoticeKind.choices)
+    delivery = models.CharField(max_length=20, choices=Delivery.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "kind"], name="one_preference_per_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.person}: {self.get_kind_display()} → {self.get_delivery_display()}"
+
+
+class Digest(models.Model):
+    """One daily digest email to one person. Its notices are claimed by pointing at it before it
+    is sent, so two workers never put one notice in two digests; a digest whose sending died is
+    released after CLAIM_EXPIRES and its notices go in the next."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Digest for {self.recipient}, {self.created_at:%-d %B %Y}"
+
+
 class Notification(models.Model):
     """An email the product sent, or is about to send: one row per event and recipient, so a
     job that runs twice never emails twice, and people can see what they were told."""
@@ -114,6 +172,16 @@ class Notification(models.Model):
     subject = models.CharField(max_length=200)
     body = models.TextField()
     url = models.CharField(max_length=300, blank=True)
+    kind = models.CharField(max_length=20, choices=NoticeKind.choices, default=NoticeKind.DECISION)
+    delivery = models.CharField(
+        max_length=20,
+        choices=Delivery.choices,
+        default=Delivery.IMMEDIATE,
+        help_text="Chosen from the recipient's preferences when the notice was made.",
+    )
+    digest = models.ForeignKey(
+        Digest, null=True, blank=True, on_delete=models.SET_NULL, related_name="notices"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     claimed_at = models.DateTimeField(
         null=True, blank=True, help_text="When a worker took it to send; a stale claim expires."
@@ -128,6 +196,11 @@ class Notification(models.Model):
                 fields=["created_at"],
                 name="notification_unsent",
                 condition=models.Q(sent_at__isnull=True),
+            ),
+            models.Index(
+                fields=["recipient", "created_at"],
+                name="notification_digest_pending",
+                condition=models.Q(sent_at__isnull=True, delivery="digest"),
             ),
         ]
 

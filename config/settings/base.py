@@ -142,6 +142,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evaluation.tasks.send_reminders",
         "schedule": crontab(hour=8, minute=30, day_of_week="mon-fri"),
     },
+    # After the reminders, so that the morning's reminders are in the morning's digest.
+    "send-digests": {
+        "task": "workflow.tasks.send_digests",
+        "schedule": crontab(hour=9, minute=0, day_of_week="mon-fri"),
+    },
 }
 
 # How long an item may wait in a state before its holder is reminded (calendar days).

@@ -9,6 +9,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from evaluation.models import Review
+from workflow.models import NoticeKind, Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -34,9 +35,12 @@ def test_send_reminders_sends_what_is_due_once(make_review):
 
     output = run("send_reminders")
 
-    assert len(mail.outbox) >= 1
-    assert f"{len(mail.outbox)} emails sent" in output
-    assert "0 emails sent" in run("send_reminders")
+    told = Notification.objects.filter(kind=NoticeKind.REMINDER)
+    assert told.count() >= 1
+    assert f"{told.count()} people told" in output
+    assert "0 people told" in run("send_reminders")
+    assert f"{told.values('recipient').distinct().count()} digests sent" in run("send_digests")
+    assert len(mail.outbox) == told.values("recipient").distinct().count()
 
 
 def test_every_periodic_job_has_a_command():

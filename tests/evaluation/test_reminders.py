@@ -7,9 +7,18 @@ from django.utils import timezone
 from evaluation.reminders import ageing_reminders, review_reminders, training_reminders
 from proposals.models import Proposal
 from tests.factories import TrainingRecordFactory
+from workflow.models import DEFAULT_DELIVERY, Delivery, NoticeKind, Notification
+from workflow.notifications import send_digests
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 7, 8)
+
+
+@pytest.fixture(autouse=True)
+def reminders_by_email(monkeypatch):
+    """These tests read the emails, so reminders come at once here; by default they wait for
+    the daily digest (tests/workflow/test_digest.py), as the last test here shows."""
+    monkeypatch.setitem(DEFAULT_DELIVERY, NoticeKind.REMINDER, Delivery.IMMEDIATE)
 
 
 def told():
@@ -137,3 +146,17 @@ def test_reviews_of_closed_accounts_are_not_chased(make_review):
     review_reminders(today=datetime.date(2026, 9, 1))
 
     assert mail.outbox == []
+
+
+def test_by_default_a_reminder_waits_for_the_next_digest(make_review, monkeypatch):
+    monkeypatch.setitem(DEFAULT_DELIVERY, NoticeKind.REMINDER, Delivery.DIGEST)
+    review = make_review("due")
+    team = sorted(m.person.email for m in review.account.members.all())
+
+    assert review_reminders(today=TODAY) == len(team)  # each told, in their digest
+    assert told() == []
+    assert Notification.objects.filter(kind=NoticeKind.REMINDER, sent_at=None).count() == len(team)
+
+    send_digests()
+    assert told() == team
+    assert all("due in 7 days" in message.body for message in mail.outbox)

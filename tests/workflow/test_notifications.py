@@ -2,6 +2,7 @@
 someone who can no longer sign in."""
 
 import pytest
+from django.conf import settings
 from django.core import mail
 
 from tests.factories import UserFactory
@@ -34,14 +35,14 @@ def test_an_address_the_mail_server_refuses_does_not_stop_the_others(monkeypatch
     from workflow import notifications
 
     refused, fine = UserFactory(), UserFactory()
-    real_send = notifications.send_mail
+    real_email = notifications._email
 
-    def send(**kwargs):
-        if kwargs["recipient_list"] == [refused.email]:
+    def send(recipient, *args):
+        if recipient == refused:
             raise SMTPRecipientsRefused({refused.email: (550, b"No such user")})
-        return real_send(**kwargs)
+        return real_email(recipient, *args)
 
-    monkeypatch.setattr(notifications, "send_mail", send)
+    monkeypatch.setattr(notifications, "_email", send)
 
     assert tell("event:2", [refused, fine], "Subject", "Body") == 1
     assert [m.to[0] for m in mail.outbox] == [fine.email]
@@ -84,12 +85,29 @@ def test_a_send_that_fails_releases_the_claim_for_a_retry(monkeypatch):
     person = UserFactory()
     notice = notifications.queue_notice(key="event:5", recipient=person, subject="S", body="B")
 
-    def down(**kwargs):
+    def down(*args):
         raise ConnectionError("mail server away")
 
-    monkeypatch.setattr(notifications, "send_mail", down)
+    monkeypatch.setattr(notifications, "_email", down)
     with pytest.raises(ConnectionError):
         notifications.deliver(notice)
 
     fresh = Notification.objects.get(pk=notice.pk)
     assert (fresh.claimed_at, fresh.sent_at) == (None, None)
+
+
+def test_a_notice_is_plain_text_and_html_with_the_link_to_act_and_to_the_settings():
+    person = UserFactory(full_name="Ann Example")
+
+    tell("event:6", [person], "Proposal approved", "It <was> approved.", "/proposals/1/")
+
+    [message] = mail.outbox
+    html, mime = message.alternatives[0]
+    assert mime == "text/html"
+    assert message.body.startswith("Hello Ann,")
+    assert "It <was> approved." in message.body  # plain text is not HTML-escaped
+    assert f"{settings.SITE_URL}/proposals/1/" in message.body
+    assert "/email-settings/" in message.body
+    assert "It &lt;was&gt; approved." in html  # HTML is escaped
+    assert f'href="{settings.SITE_URL}/proposals/1/"' in html
+    assert "/email-settings/" in html
