@@ -106,6 +106,7 @@ def _email(recipient, subject: str, template: str, context: dict) -> None:
     """One email in plain text and HTML from one pair of templates, with the link to the
     preferences page on both."""
     context = {
+        "subject": subject,
         "recipient": recipient,
         "site_url": settings.SITE_URL,
         "organisation": settings.ORGANISATION_NAME,
