@@ -124,3 +124,23 @@ def test_a_line_break_in_a_title_does_not_stop_the_emails(
         services.submit(proposal=proposal, actor=staff)
 
     assert mail.outbox[0].subject.endswith("Two lines: With office head")
+
+
+def test_whoever_acts_next_hears_at_once_even_with_decisions_in_their_digest(
+    make_proposal, staff, office_head, dcct, django_capture_on_commit_callbacks
+):
+    from workflow.models import Delivery, NoticeKind
+    from workflow.notifications import set_preferences
+
+    for person in (staff, dcct):
+        set_preferences(person=person, choices={NoticeKind.DECISION: Delivery.DIGEST})
+    proposal = make_proposal("with_office_head")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve_in_principle(proposal=proposal, actor=office_head, comment="Go ahead.")
+
+    assert recipients() == [dcct.email]  # DCCT must act: at once
+    told = dict(Notification.objects.values_list("recipient", "kind"))
+    assert told == {dcct.pk: NoticeKind.ACTION, staff.pk: NoticeKind.DECISION}
+    waiting = Notification.objects.get(recipient=staff)
+    assert (waiting.delivery, waiting.sent_at) == (Delivery.DIGEST, None)
