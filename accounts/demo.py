@@ -6,7 +6,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from accounts import services
+from accounts import register, services
 from accounts.models import (
     Account,
     AccountEvent,
@@ -14,6 +14,7 @@ from accounts.models import (
     AccountMember,
     AccountState,
     ExitStrategy,
+    ImpersonationReport,
     Platform,
 )
 from people.models import Office
@@ -227,3 +228,115 @@ def _step(account, step, *, dcct, head, strategy):
             steps={field: timezone.localdate() for field, *_ in ExitStrategy.STEPS},
         )
         services.mark_closed(account=account, actor=dcct)
+
+
+# Reports of impersonation: (days ago, address as typed, what the reporter said, their email,
+# DCCT's steps as (days ago, action, what it carries)), and later reports of the same account
+# as (days ago, address as typed, what they said, email).
+IMPERSONATION_REPORTS = [
+    (
+        2,
+        "https://x.com/ScotParl_News?s=20",
+        "Uses the Parliament's logo and name and posts “official” results of votes that never "
+        "happened.",
+        "j.morrison@example.net",
+        [],
+        [],
+    ),
+    (
+        6,
+        "https://www.instagram.com/scottish.parliament.official/",
+        "Says it is the Parliament's official account and asks people to message it to book "
+        "tours, for a fee.",
+        "",
+        [],
+        [
+            (
+                4,
+                "instagram.com/Scottish.Parliament.Official?igsh=MTc4",
+                "It messaged me offering paid tickets to First Minister's Questions.",
+                "a.campbell@example.net",
+            ),
+            (
+                1,
+                "https://m.instagram.com/scottish.parliament.official",
+                "Copies the photos from the real account.",
+                "",
+            ),
+        ],
+    ),
+    (
+        3,
+        "https://mastodon.example/@HolyroodOfficial/",
+        "Calls itself the Scottish Parliament on Mastodon; the Parliament is not on Mastodon.",
+        "",
+        [],
+        [],
+    ),
+    (
+        12,
+        "https://www.facebook.com/ScottishParliamentOfficial",
+        "A page with the Parliament's crest running a competition that asks for bank details.",
+        "k.reid@example.net",
+        [(11, "report_to_platform", "FB-2291734")],
+        [],
+    ),
+    (
+        40,
+        "https://www.tiktok.com/@holyrood_official",
+        "Posts clips of debates with false captions under the Parliament's name.",
+        "r.fraser@example.net",
+        [(39, "report_to_platform", "TT-88120455"), (30, "mark_taken_down", "")],
+        [],
+    ),
+    (
+        25,
+        "https://bsky.app/profile/holyroodwatch.bsky.social",
+        "Posts about every debate with the Parliament's logo as its picture.",
+        "m.ali@example.net",
+        [
+            (
+                23,
+                "close_as_not_impersonation",
+                "A commentary account: its profile says it is not affiliated with the Parliament, "
+                "and the picture is a drawing of the building, not our logo.",
+            )
+        ],
+        [],
+    ),
+]
+
+
+def seed_impersonation_reports(*, dcct) -> int:
+    """Reports of impersonation in every state, one with later reports merged into it, filed and
+    dealt with through the services at their own past moments."""
+    import time_machine  # a development dependency, as is the whole demo
+
+    created = 0
+    now = timezone.now()
+    for days, address, said, email, steps, later in IMPERSONATION_REPORTS:
+        if ImpersonationReport.objects.filter(
+            address=register.read_reported(address).address
+        ).exists():
+            continue
+        with transaction.atomic(), transitions.without_notices():
+            with time_machine.travel(now - datetime.timedelta(days=days), tick=False):
+                report = services.file_impersonation_report(
+                    address=address, looks_official=said, reporter_email=email
+                ).report
+            for later_days, later_address, later_said, later_email in later:
+                with time_machine.travel(now - datetime.timedelta(days=later_days), tick=False):
+                    services.file_impersonation_report(
+                        address=later_address, looks_official=later_said, reporter_email=later_email
+                    )
+            for step_days, action, carries in steps:
+                with time_machine.travel(now - datetime.timedelta(days=step_days), tick=False):
+                    report.refresh_from_db()
+                    if action == "report_to_platform":
+                        services.report_to_platform(
+                            report=report, actor=dcct, case_reference=carries
+                        )
+                    else:
+                        services.REPORT_ACTIONS[action](report=report, actor=dcct, comment=carries)
+        created += 1 + len(later)
+    return created

@@ -1,6 +1,9 @@
+from urllib.parse import urlsplit
+
 from django import forms
 from django.utils import timezone
 
+from accounts import register
 from accounts.models import (
     Account,
     AccountMember,
@@ -174,3 +177,70 @@ class InventoryUploadForm(CSVUploadForm):
         help_text="Columns: platform, handle, url, office, owner_emails "
         "(separated by ;), and optionally display_name and kind.",
     )
+
+
+class ImpersonationReportForm(forms.Form):
+    """The public's report of an account pretending to be the Parliament. `website` is a trap
+    for robots: hidden from people and from screen readers, so only a robot fills it in."""
+
+    # Bigger than any report the fields allow, even in four-byte characters, percent-encoded.
+    MAX_BODY_BYTES = 64 * 1024
+
+    profile_address = forms.URLField(
+        label="The account's address",
+        max_length=register.MAX_LOOKUP,
+        assume_scheme="https",
+        help_text="Copy it from your browser's address bar or the app's “share” button, for "
+        "example https://x.com/name.",
+        error_messages={
+            "required": "Give the account's address.",
+            "invalid": "Give the account's full address, for example https://x.com/name.",
+        },
+    )
+    looks_official = forms.CharField(
+        label="What makes it look like one of ours?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="For example: it uses the Parliament's name or logo, or says it speaks for the "
+        "Parliament. At most 2,000 characters.",
+        error_messages={"required": "Tell us what makes it look official."},
+    )
+    contact_email = forms.EmailField(
+        label="Your email address (optional)",
+        required=False,
+        max_length=254,
+        help_text="Only to tell you that your report arrived and what we did about it. It is "
+        "never published.",
+    )
+    website = forms.CharField(required=False, label="Leave this empty")
+
+    def clean_profile_address(self):
+        address = self.cleaned_data["profile_address"]
+        if urlsplit(address).scheme not in ("http", "https"):
+            raise forms.ValidationError(
+                "Give the address of a page on the web, starting https://.", code="invalid"
+            )
+        return address
+
+    @property
+    def from_a_robot(self) -> bool:
+        return bool(self.cleaned_data.get("website"))
+
+    def service_values(self) -> dict:
+        return {
+            "address": self.cleaned_data["profile_address"],
+            "looks_official": self.cleaned_data["looks_official"],
+            "reporter_email": self.cleaned_data["contact_email"],
+        }
+
+
+class CaseReferenceForm(TransitionForm):
+    """Report to the platform: the platform's case reference is how DCCT follows it up."""
+
+    case_reference = forms.CharField(
+        label="The platform's case reference",
+        max_length=100,
+        help_text="The number or link the platform gave you when you reported the account.",
+        error_messages={"required": "Give the platform's case reference, to follow the case up."},
+    )
+    field_order = ["expected_state", "case_reference", "comment"]

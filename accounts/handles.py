@@ -87,3 +87,19 @@ def parse_profile_url(url: str, platforms):
             except HandleError:
                 return None
     return None
+
+
+def normalise_address(url: str) -> str:
+    """An address as the register compares addresses it cannot read a handle from: https, the
+    host in lower case without www., m. or mobile., no port, query string, fragment, repeated
+    or trailing slash. "" for text no address can be read from."""
+    site, path = _split(url)
+    if not site:
+        return ""
+    return f"https://{site}{'' if path == '/' else path}"
+
+
+def platform_of(url: str, platforms):
+    """The platform among `platforms` whose site the address is on, profile page or not."""
+    site, _ = _split(url)
+    return next((platform for platform in platforms if site in (platform.hosts or [])), None)

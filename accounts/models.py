@@ -586,6 +586,7 @@ TEAM_ACTIONS = {
     "import": "Registered from the inventory import",
     "adjust_kpis": "KPIs adjusted",
     "import_metrics": "Figures imported",
+    "move_recertification": "Recertification date moved",
     "created": "Account created for set-up",
 }
 
@@ -611,3 +612,195 @@ class ClosureEscalation(EscalationRecord):
 
     def __str__(self):
         return f"Closure escalation of {self.account}"
+
+
+# --- Reports of accounts pretending to be the Parliament (DESIGN.md section 5) -------------------
+
+
+class ReportState(models.TextChoices):
+    OPEN = "open", "Open"
+    REPORTED_TO_PLATFORM = "reported_to_platform", "Reported to the platform"
+    RESOLVED = "resolved", "Taken down"
+    NOT_IMPERSONATION = "not_impersonation", "Not impersonation"
+    MERGED = "merged", "Merged with an earlier report"
+
+
+RS = ReportState
+
+# A report in one of these is still being dealt with: a new report of the same account joins it.
+OPEN_REPORT_STATES = [RS.OPEN, RS.REPORTED_TO_PLATFORM]
+# The outcomes the people who reported an account are told.
+REPORT_OUTCOMES = [RS.RESOLVED, RS.NOT_IMPERSONATION]
+
+REPORT_STATES = {
+    RS.OPEN: State(
+        Badge.WAITING,
+        "DCCT checks the account and reports it to the platform, or closes the report as not "
+        "impersonation.",
+        to_do="Check the account and report it to the platform",
+        holder="dcct",
+    ),
+    RS.REPORTED_TO_PLATFORM: State(
+        Badge.WORKING,
+        "Reported to the platform; DCCT follows the platform's case until the account is "
+        "taken down.",
+    ),
+    RS.RESOLVED: State(Badge.GOOD, "The platform took the account down."),
+    RS.NOT_IMPERSONATION: State(
+        Badge.ENDED, "Closed: DCCT found that the account does not pretend to be the Parliament."
+    ),
+    RS.MERGED: State(
+        Badge.ENDED,
+        "The same account was already reported; this report is dealt with together with it.",
+    ),
+}
+
+
+class ImpersonationReport(ConcurrentTransitionMixin, models.Model):
+    """A member of the public's report of an account pretending to be the Parliament. The
+    address is read by the register's rules, so that every spelling of one account is one
+    report: a report of an account already being dealt with is merged into it."""
+
+    STATES = REPORT_STATES
+
+    address = models.CharField(
+        "profile address",
+        max_length=400,
+        help_text="The account's address as the register writes it: its canonical address on a "
+        "platform we know, otherwise the address given, with a lower-case host and without "
+        "query or fragment.",
+    )
+    platform = models.ForeignKey(
+        Platform,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="impersonation_reports",
+    )
+    handle = models.CharField(max_length=255, blank=True)
+    handle_key = models.CharField(
+        max_length=255, blank=True, help_text="The handle as compared: see handles.handle_key."
+    )
+    looks_official = models.TextField("what makes it look official")
+    reporter_email = models.EmailField(
+        "reporter's email address",
+        blank=True,
+        help_text="Given by the reporter to hear the outcome. Never shown on public pages.",
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+        help_text="The earlier report of the same account that this one joined.",
+    )
+    state = FSMField(default=RS.OPEN, choices=ReportState, protected=True)
+    state_changed_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now)
+    case_reference = models.CharField("the platform's case reference", max_length=100, blank=True)
+    acknowledged_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the reporter was emailed that it was received."
+    )
+    outcome_sent_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the reporter was emailed the outcome."
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            # Two people reporting one account at the same moment still make one queue item.
+            models.UniqueConstraint(
+                fields=["platform", "handle_key"],
+                name="one_open_impersonation_report_per_handle",
+                condition=models.Q(state__in=OPEN_REPORT_STATES) & ~models.Q(handle_key=""),
+            ),
+            models.UniqueConstraint(
+                fields=["address"],
+                name="one_open_impersonation_report_per_address",
+                condition=models.Q(state__in=OPEN_REPORT_STATES),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state=RS.MERGED, merged_into__isnull=False)
+                | (~models.Q(state=RS.MERGED) & models.Q(merged_into__isnull=True)),
+                name="impersonation_report_merged_into_another",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["state", "state_changed_at"],
+                name="impersonation_report_open",
+                condition=models.Q(state__in=OPEN_REPORT_STATES),
+            ),
+        ]
+
+    def __str__(self):
+        return f"Impersonation report {self.pk}: {self.address}"
+
+    def get_absolute_url(self):
+        return reverse("accounts:report", args=[self.pk])
+
+    @property
+    def platform_name(self) -> str:
+        return self.platform.name if self.platform_id else "A platform not in our catalogue"
+
+    # --- Transitions; called only through accounts.services -----------------------------------
+
+    @transition(
+        field=state,
+        source=RS.OPEN,
+        target=RS.REPORTED_TO_PLATFORM,
+        permission=permissions.may_handle_report,
+        custom={
+            "label": "Report to the platform",
+            "role": "dcct",
+            "comment": "optional",
+            "form": "case_reference",
+        },
+    )
+    def report_to_platform(self):
+        pass
+
+    @transition(
+        field=state,
+        source=RS.REPORTED_TO_PLATFORM,
+        target=RS.RESOLVED,
+        permission=permissions.may_handle_report,
+        custom={"label": "Mark as taken down", "role": "dcct", "comment": "optional"},
+    )
+    def mark_taken_down(self):
+        pass
+
+    @transition(
+        field=state,
+        source=OPEN_REPORT_STATES,
+        target=RS.NOT_IMPERSONATION,
+        permission=permissions.may_handle_report,
+        custom={
+            "label": "Not impersonation",
+            "role": "dcct",
+            "comment": "required",
+            "style": "outline-secondary",
+        },
+    )
+    def close_as_not_impersonation(self):
+        pass
+
+
+class ImpersonationReportEvent(AppendOnlyRecord):
+    """A report's log: every step DCCT takes on it, append-only."""
+
+    report = models.ForeignKey(ImpersonationReport, on_delete=models.PROTECT, related_name="events")
+    from_state = models.CharField(max_length=30, choices=ReportState, blank=True)
+    to_state = models.CharField(max_length=30, choices=ReportState, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["report", "created_at"])]
+
+    def __str__(self):
+        return f"{self.report}: {self.action} by {self.actor}"
+
+    @property
+    def label(self):
+        return transitions.action_label(ImpersonationReport, self.action)

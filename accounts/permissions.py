@@ -154,3 +154,17 @@ def can_tick_setup(account, user) -> bool:
 @refuses("Exit steps are ticked off by DCCT or the business area, while the account is closing.")
 def can_tick_exit_steps(account, user) -> bool:
     return account.state == "closing" and (roles.is_dcct(user) or is_business_area(account, user))
+
+
+# --- Reports of impersonation -------------------------------------------------------------------
+
+
+@refuses("Only DCCT, HEC and the policy owner see the reports of impersonation.")
+def sees_impersonation_reports(user) -> bool:
+    """DCCT works the reports; HEC and the policy owner need the overall picture."""
+    return roles.sees_all_offices(user)
+
+
+@refuses("Only DCCT deals with reports of impersonation.")
+def may_handle_report(report, user) -> bool:
+    return roles.is_dcct(user)

@@ -1,17 +1,23 @@
 """The public register's pages: no sign-in needed (DESIGN.md section 5)."""
 
 import csv
+import ipaddress
+import time
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import cache_page
+from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts import register
+from accounts import register, services
 from accounts.api import verification
 from accounts.feeds import RegisterChanges
+from accounts.forms import ImpersonationReportForm
 from accounts.models import Platform
 from people.models import Office
 from workflow.csv_import import spreadsheet_safe
@@ -89,6 +95,152 @@ def public_register(request):
             "status": status,
             "lookup": lookup,
             "result": verification(lookup) if lookup else None,
-            "organisation": {"name": settings.ORGANISATION_NAME, "url": settings.ORGANISATION_URL},
+            "organisation": _organisation(),
         },
+    )
+
+
+def _organisation():
+    return {"name": settings.ORGANISATION_NAME, "url": settings.ORGANISATION_URL}
+
+
+# --- Reporting an account that pretends to be us -------------------------------------------------
+
+REPORT_WINDOW_SECONDS = 60 * 60
+
+
+def client_address(request) -> str:
+    """The address the request came from: the connection's, or, behind proxies that add it to
+    X-Forwarded-For (settings.FORWARDED_FOR_PROXIES of them), the one the nearest proxy saw.
+    Anything further left in the header is the client's to invent."""
+    proxies = settings.FORWARDED_FOR_PROXIES
+    if proxies:
+        header = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        forwarded = [part.strip() for part in header.split(",")]
+        if len(forwarded) >= proxies and forwarded[-proxies]:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _sender(address: str) -> str:
+    """Who the limit counts: one IPv4 address, or one IPv6 /64 (what one home or phone gets, so
+    that walking through its addresses does not escape the limit)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+def _report_count_key(request) -> str:
+    window = int(time.time() // REPORT_WINDOW_SECONDS)
+    return f"impersonation-reports:{_sender(client_address(request))}:{window}"
+
+
+def _reports_left(request) -> int:
+    return settings.IMPERSONATION_REPORTS_PER_HOUR - cache.get(_report_count_key(request), 0)
+
+
+def _count_report(request) -> None:
+    key = _report_count_key(request)
+    cache.add(key, 0, timeout=REPORT_WINDOW_SECONDS)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between the two calls: this report opens the next window
+        cache.set(key, 1, timeout=REPORT_WINDOW_SECONDS)
+
+
+def _refused(request, *, status, heading, explanation, retry_after=None):
+    response = render(
+        request,
+        "accounts/report_refused.html",
+        {"heading": heading, "explanation": explanation, "organisation": _organisation()},
+        status=status,
+    )
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+def _too_many(request):
+    wait = REPORT_WINDOW_SECONDS - int(time.time() % REPORT_WINDOW_SECONDS)
+    minutes = max(1, round(wait / 60))
+    return _refused(
+        request,
+        status=429,
+        heading="Too many reports from your connection",
+        explanation=f"We take at most {settings.IMPERSONATION_REPORTS_PER_HOUR} reports an hour "
+        f"from one connection, to keep the form free of abuse. Please try again in about "
+        f"{minutes} minute{'s' if minutes != 1 else ''}. Nothing you sent this time was kept.",
+        retry_after=wait,
+    )
+
+
+def _too_big(request) -> bool:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return True
+    return length > ImpersonationReportForm.MAX_BODY_BYTES
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def report_impersonation(request):
+    """Anyone may report an account pretending to be the Parliament, without signing in. A
+    robot that fills in the trap field is thanked and nothing is kept; a connection that sends
+    too many reports in an hour is refused (429)."""
+    if request.method == "POST":
+        if _too_big(request):
+            return _refused(
+                request,
+                status=413,
+                heading="Your report is too long",
+                explanation="Please shorten what you wrote and send it again. Nothing you sent "
+                "was kept.",
+            )
+        if _reports_left(request) <= 0:
+            return _too_many(request)
+        form = ImpersonationReportForm(request.POST)
+        if form.is_valid():
+            _count_report(request)
+            if form.from_a_robot:
+                return redirect("report-impersonation-sent")
+            try:
+                filing = services.file_impersonation_report(**form.service_values())
+            except ValidationError as error:
+                form.add_error("profile_address", error.message_dict.get("address", error.messages))
+            else:
+                if filing.ours is None:
+                    return redirect("report-impersonation-sent")
+                return render(
+                    request,
+                    "accounts/report_impersonation.html",
+                    {
+                        "form": ImpersonationReportForm(),
+                        "ours": filing.ours,
+                        "organisation": _organisation(),
+                    },
+                )
+    else:
+        address = request.GET.get("address", "")[: register.MAX_LOOKUP]
+        form = ImpersonationReportForm(initial={"profile_address": address})
+    return render(
+        request,
+        "accounts/report_impersonation.html",
+        {"form": form, "organisation": _organisation()},
+    )
+
+
+@login_not_required
+@require_safe
+def report_impersonation_sent(request):
+    return render(
+        request,
+        "accounts/report_impersonation_sent.html",
+        {"organisation": _organisation()},
     )

@@ -2,10 +2,18 @@
 and whether a profile URL or handle is one of them. Nothing here shows a team, an email or
 anything not yet live."""
 
+from dataclasses import dataclass
+
 from django.db.models import Q
 from django.db.models.functions import Lower
 
-from accounts.handles import handle_key, parse_profile_url
+from accounts.handles import (
+    canonical_url,
+    handle_key,
+    normalise_address,
+    parse_profile_url,
+    platform_of,
+)
 from accounts.models import Account, AccountState, Platform
 
 # Live, or on the way to closing: still official until it is closed.
@@ -38,6 +46,10 @@ def _platforms():
 MAX_LOOKUP = 300
 
 
+def _cleaned(text: str) -> str:
+    return "".join(ch for ch in (text or "") if ch.isprintable()).strip()[:MAX_LOOKUP]
+
+
 def find(text: str):
     """What a profile URL or handle names: (status, account or None, platforms).
 
@@ -46,7 +58,7 @@ def find(text: str):
     is looked up on every platform, comparing case only where the platform does, and
     `platforms` says which platforms it is official on: the same handle elsewhere may be
     somebody else."""
-    text = "".join(ch for ch in (text or "") if ch.isprintable()).strip()[:MAX_LOOKUP]
+    text = _cleaned(text)
     if not text:
         return "unknown", None, []
     platforms = _platforms()
@@ -72,6 +84,35 @@ def find(text: str):
         return "live", official[0], sorted({account.platform.name for account in official})
     closed = sorted(candidates, key=lambda account: account.closed_on or account.created_at.date())
     return ("closed", closed[-1], []) if closed else ("unknown", None, [])
+
+
+@dataclass(frozen=True)
+class ReportedAddress:
+    """An address somebody reports, as the register reads it: a report is keyed on the
+    platform and handle where they can be read, and on the normalised address otherwise."""
+
+    address: str
+    platform: Platform | None = None
+    handle: str = ""
+    handle_key: str = ""
+
+
+def read_reported(text: str) -> ReportedAddress:
+    """Read a reported profile address by the lookup's rules (`find`): a profile address of a
+    platform in the catalogue becomes its canonical address, any other keeps what can be kept
+    (the host in lower case, no query string or fragment)."""
+    text = _cleaned(text)
+    platforms = _platforms()
+    parsed = parse_profile_url(text, platforms)
+    if parsed is not None:
+        platform, handle = parsed
+        return ReportedAddress(
+            address=canonical_url(platform, handle) or normalise_address(text),
+            platform=platform,
+            handle=handle,
+            handle_key=handle_key(platform, handle),
+        )
+    return ReportedAddress(address=normalise_address(text), platform=platform_of(text, platforms))
 
 
 def search(queryset, *, q="", platform=None, office=None, status=""):

@@ -1,11 +1,27 @@
 """Reads for account pages, each at a fixed number of queries."""
 
-from django.db.models import Prefetch
+import datetime
+
+from django.conf import settings
+from django.db.models import Case, Count, OuterRef, Prefetch, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts import permissions
-from accounts.models import STATES, Account, AccountEvent, AccountMember, ClosureEscalation
+from accounts.models import (
+    OPEN_REPORT_STATES,
+    REPORT_STATES,
+    STATES,
+    Account,
+    AccountEvent,
+    AccountMember,
+    ClosureEscalation,
+    ImpersonationReport,
+    ImpersonationReportEvent,
+    ReportState,
+)
 from accounts.models import AccountState as A
 from people.models import TrainingRecord
 
@@ -86,11 +102,15 @@ def waiting_for(user, limit=50):
         A.CLOSURE_ESCALATED: permissions.may_decide_escalation,
         A.CLOSING: permissions.can_tick_exit_steps,
     }
-    return [
+    items = [
         _item(account)
         for account in candidates
         if may.get(account.state, lambda *_: True)(account, user)
     ]
+    if permissions.works_dcct_queue(user):
+        reports = impersonation_reports(ReportState.OPEN)[:limit]
+        items += [_report_item(report) for report in reports]
+    return items
 
 
 def accounts_of(user):
@@ -100,3 +120,73 @@ def accounts_of(user):
         .select_related("platform", "office")
         .order_by("display_name")
     )
+
+
+# --- Reports of impersonation -------------------------------------------------------------------
+
+
+def impersonation_reports(state=""):
+    """Reports in `state`; by default those still being dealt with, open ones first. Reports
+    still being dealt with come longest in their state first, the others most recently closed
+    first."""
+    merged = (
+        ImpersonationReport.objects.filter(merged_into=OuterRef("pk"))
+        .order_by()
+        .values("merged_into")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    reports = ImpersonationReport.objects.select_related("platform").annotate(
+        merged_count=Coalesce(Subquery(merged), 0)
+    )
+    if state == "all":
+        return reports.order_by("-created_at", "-pk")
+    if state in (ReportState.RESOLVED, ReportState.NOT_IMPERSONATION, ReportState.MERGED):
+        return reports.filter(state=state).order_by("-state_changed_at", "-pk")
+    if state in OPEN_REPORT_STATES:
+        return reports.filter(state=state).order_by("state_changed_at", "pk")
+    return reports.filter(state__in=OPEN_REPORT_STATES).order_by(
+        Case(When(state=ReportState.OPEN, then=Value(0)), default=Value(1)),
+        "state_changed_at",
+        "pk",
+    )
+
+
+def report_for(user, pk) -> ImpersonationReport:
+    """The report, or 404 for anyone who may not see it."""
+    if not permissions.sees_impersonation_reports(user):
+        raise Http404("No report found")
+    return get_object_or_404(
+        ImpersonationReport.objects.select_related("platform", "merged_into"), pk=pk
+    )
+
+
+MERGED_SHOWN = 50  # a report's page lists its first merged reports and counts the rest
+
+
+def merged_reports(report):
+    """(the first MERGED_SHOWN reports merged into this one, how many there are in all)."""
+    merged = report.duplicates.order_by("created_at", "pk")
+    shown = list(merged[:MERGED_SHOWN])
+    return shown, len(shown) if len(shown) < MERGED_SHOWN else merged.count()
+
+
+def report_timeline(report):
+    return ImpersonationReportEvent.objects.filter(report=report).select_related("actor")
+
+
+def _report_item(report):
+    """A report on DCCT's "waiting for you" list, marked once it has waited longer than the
+    target (settings.WORKFLOW_TARGET_DAYS["impersonation_open"])."""
+    target = datetime.timedelta(days=settings.WORKFLOW_TARGET_DAYS["impersonation_open"])
+    return {
+        "kind": "Impersonation report",
+        "title": str(report),
+        "url": report.get_absolute_url(),
+        "what": REPORT_STATES[report.state].to_do,
+        "since": report.state_changed_at,
+        "office": None,
+        "platform": report.platform_name,
+        "state": report.get_state_display(),
+        "late": report.state_changed_at < timezone.now() - target,
+    }

@@ -2,21 +2,29 @@
 and training, closure with an exit strategy, escalation to HEC, and the inventory import.
 Each checks the actor's role for this account, runs in one transaction and logs an event."""
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from accounts import permissions, signals
+from accounts import permissions, register, signals
 from accounts.catalogue import PLATFORMS
 from accounts.handles import HandleError, canonical_url, normalise_handle
 from accounts.models import (
+    OPEN_REPORT_STATES,
+    REPORT_OUTCOMES,
     Account,
     AccountEvent,
     AccountKind,
     AccountMember,
     AccountState,
     ExitStrategy,
+    ImpersonationReport,
+    ImpersonationReportEvent,
     Platform,
+    ReportState,
     SetupChecklist,
     Side,
 )
@@ -415,3 +423,158 @@ def import_inventory(*, actor, rows) -> list[Account]:
         created.append(account)
     signals.went_live.send(sender=Account, accounts=created)
     return created
+
+
+# --- Reports of impersonation (DESIGN.md section 5) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filing:
+    """What became of a report from the public: a new report in DCCT's queue, a report merged
+    into the open report of the same account, or nothing, because the account is ours (`ours`)."""
+
+    report: ImpersonationReport | None = None
+    ours: Account | None = None
+
+    @property
+    def merged(self) -> bool:
+        return self.report is not None and self.report.merged_into_id is not None
+
+
+def _open_report_of(reported):
+    """The report of this account still being dealt with (locked until the filing commits, so
+    that it cannot close unnoticed while a new report joins it), or None."""
+    same = Q(address=reported.address)
+    if reported.handle_key:
+        same |= Q(platform=reported.platform, handle_key=reported.handle_key)
+    return (
+        ImpersonationReport.objects.select_for_update()
+        .filter(same, state__in=OPEN_REPORT_STATES)
+        .order_by("created_at")
+        .first()
+    )
+
+
+@transaction.atomic
+def file_impersonation_report(*, address, looks_official, reporter_email="") -> Filing:
+    """A member of the public reports an account pretending to be the Parliament. The address
+    is read by the lookup's rules: one of our own official accounts is not filed (the page says
+    so); an account already reported and still being dealt with gets no second queue item, the
+    report joins the earlier one. DCCT hears of each new report; a reporter who gave an email
+    address hears that it arrived."""
+    status, account, _ = register.find(address)
+    if status == "live":
+        return Filing(ours=account)
+    reported = register.read_reported(address)
+    if not reported.address:
+        raise ValidationError({"address": "Give the account's full address."})
+    fields = {
+        "address": reported.address,
+        "platform": reported.platform,
+        "handle": reported.handle,
+        "handle_key": reported.handle_key,
+        "looks_official": looks_official.strip(),
+        "reporter_email": (reporter_email or "").strip(),
+    }
+    earlier = _open_report_of(reported)
+    if earlier is None:
+        try:
+            with transaction.atomic():
+                report = ImpersonationReport.objects.create(**fields)
+        except IntegrityError:  # reported by somebody else at the same moment
+            earlier = _open_report_of(reported)
+            if earlier is None:
+                raise
+        else:
+            transitions.notify_after_commit(lambda: _tell_dcct_of_report(report.pk))
+    if earlier is not None:
+        report = ImpersonationReport.objects.create(
+            **fields, state=ReportState.MERGED, merged_into=earlier
+        )
+    if report.reporter_email:
+        transitions.notify_after_commit(lambda: _acknowledge_report(report.pk))
+    return Filing(report=report)
+
+
+def _tell_dcct_of_report(report_id):
+    from accounts.tasks import notify_impersonation_report
+
+    notify_impersonation_report.delay(report_id)
+
+
+def _acknowledge_report(report_id):
+    from accounts.tasks import acknowledge_impersonation_report
+
+    acknowledge_impersonation_report.delay(report_id)
+
+
+def _tell_reporters(report_id):
+    from accounts.tasks import tell_impersonation_outcome
+
+    tell_impersonation_outcome.delay(report_id)
+
+
+def _act_on_report(
+    *, report, actor, action, comment="", expected_state=None, prepare=None, record=None
+):
+    event = transitions.run(
+        obj=report,
+        action=action,
+        actor=actor,
+        actor_role="DCCT",
+        log=lambda **row: ImpersonationReportEvent.objects.create(report=report, **row),
+        comment=comment,
+        expected_state=expected_state,
+        prepare=prepare,
+        record=record,
+    )
+    if report.state in REPORT_OUTCOMES:
+        transitions.notify_after_commit(lambda: _tell_reporters(report.pk))
+    return event
+
+
+@transaction.atomic
+def report_to_platform(*, report, actor, case_reference, comment="", expected_state=None):
+    """Report to the platform: DCCT has asked the platform to take the account down; the
+    platform's case reference is how the case is followed up."""
+    case_reference = (case_reference or "").strip()
+
+    def keep_reference():
+        if not case_reference:
+            raise ValidationError(
+                {"case_reference": "Give the platform's case reference, to follow the case up."}
+            )
+        report.case_reference = case_reference
+
+    comment = (comment or "").strip()
+    return _act_on_report(
+        report=report,
+        actor=actor,
+        action="report_to_platform",
+        comment=f"The platform's case reference: {case_reference}.\n{comment}".strip(),
+        expected_state=expected_state,
+        prepare=keep_reference,
+    )
+
+
+mark_taken_down = transitions.step(
+    _act_on_report,
+    "report",
+    "mark_taken_down",
+    "Mark as taken down: the platform removed the account. Everyone who reported it is told.",
+)
+
+close_as_not_impersonation = transitions.step(
+    _act_on_report,
+    "report",
+    "close_as_not_impersonation",
+    "Not impersonation: DCCT found that the account does not pretend to be the Parliament. "
+    "Everyone who reported it is told, with the reason.",
+)
+
+
+REPORT_ACTIONS = {
+    "report_to_platform": report_to_platform,
+    "mark_taken_down": mark_taken_down,
+    "close_as_not_impersonation": close_as_not_impersonation,
+}

@@ -3,13 +3,15 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import inventory, pages, permissions, selectors, services
+from accounts import register as public_register
 from accounts.filters import RegisterFilter
 from accounts.forms import (
     AccountDetailsForm,
     AddMemberForm,
+    CaseReferenceForm,
     ClosureForm,
     ExitStepsForm,
     ExitStrategyForm,
@@ -18,7 +20,7 @@ from accounts.forms import (
     SetupChecklistForm,
     TrainingForm,
 )
-from accounts.models import AccountState
+from accounts.models import AccountState, ReportState
 from workflow import csv_import, transitions
 from workflow.exports import log_download, log_export
 from workflow.forms import EscalationForm, TransitionForm
@@ -31,6 +33,11 @@ PAGE_SIZE = 25
 def register(request):
     filters = RegisterFilter(request.GET, queryset=selectors.visible_accounts(request.user))
     page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Marks other apps put on the rows (pages.register_marks), one lookup for the page.
+    page.object_list = list(page.object_list)
+    marks = pages.register_marks(page.object_list, request.user)
+    for account in page.object_list:
+        account.register_marks = marks.get(account.pk, [])
     return render(
         request,
         "accounts/register.html",
@@ -363,4 +370,104 @@ def import_inventory(request):
             "error_count": result.error_count,
             "columns": inventory.COLUMNS,
         },
+    )
+
+
+# --- Reports of impersonation -------------------------------------------------------------------
+
+# The lists of the reports page: the reports still being dealt with first.
+REPORT_LISTS = [
+    ("", "Being dealt with"),
+    *((state.value, state.label) for state in ReportState),
+    ("all", "All"),
+]
+
+
+@require_safe
+def reports(request):
+    """DCCT's queue of reports of accounts pretending to be the Parliament, a page at a time."""
+    require(permissions.sees_impersonation_reports, request.user)
+    state = request.GET.get("state", "")
+    if state not in dict(REPORT_LISTS):
+        state = ""
+    page = Paginator(selectors.impersonation_reports(state), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "accounts/reports.html",
+        {"page": page, "lists": REPORT_LISTS, "state": state},
+    )
+
+
+def _report_form(transition, data, initial):
+    """Each action's form, prefixed with its name: the report page shows them side by side."""
+    if transition.custom.get("form") == "case_reference":
+        return CaseReferenceForm(data, initial=initial, prefix=transition.name)
+    return TransitionForm(
+        data,
+        initial=initial,
+        prefix=transition.name,
+        comment=transition.custom.get("comment"),
+        comment_label="Why it is not impersonation (the people who reported it are told)"
+        if transition.name == "close_as_not_impersonation"
+        else "Comments",
+    )
+
+
+def _report_page(request, report, bound=None):
+    """The report, the reports merged into it, its log and this person's actions, each with its
+    form: `bound` maps an action to the form just sent, with what was typed and its errors."""
+    bound = bound or {}
+    initial = {"expected_state": transitions.stamp(report)}
+    available = sorted(
+        report.get_available_user_state_transitions(request.user),
+        key=lambda transition: transition.custom.get("style", "").startswith("outline"),
+    )  # the step that moves the report on first, closing it as not impersonation last
+    actions = [
+        (transition, bound.get(transition.name) or _report_form(transition, None, initial))
+        for transition in available
+    ]
+    status, account, _ = public_register.find(report.address)
+    duplicates, merged_count = selectors.merged_reports(report)
+    return {
+        "report": report,
+        "actions": actions,
+        "duplicates": duplicates,
+        "merged_count": merged_count,
+        "timeline": selectors.report_timeline(report),
+        "former_account": account if status == "closed" else None,
+    }
+
+
+@require_safe
+def report(request, pk):
+    report = selectors.report_for(request.user, pk)
+    return render(request, "accounts/report.html", _report_page(request, report))
+
+
+def _called_with_report(service):
+    """A report's service as transition_page calls it, with the object under its model's name."""
+
+    def call(*, impersonationreport, **values):
+        return service(report=impersonationreport, **values)
+
+    return call
+
+
+@require_http_methods(["GET", "POST"])
+def act_on_report(request, pk, action):
+    """One of DCCT's steps on a report; refused, the report page comes back with the form as
+    it was sent and the errors beside their fields."""
+    report = selectors.report_for(request.user, pk)
+    return transition_page(
+        request,
+        report,
+        action,
+        services={
+            name: _called_with_report(service) for name, service in services.REPORT_ACTIONS.items()
+        },
+        form_for=_report_form,
+        template="accounts/report.html",
+        context=lambda form: _report_page(request, report, {action: form}),
     )

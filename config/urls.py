@@ -1,7 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts.public_views import public_register, register_csv, register_feed
+from accounts.public_views import (
+    public_register,
+    register_csv,
+    register_feed,
+    report_impersonation,
+    report_impersonation_sent,
+)
 from config.health import health
 
 admin.site.site_header = "Social media governance – administration"
@@ -16,6 +22,8 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("register/", public_register, name="public-register"),
     path("register/feed/", register_feed, name="register-feed"),
+    path("register/report/", report_impersonation, name="report-impersonation"),
+    path("register/report/sent/", report_impersonation_sent, name="report-impersonation-sent"),
     path("register.csv", register_csv, name="register-csv"),
     path("api/v1/", include("accounts.api_urls")),
     path("admin/", admin.site.urls),

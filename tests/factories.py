@@ -125,3 +125,26 @@ class ProposalFactory(factory.django.DjangoModelFactory):
             proposal=self, person=UserFactory(office=self.office), role="editor"
         )
         ProposalKPI.objects.create(proposal=self, metric="Followers", unit="followers", target=500)
+
+
+class ImpersonationReportFactory(factory.django.DjangoModelFactory):
+    """An open report of a look-alike X account, unless told otherwise."""
+
+    class Meta:
+        model = "accounts.ImpersonationReport"
+
+    handle = factory.Sequence(lambda n: f"FakeParl{n}")
+    handle_key = factory.LazyAttribute(lambda o: o.handle.lower())
+    address = factory.LazyAttribute(lambda o: f"https://x.com/{o.handle}")
+    platform = factory.LazyFunction(
+        lambda: PlatformFactory(
+            slug="x",
+            name="X (Twitter)",
+            hosts=["x.com", "twitter.com"],
+            profile_path=r"^/@?(?P<handle>[A-Za-z0-9_]{1,15})$",
+            handle_pattern=r"^[A-Za-z0-9_]{1,15}$",
+            canonical_url="https://x.com/{handle}",
+        )
+    )
+    looks_official = "It uses the Parliament's logo and says it is the official account."
+    reporter_email = factory.Sequence(lambda n: f"reporter{n}@example.net")
