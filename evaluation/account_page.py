@@ -1,10 +1,12 @@
-"""What the account page shows of its reviews: history, the KPI chart and the dormant flag."""
+"""What the account page shows of its reviews (history, the KPI chart and the dormant flag) and
+of its yearly recertification (and the "not recertified" flag)."""
 
 from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import AccountState
 from evaluation import permissions, selectors
+from evaluation.models import OPEN_RECERTIFICATION_STATES, RecertificationSchedule
 
 
 def account_page_context(account, user) -> dict:
@@ -25,5 +27,29 @@ def account_page_context(account, user) -> dict:
         "can_adjust_kpis": permissions.may_adjust_kpis(account, user),
         "can_import_figures": permissions.may_import_metrics(account, user),
         "today": today,
+        "alerts": alerts,
+    }
+
+
+def account_recertification_context(account, user) -> dict:
+    """The account page's yearly recertification: the open one and the last few, when the next
+    falls due, and the "not recertified" flag once one is overdue past the grace period."""
+    today = timezone.localdate()
+    recent = list(account.recertifications.select_related("submitted_by").order_by("-due_on")[:5])
+    current = next((item for item in recent if item.state in OPEN_RECERTIFICATION_STATES), None)
+    alerts = []
+    if account.state == AccountState.LIVE and current is not None and current.past_grace(today):
+        alerts.append(
+            f"Not recertified: the yearly recertification was due on "
+            f"{current.due_on:%-d %B %Y}, {current.days_overdue(today)} days ago, longer than "
+            f"the {settings.RECERTIFICATION_GRACE_DAYS} days allowed. The account is a "
+            "candidate for closure."
+        )
+    return {
+        "recertifications": recent,
+        "current_recertification": current,
+        "recertification_schedule": RecertificationSchedule.objects.filter(account=account).first(),
+        "may_move_recertification": account.state == AccountState.LIVE
+        and permissions.may_move_recertification(account, user),
         "alerts": alerts,
     }

@@ -1,7 +1,15 @@
 from django.contrib import admin
 
-from evaluation.models import KPI, MetricObservation, Review, ReviewSchedule
-from workflow.admin import ReadOnlyAdmin
+from evaluation.models import (
+    KPI,
+    MetricObservation,
+    Recertification,
+    RecertificationEvent,
+    RecertificationSchedule,
+    Review,
+    ReviewSchedule,
+)
+from workflow.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
 @admin.register(KPI)
@@ -38,3 +46,32 @@ class MetricObservationAdmin(ReadOnlyAdmin):
     list_display = ("kpi", "day", "value", "imported_by")
     list_select_related = ("kpi", "imported_by")
     date_hierarchy = "day"
+
+
+class RecertificationEventInline(ReadOnlyInline):
+    model = RecertificationEvent
+    fields = ("created_at", "actor", "actor_role", "action", "from_state", "to_state", "comment")
+    readonly_fields = fields
+
+
+@admin.register(Recertification)
+class RecertificationAdmin(ReadOnlyAdmin):
+    """Recertifications change only through their page (the owner's answers, DCCT's follow-up),
+    where each step is logged."""
+
+    list_display = ("account", "due_on", "state", "submitted_by", "submitted_at")
+    list_filter = ("state",)
+    list_select_related = ("account", "submitted_by")
+    search_fields = ("account__display_name", "account__handle")
+    date_hierarchy = "due_on"
+    inlines = [RecertificationEventInline]
+
+
+@admin.register(RecertificationSchedule)
+class RecertificationScheduleAdmin(ReadOnlyAdmin):
+    """DCCT moves a date on the account's evaluation page, where the change is logged."""
+
+    list_display = ("account", "next_due_on")
+    list_select_related = ("account",)
+    search_fields = ("account__display_name", "account__handle")
+    date_hierarchy = "next_due_on"

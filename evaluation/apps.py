@@ -10,14 +10,35 @@ def _plan_reviews(sender, accounts, **kwargs):
     ensure_evaluation_plans(today=timezone.localdate(), account_ids=[a.pk for a in accounts])
 
 
+def _plan_recertification(sender, accounts, **kwargs):
+    """An account that goes live knows at once when it is first recertified."""
+    from django.utils import timezone
+
+    from evaluation.services import ensure_recertification_schedules
+
+    ensure_recertification_schedules(
+        today=timezone.localdate(), account_ids=[a.pk for a in accounts]
+    )
+
+
 class EvaluationConfig(AppConfig):
     name = "evaluation"
     verbose_name = "Evaluation and reviews"
 
     def ready(self):
-        from accounts.pages import add_section
+        from accounts.pages import add_register_marks, add_section
         from accounts.signals import went_live
-        from evaluation.account_page import account_page_context
+        from evaluation.account_page import (
+            account_page_context,
+            account_recertification_context,
+        )
+        from evaluation.selectors import not_recertified_marks
 
         add_section(template="evaluation/_account_reviews.html", context=account_page_context)
+        add_section(
+            template="evaluation/_account_recertification.html",
+            context=account_recertification_context,
+        )
+        add_register_marks(not_recertified_marks)
         went_live.connect(_plan_reviews, dispatch_uid="evaluation-plans-reviews")
+        went_live.connect(_plan_recertification, dispatch_uid="evaluation-plans-recertification")

@@ -1,6 +1,7 @@
 """Two years of reviews and figures for the demo's live accounts (seed_demo): most assessed
 effective, some to improve, the latest due, overdue or waiting for DCCT, and a few accounts
-left dormant. Skips accounts that already have reviews, so a second run makes nothing twice."""
+left dormant; and their yearly recertifications in every state. Skips accounts that already
+have reviews (or recertifications), so a second run makes nothing twice."""
 
 import datetime
 from decimal import Decimal
@@ -11,13 +12,15 @@ from django.utils import timezone
 from accounts.models import Account, AccountState
 from evaluation.models import (
     KPI,
+    RECERTIFICATION_FIELDS,
     MetricObservation,
     MetricValue,
     Review,
     ReviewSchedule,
     add_months,
 )
-from people import policy
+from people import policy, roles
+from people.roles import Role
 
 QUARTERS = 8
 
@@ -140,3 +143,111 @@ def seed_reviews(*, dcct, today: datetime.date) -> int:
 
 def _moment(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
+
+
+# --- Yearly recertification ----------------------------------------------------------------------
+
+# What happened to the demo's business-area accounts' latest recertification, in order: (due,
+# days from today; what happened). The rest were recertified on time, months ago.
+RECERTIFICATION_SCENARIOS = [
+    (10, "follow_up"),  # answered "no" three days ago: DCCT follows it up
+    (-45, "open"),  # overdue past the grace period: not recertified, a candidate for closure
+    (-64, "open"),
+    (-9, "open"),  # overdue, within the grace period
+    (5, "open"),  # due within the week: the owner has had a reminder
+    (20, "open"),
+    (-70, "followed_up"),  # answered "no"; DCCT sorted it out a week later
+]
+
+
+@transaction.atomic
+def seed_recertifications(*, dcct, today: datetime.date) -> int:
+    """Yearly recertifications of the demo's live accounts, each taken through the services at
+    its own past moment (time-machine, a development dependency, as is the whole demo): open
+    ones (some overdue, two past the grace period), one waiting for DCCT's follow-up, one
+    followed up, and the rest recertified in the last few months; the demo DCCT sign-in owns
+    one that is open. Skips accounts that already have one, so a second run makes nothing
+    twice."""
+    import time_machine
+
+    from evaluation import permissions, services
+    from evaluation.models import Recertification, RecertificationSchedule
+    from workflow import transitions
+
+    live = Account.objects.filter(state=AccountState.LIVE).order_by("pk")
+    fresh = [account for account in live if not account.recertifications.exists()]
+    if not fresh:
+        return 0
+    plan = {}
+    # The demo DCCT sign-in owns the corporate channels: one of theirs is open, to try the form.
+    owned = next((a for a in fresh if _owner_email(a) == dcct.email), None)
+    if owned is not None:
+        plan[owned.pk] = (16, "open")
+    others = [a for a in fresh if a.pk not in plan and a.kind == "business_area"]
+    for account, scenario in zip(others, RECERTIFICATION_SCENARIOS, strict=False):
+        plan[account.pk] = scenario
+    for number, account in enumerate(a for a in fresh if a.pk not in plan):
+        plan[account.pk] = (-30 - (number * 17) % 150, "recertified")
+
+    created = 0
+    with transitions.without_notices():
+        for account in fresh:
+            days, scenario = plan[account.pk]
+            due_on = today + datetime.timedelta(days=days)
+            RecertificationSchedule.objects.update_or_create(
+                account=account, defaults={"next_due_on": due_on}
+            )
+            opening = due_on - datetime.timedelta(days=policy.RECERTIFICATION_OPENS_DAYS_BEFORE)
+            with time_machine.travel(_moment(opening), tick=False):
+                recertification = Recertification.objects.create(account=account, due_on=due_on)
+            created += 1
+            owner = account.members.filter(role="owner", removed_on__isnull=True).first()
+            if scenario == "open" or owner is None:
+                continue
+            submitted = min(due_on - datetime.timedelta(days=6), today - datetime.timedelta(days=3))
+            with time_machine.travel(_moment(submitted), tick=False):
+                recertification = Recertification.objects.get(pk=recertification.pk)
+                services.submit_recertification(
+                    recertification=recertification,
+                    actor=owner.person,
+                    answers=_demo_answers(recertification, scenario),
+                )
+            # Each "no" is sorted out a week later, except the one left for DCCT to follow up.
+            if recertification.state == "needs_follow_up" and scenario != "follow_up":
+                closer = next(
+                    person
+                    for person in [dcct, *roles.members_of(Role.DCCT)]
+                    if permissions.may_close_follow_up(recertification, person)
+                )
+                followed_up = _moment(submitted + datetime.timedelta(days=7))
+                with time_machine.travel(followed_up, tick=False):
+                    services.close_follow_up(
+                        recertification=Recertification.objects.get(pk=recertification.pk),
+                        actor=closer,
+                        comment="Spoke to the owner: the leaver has been removed from the team "
+                        "and a second editor is booked on the next training course.",
+                    )
+    return created
+
+
+def _owner_email(account):
+    owner = account.members.filter(role="owner", removed_on__isnull=True).select_related("person")
+    return owner[0].person.email if owner else None
+
+
+def _demo_answers(recertification, scenario) -> dict:
+    """All "yes", except: a leaver still on the team where DCCT follows it up, and training
+    answered as the register shows it on the day."""
+    answers = {}
+    for field in RECERTIFICATION_FIELDS:
+        answers[field], answers[f"{field}_note"] = True, ""
+    if scenario in ("follow_up", "followed_up"):
+        answers["team_current"] = False
+        answers["team_current_note"] = (
+            "Our former editor left the office in the spring and is still listed; we have asked "
+            "for her access to be removed."
+        )
+    if len(recertification.account.trained_team()) < policy.MIN_TRAINED_TEAM:
+        answers["team_trained"] = False
+        answers["team_trained_note"] = "One editor's training has lapsed; a refresher is booked."
+    return answers

@@ -2,7 +2,7 @@ from django import forms
 from django.forms import inlineformset_factory
 
 from accounts.models import Account
-from evaluation.models import KPI, Outcome
+from evaluation.models import KPI, RECERTIFICATION_ITEMS, Outcome, training_contradiction
 from people import policy
 from workflow.csv_import import CSVUploadForm
 from workflow.forms import TransitionForm
@@ -113,4 +113,80 @@ class MetricsUploadForm(CSVUploadForm):
     file = forms.FileField(
         label="Analytics export (CSV)",
         help_text="Columns: date, metric, value. Metric names must match the account's KPIs.",
+    )
+
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+NOTE_NEEDED = "Say what is wrong and what is being done about it."
+
+
+class RecertificationForm(TransitionForm):
+    """The owner's yearly answers: yes or no to each item, with a note beside each "no"."""
+
+    def __init__(self, *args, facts=None, trained=None, **kwargs):
+        """`facts`: what the register already shows beside each question, to check against;
+        `trained`: how many of the team it shows with current training."""
+        super().__init__(*args, comment_label="Anything else DCCT should know", **kwargs)
+        facts = facts or {}
+        self.trained = trained
+        comment = self.fields.pop("comment")
+        for number, (field, question, help_text) in enumerate(RECERTIFICATION_ITEMS, start=1):
+            self.fields[field] = forms.ChoiceField(
+                label=f"{number}. {question}",
+                help_text=" ".join(text for text in (help_text, facts.get(field)) if text),
+                choices=YES_NO,
+                widget=forms.RadioSelect,
+                error_messages={"required": "Answer yes or no."},
+            )
+            self.fields[f"{field}_note"] = forms.CharField(
+                label="Note (needed if no)",
+                widget=forms.Textarea(attrs={"rows": 2}),
+                required=False,
+            )
+        self.fields["comment"] = comment
+
+    def items(self):
+        """(answer, note) bound fields, in the order asked, for the page to lay out."""
+        return [(self[field], self[f"{field}_note"]) for field, _, _ in RECERTIFICATION_ITEMS]
+
+    def clean(self):
+        cleaned = super().clean()
+        for field, _, _ in RECERTIFICATION_ITEMS:
+            note = (cleaned.get(f"{field}_note") or "").strip()
+            if cleaned.get(field) == "no" and not note:
+                self.add_error(f"{field}_note", NOTE_NEEDED)
+        # Checked again by the service; here so that every refusal shows at once.
+        if cleaned.get("team_trained") == "yes" and self.trained is not None:
+            contradiction = training_contradiction(self.trained)
+            if contradiction:
+                self.add_error("team_trained", contradiction)
+        return cleaned
+
+    def service_values(self) -> dict:
+        answers = {}
+        for field, _, _ in RECERTIFICATION_ITEMS:
+            answers[field] = self.cleaned_data[field] == "yes"
+            answers[f"{field}_note"] = self.cleaned_data[f"{field}_note"]
+        return {
+            "answers": answers,
+            "comment": self.cleaned_data.get("comment", ""),
+            "expected_state": self.cleaned_data["expected_state"],
+        }
+
+
+class FollowUpForm(TransitionForm):
+    """DCCT closes a follow-up, saying what was done about each "no"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, comment="required", comment_label="What was done", **kwargs)
+        self.fields[
+            "comment"
+        ].help_text = "How each “no” was sorted out; the owner and the office head will see it."
+
+
+class RecertificationDateForm(forms.Form):
+    due_on = forms.DateField(
+        label="Next recertification due",
+        widget=DATE_INPUT,
+        help_text="Move it to spread the work or to suit the team; it stays yearly from then.",
     )

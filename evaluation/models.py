@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import GET_STATE, ConcurrentTransitionMixin, FSMField, transition
 
 from evaluation import permissions
 from people import policy
@@ -314,3 +314,293 @@ class ReviewEvent(AppendOnlyRecord):
     @property
     def label(self):
         return transitions.action_label(Review, self.action)
+
+
+# --- Yearly recertification (DESIGN.md section 4) ------------------------------------------------
+
+
+class RecertificationSchedule(models.Model):
+    """When an account's next yearly recertification falls due. It opens
+    policy.RECERTIFICATION_OPENS_DAYS_BEFORE days before that; once it is done, the schedule moves
+    on a year (policy.RECERTIFICATION_INTERVAL_MONTHS), so each account keeps its own day."""
+
+    account = models.OneToOneField(
+        "accounts.Account", on_delete=models.CASCADE, related_name="recertification_schedule"
+    )
+    next_due_on = models.DateField()
+
+    class Meta:
+        indexes = [models.Index(fields=["next_due_on"], name="recertification_schedule_due")]
+
+    def __str__(self):
+        return f"Recertification of {self.account}, next due {self.next_due_on:%-d %b %Y}"
+
+    @property
+    def opens_on(self) -> datetime.date:
+        return self.next_due_on - datetime.timedelta(days=policy.RECERTIFICATION_OPENS_DAYS_BEFORE)
+
+
+class RecertificationState(models.TextChoices):
+    OPEN = "open", "Open"
+    NEEDS_FOLLOW_UP = "needs_follow_up", "Needs follow-up"
+    RECERTIFIED = "recertified", "Recertified"
+    FOLLOWED_UP = "followed_up", "Recertified after follow-up"
+
+
+RS = RecertificationState
+# Open until the owner answers and, after any "no", until DCCT has followed it up.
+OPEN_RECERTIFICATION_STATES = [RS.OPEN, RS.NEEDS_FOLLOW_UP]
+
+RECERTIFICATION_STATES = {
+    RS.OPEN: State(
+        Badge.WAITING,
+        "The account's owner confirms, item by item, that it is still run as the policy requires.",
+        to_do="Recertify the account",
+        holder="owner",
+    ),
+    RS.NEEDS_FOLLOW_UP: State(
+        Badge.ATTENTION,
+        "The owner answered “no” to at least one item; DCCT follows it up with them and closes "
+        "the follow-up once it is sorted.",
+        to_do="Follow up the answers",
+        holder="dcct",
+    ),
+    RS.RECERTIFIED: State(
+        Badge.GOOD, "Recertified for the year; the next recertification falls due a year on."
+    ),
+    RS.FOLLOWED_UP: State(
+        Badge.GOOD,
+        "Followed up by DCCT and sorted; recertified for the year, and the next falls due a "
+        "year on.",
+    ),
+}
+
+# What the owner confirms each year: (field, the question, what it means).
+RECERTIFICATION_ITEMS = [
+    (
+        "team_current",
+        "The team is current",
+        "Everyone listed still helps run the account, and anyone who has left has been removed.",
+    ),
+    (
+        "team_trained",
+        f"At least {policy.MIN_TRAINED_TEAM} of the team hold current training",
+        "Social media training that has not expired, so there is cover.",
+    ),
+    (
+        "credentials_in_password_manager",
+        "The sign-in is held in the password manager",
+        "Not in a personal note, browser or inbox.",
+    ),
+    ("two_factor", "Two-factor authentication is on", "For the account's sign-in."),
+    (
+        "corporate_email",
+        "The corporate email address still works",
+        "The account is registered to a corporate (not personal) address that someone reads.",
+    ),
+    (
+        "links_to_website",
+        "The profile links to the website",
+        "The bio or profile links to the Parliament's website.",
+    ),
+    (
+        "still_needed",
+        "The account is still needed",
+        "It still serves its purpose and its audience.",
+    ),
+]
+RECERTIFICATION_FIELDS = [field for field, _, _ in RECERTIFICATION_ITEMS]
+
+
+def training_contradiction(trained: int) -> str:
+    """Why a "yes" to the training item is refused when the register shows fewer than
+    policy.MIN_TRAINED_TEAM of the team with current training ("" when it does not)."""
+    if trained >= policy.MIN_TRAINED_TEAM:
+        return ""
+    return (
+        f"The register shows {trained} of the team with current training, fewer than "
+        f"{policy.MIN_TRAINED_TEAM}. Answer no and say who has been trained, and when, so that "
+        "DCCT can record it."
+    )
+
+
+def _recertification_outcome(recertification) -> str:
+    """All "yes": recertified; any "no": DCCT follows it up first."""
+    return RS.RECERTIFIED if recertification.all_yes() else RS.NEEDS_FOLLOW_UP
+
+
+class Recertification(ConcurrentTransitionMixin, models.Model):
+    """One year's recertification of a live account: its owner answers each item yes or no (a
+    "no" with a note); any "no" goes to DCCT to follow up before it counts as recertified."""
+
+    STATES = RECERTIFICATION_STATES
+    ITEMS = RECERTIFICATION_ITEMS
+
+    account = models.ForeignKey(
+        "accounts.Account", on_delete=models.PROTECT, related_name="recertifications"
+    )
+    due_on = models.DateField()
+    state = FSMField(default=RS.OPEN, choices=RecertificationState, protected=True)
+    state_changed_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(auto_now_add=True)
+    team_current = models.BooleanField(null=True, blank=True)
+    team_current_note = models.TextField(blank=True)
+    team_trained = models.BooleanField(null=True, blank=True)
+    team_trained_note = models.TextField(blank=True)
+    credentials_in_password_manager = models.BooleanField(null=True, blank=True)
+    credentials_in_password_manager_note = models.TextField(blank=True)
+    two_factor = models.BooleanField(null=True, blank=True)
+    two_factor_note = models.TextField(blank=True)
+    corporate_email = models.BooleanField(null=True, blank=True)
+    corporate_email_note = models.TextField(blank=True)
+    links_to_website = models.BooleanField(null=True, blank=True)
+    links_to_website_note = models.TextField(blank=True)
+    still_needed = models.BooleanField(null=True, blank=True)
+    still_needed_note = models.TextField(blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    follow_up_note = models.TextField("what DCCT did", blank=True)
+    followed_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    followed_up_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-due_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "due_on"], name="one_recertification_per_account_and_date"
+            ),
+            models.UniqueConstraint(
+                fields=["account"],
+                condition=models.Q(state__in=["open", "needs_follow_up"]),
+                name="one_open_recertification_per_account",
+            ),
+            *[
+                models.CheckConstraint(
+                    condition=~models.Q(**{field: False}) | ~models.Q(**{f"{field}_note": ""}),
+                    name=f"recert_{field}_no_has_note",
+                    violation_error_message="Say what is wrong where the answer is no.",
+                )
+                for field in RECERTIFICATION_FIELDS
+            ],
+        ]
+        indexes = [
+            # The open ones, by due date: the job, the reminders, the overdue queue and flags.
+            models.Index(
+                fields=["due_on"],
+                name="recertification_open_by_due",
+                condition=models.Q(state="open"),
+            ),
+            models.Index(
+                fields=["state_changed_at"],
+                name="recertification_follow_ups",
+                condition=models.Q(state="needs_follow_up"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"Recertification of {self.account}, {self.due_label}"
+
+    def get_absolute_url(self):
+        return reverse("evaluation:recertification", args=[self.pk])
+
+    @property
+    def due_label(self) -> str:
+        return f"due {self.due_on:%-d %b %Y}"
+
+    def is_overdue(self, on=None) -> bool:
+        return self.state == RS.OPEN and self.due_on < (on or timezone.localdate())
+
+    def days_overdue(self, on=None) -> int:
+        return max(0, ((on or timezone.localdate()) - self.due_on).days)
+
+    def past_grace(self, on=None) -> bool:
+        """Overdue for longer than settings.RECERTIFICATION_GRACE_DAYS: not recertified."""
+        return self.is_overdue(on) and self.days_overdue(on) > settings.RECERTIFICATION_GRACE_DAYS
+
+    def answers(self) -> list[dict]:
+        """Each item with its answer (True, False or None) and note, in the order asked."""
+        return [
+            {
+                "field": field,
+                "question": question,
+                "help": help_text,
+                "answer": getattr(self, field),
+                "note": getattr(self, f"{field}_note"),
+            }
+            for field, question, help_text in self.ITEMS
+        ]
+
+    def unanswered(self) -> list[str]:
+        return [
+            f"Answer “{question}”."
+            for field, question, _ in self.ITEMS
+            if getattr(self, field) is None
+        ]
+
+    def all_answered(self) -> bool:
+        return not self.unanswered()
+
+    def all_yes(self) -> bool:
+        return all(getattr(self, field) is True for field in RECERTIFICATION_FIELDS)
+
+    def account_not_closed(self) -> bool:
+        return self.account.state != "closed"
+
+    def clean(self):
+        super().clean()
+        errors = {
+            f"{field}_note": "Say what is wrong and what is being done about it."
+            for field in RECERTIFICATION_FIELDS
+            if getattr(self, field) is False and not getattr(self, f"{field}_note").strip()
+        }
+        if errors:
+            raise ValidationError(errors)
+
+    @transition(
+        field=state,
+        source=RS.OPEN,
+        target=GET_STATE(_recertification_outcome, states=[RS.RECERTIFIED, RS.NEEDS_FOLLOW_UP]),
+        conditions=[all_answered, account_not_closed],
+        permission=permissions.may_recertify,
+        custom={"label": "Submit recertification", "role": "owner", "form": "recertification"},
+    )
+    def submit(self):
+        self.submitted_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=RS.NEEDS_FOLLOW_UP,
+        target=RS.FOLLOWED_UP,
+        permission=permissions.may_close_follow_up,
+        custom={
+            "label": "Close follow-up",
+            "role": "dcct",
+            "comment": "required",
+        },
+    )
+    def close_follow_up(self):
+        self.followed_up_at = timezone.now()
+
+
+class RecertificationEvent(AppendOnlyRecord):
+    """A recertification's log: opened, submitted, followed up."""
+
+    recertification = models.ForeignKey(
+        Recertification, on_delete=models.PROTECT, related_name="events"
+    )
+    from_state = models.CharField(max_length=20, choices=RecertificationState, blank=True)
+    to_state = models.CharField(max_length=20, choices=RecertificationState, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.recertification}: {self.action}"
+
+    @property
+    def label(self):
+        return transitions.action_label(Recertification, self.action)

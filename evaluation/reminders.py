@@ -1,6 +1,6 @@
 """Reminders, each sent once per item and stage (the Notification outbox's key says which):
-reviews about to fall due or overdue, items waiting too long in any workflow queue, and
-training about to expire."""
+reviews and yearly recertifications about to fall due or overdue, items waiting too long in any
+workflow queue, and training about to expire."""
 
 import datetime
 
@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from accounts import notifications as account_notices
 from accounts.models import Account, AccountMember, AccountState
-from evaluation.models import Review, ReviewState
+from evaluation.models import Recertification, RecertificationState, Review, ReviewState
+from evaluation.notifications import recertification_owners
 from people import policy, roles
 from people.models import TrainingRecord
 from proposals import notifications as proposal_notices
@@ -127,6 +128,75 @@ def ageing_reminders(*, now=None) -> int:
             review.get_absolute_url(),
             kind=NoticeKind.REMINDER,
         )
+    follow_ups = Recertification.objects.filter(
+        state=RecertificationState.NEEDS_FOLLOW_UP,
+        state_changed_at__lt=_older_than(targets["recertification_needs_follow_up"]),
+    ).select_related("account")
+    for recertification in follow_ups.iterator(chunk_size=500):
+        sent += tell(
+            f"ageing:recertification:{recertification.pk}:needs_follow_up",
+            teams["dcct"],
+            f"Waiting for follow-up: recertification of {recertification.account.display_name}",
+            f"The owner answered no on {recertification.submitted_at:%-d %B %Y}; the follow-up "
+            "is not yet closed.",
+            recertification.get_absolute_url(),
+            kind=NoticeKind.REMINDER,
+        )
+    return sent
+
+
+def recertification_reminders(*, today: datetime.date) -> int:
+    """Yearly recertifications: the owner hears some days before one is due and once it is
+    overdue; the office head too once it has been overdue some days more (people/policy.py).
+    Past settings.RECERTIFICATION_GRACE_DAYS DCCT sees it among the candidates for closure."""
+    before = policy.RECERTIFICATION_REMINDER_DAYS_BEFORE
+    head_after = policy.RECERTIFICATION_OVERDUE_TELLS_HEAD_AFTER_DAYS
+    sent = 0
+    # Only live accounts are chased: one closing or closed has other business.
+    open_ones = (
+        Recertification.objects.filter(
+            state=RecertificationState.OPEN, account__state=AccountState.LIVE
+        )
+        .select_related("account__office__head", "account__platform")
+        .prefetch_related(TEAM)
+    )
+    # A window, not a day: the job runs on working days only, and the key sends it once.
+    soon = open_ones.filter(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=before))
+    for recertification in soon.iterator(chunk_size=500):
+        account = recertification.account
+        sent += tell(
+            f"recertification:{recertification.pk}:due-in-{before}-days",
+            recertification_owners(account),
+            f"Recertification of {account.display_name} due in {before} days",
+            f"The yearly recertification of {account.display_name} on {account.platform} is "
+            f"due on {recertification.due_on:%-d %B %Y}: confirm the team, its training, where "
+            "the sign-in is held and that the account is still needed.",
+            recertification.get_absolute_url(),
+            kind=NoticeKind.REMINDER,
+        )
+    for recertification in open_ones.filter(due_on__lt=today).iterator(chunk_size=500):
+        account = recertification.account
+        sent += tell(
+            f"recertification:{recertification.pk}:overdue",
+            recertification_owners(account),
+            f"Overdue: recertification of {account.display_name}",
+            f"The yearly recertification of {account.display_name} was due on "
+            f"{recertification.due_on:%-d %B %Y}. An account not recertified within "
+            f"{settings.RECERTIFICATION_GRACE_DAYS} days of its date may be proposed for closure.",
+            recertification.get_absolute_url(),
+            kind=NoticeKind.REMINDER,
+        )
+        if recertification.due_on < today - datetime.timedelta(days=head_after):
+            sent += tell(
+                f"recertification:{recertification.pk}:overdue-office-head",
+                [account.office.head],
+                f"Overdue {head_after} days: recertification of {account.display_name}",
+                f"Your office's account {account.display_name} on {account.platform} was due "
+                f"to be recertified by its owner on {recertification.due_on:%-d %B %Y} and has "
+                "not been. If its owner has left, make someone else owner so they can do it.",
+                recertification.get_absolute_url(),
+                kind=NoticeKind.REMINDER,
+            )
     return sent
 
 

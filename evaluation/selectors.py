@@ -1,22 +1,28 @@
-"""Reads for evaluation pages and for DCCT's watch lists."""
+"""Reads for evaluation pages (reviews and recertifications) and for DCCT's watch lists."""
 
 import datetime
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
 
 from accounts import permissions as account_permissions
-from accounts.models import Account, AccountState
+from accounts.models import Account, AccountMember, AccountState
 from evaluation import permissions
 from evaluation.models import (
+    RECERTIFICATION_STATES,
     STATES,
     MetricObservation,
     MetricValue,
+    Recertification,
+    RecertificationEvent,
+    RecertificationState,
     Review,
     ReviewState,
     add_months,
 )
 from people import roles
+from people.models import TrainingRecord
 
 
 def dormant_accounts(*, today: datetime.date):
@@ -108,7 +114,8 @@ def _item(review, what):
 
 
 def waiting_for(user, limit=50):
-    """Reviews this person's team must report on, and, for DCCT, reviews to assess."""
+    """Reviews this person's team must report on, and, for DCCT, reviews to assess; then the
+    recertifications waiting for them (recertifications_waiting_for)."""
     listed = Review.objects.select_related("account__platform", "account__office").order_by(
         "due_on"
     )
@@ -130,7 +137,7 @@ def waiting_for(user, limit=50):
             for review in to_assess
             if permissions.may_assess(review, user)
         ]
-    return items
+    return items + recertifications_waiting_for(user, limit)
 
 
 def open_reviews_for(user):
@@ -149,3 +156,146 @@ def reviews_of(user):
         .select_related("account__platform")
         .order_by("-period_end")
     )
+
+
+# --- Yearly recertification ----------------------------------------------------------------------
+
+RS = RecertificationState
+
+
+def _grace_cutoff(today: datetime.date) -> datetime.date:
+    """A recertification due before this day is overdue past the grace period."""
+    return today - datetime.timedelta(days=settings.RECERTIFICATION_GRACE_DAYS)
+
+
+def recertifications_for(user):
+    """Recertifications this person may see: of the accounts they see."""
+    return Recertification.objects.filter(permissions.visible_to(user)).select_related(
+        "account__platform", "account__office"
+    )
+
+
+def open_recertifications():
+    """Open (waiting for the owner) recertifications of live accounts, through the partial
+    index on open ones."""
+    return Recertification.objects.filter(state=RS.OPEN, account__state=AccountState.LIVE)
+
+
+def overdue_recertifications(*, today: datetime.date):
+    return open_recertifications().filter(due_on__lt=today)
+
+
+def not_recertified_accounts(*, today: datetime.date):
+    """Live accounts whose recertification is overdue past settings.RECERTIFICATION_GRACE_DAYS:
+    candidates for closure."""
+    late = Recertification.objects.filter(
+        account=OuterRef("pk"), state=RS.OPEN, due_on__lt=_grace_cutoff(today)
+    )
+    return Account.objects.filter(Exists(late), state=AccountState.LIVE)
+
+
+def recertification_for_page(pk):
+    """A recertification with what its page shows: the account's current team and their
+    training (for the questions), the set-up record (where the sign-in is kept), the people."""
+    return (
+        Recertification.objects.select_related(
+            "account__platform",
+            "account__office__head",
+            "account__setup",
+            "submitted_by",
+            "followed_up_by",
+        )
+        .prefetch_related(
+            Prefetch(
+                "account__members",
+                queryset=AccountMember.objects.filter(removed_on__isnull=True)
+                .select_related("person")
+                .prefetch_related(
+                    Prefetch("person__training_records", queryset=TrainingRecord.objects.all())
+                ),
+            )
+        )
+        .get(pk=pk)
+    )
+
+
+def recertification_log(recertification):
+    return RecertificationEvent.objects.filter(recertification=recertification).select_related(
+        "actor"
+    )
+
+
+def _recertification_item(recertification, what, *, late=False):
+    account = recertification.account
+    return {
+        "kind": "Recertification",
+        "title": f"Recertification of {account}, {recertification.due_label}",
+        "url": recertification.get_absolute_url(),
+        "what": what,
+        "since": recertification.state_changed_at,
+        "office": account.office,
+        "platform": account.platform.name,
+        "state": recertification.get_state_display(),
+        "late": late,
+    }
+
+
+def recertifications_waiting_for(user, limit=50):
+    """The open recertifications of the accounts this person owns; for DCCT, the follow-ups
+    they may close and the recertifications overdue (chase the owner; past the grace period,
+    consider closure)."""
+    today = timezone.localdate()
+    listed = Recertification.objects.select_related(
+        "account__platform", "account__office"
+    ).order_by("due_on")
+    owned = open_recertifications().filter(
+        account_permissions.helps_run(user, account="account_id", role="owner")
+    )
+    items = [
+        _recertification_item(
+            recertification,
+            f"{RECERTIFICATION_STATES[RS.OPEN].to_do} by {recertification.due_on:%-d %b %Y}",
+            late=recertification.is_overdue(today),
+        )
+        for recertification in owned.select_related(
+            "account__platform", "account__office"
+        ).order_by("due_on")[:limit]
+    ]
+    if permissions.works_recertification_queue(user):
+        follow_ups = listed.filter(state=RS.NEEDS_FOLLOW_UP).prefetch_related("account__members")[
+            :limit
+        ]
+        items += [
+            _recertification_item(recertification, RECERTIFICATION_STATES[RS.NEEDS_FOLLOW_UP].to_do)
+            for recertification in follow_ups
+            if permissions.may_close_follow_up(recertification, user)
+        ]
+        overdue = (
+            overdue_recertifications(today=today)
+            .select_related("account__platform", "account__office")
+            .order_by("due_on")[:limit]
+        )
+        items += [
+            _recertification_item(
+                recertification,
+                "Not recertified: consider proposing closure"
+                if recertification.past_grace(today)
+                else f"Overdue since {recertification.due_on:%-d %b %Y}: chase the owner",
+                late=recertification.past_grace(today),
+            )
+            for recertification in overdue
+        ]
+    return items
+
+
+def not_recertified_marks(accounts, user) -> dict[int, list[str]]:
+    """For the account register: the accounts on this page whose recertification is overdue
+    past the grace period, each with its mark (one query for the page)."""
+    today = timezone.localdate()
+    late = Recertification.objects.filter(
+        account_id__in=[account.pk for account in accounts],
+        state=RS.OPEN,
+        due_on__lt=_grace_cutoff(today),
+        account__state=AccountState.LIVE,
+    ).values_list("account_id", "due_on")
+    return {account_id: [f"Not recertified: due {due_on:%-d %b %Y}"] for account_id, due_on in late}

@@ -1,6 +1,7 @@
 """Evaluation (DESIGN.md section 4, Review): evaluation plans for live accounts, reviews raised
 when due, the team's report, DCCT's assessment and what it leads to, KPIs and imported
-figures."""
+figures; and each live account's yearly recertification by its owner, with DCCT's follow-up of
+any answer "no"."""
 
 import datetime
 import logging
@@ -16,15 +17,22 @@ from accounts.models import Account, AccountEvent, AccountState
 from evaluation import permissions
 from evaluation.models import (
     KPI,
+    OPEN_RECERTIFICATION_STATES,
+    RECERTIFICATION_FIELDS,
     Aggregation,
     MetricObservation,
     MetricValue,
     Outcome,
+    Recertification,
+    RecertificationEvent,
+    RecertificationSchedule,
+    RecertificationState,
     Review,
     ReviewEvent,
     ReviewSchedule,
     ReviewState,
     add_months,
+    training_contradiction,
 )
 from people import policy
 from workflow import transitions
@@ -408,3 +416,300 @@ def figures_for(review) -> dict:
         elif rule == Aggregation.LAST:
             figures[kpi_id] = round(values[-1], 2)
     return figures
+
+
+# --- Yearly recertification (DESIGN.md section 4: "Once a year each live account is
+# recertified: its owner confirms the team, where the credentials are held, and that the account
+# is still needed") ------------------------------------------------------------------------------
+
+# An account registered from the inventory has no go-live date: its day is spread across the year
+# by its id. 151 shares no factor with 365, so any 365 accounts in a row fall on 365 different
+# days, and accounts registered together land weeks apart.
+SPREAD_STEP_DAYS = 151
+
+
+def anniversary_on_or_after(start: datetime.date, earliest: datetime.date) -> datetime.date:
+    """The first yearly anniversary of `start` (policy.RECERTIFICATION_INTERVAL_MONTHS) on or
+    after `earliest`; 29 February falls on the 28th in other years."""
+    step = policy.RECERTIFICATION_INTERVAL_MONTHS
+    months = (earliest.year - start.year) * 12 + earliest.month - start.month
+    count = max(1, months // step)
+    day = add_months(start, count * step, start.day)
+    while day < earliest:
+        count += 1
+        day = add_months(start, count * step, start.day)
+    return day
+
+
+def first_recertification_due(account, *, today: datetime.date) -> datetime.date:
+    """When an account is first recertified: on the anniversary of going live, or, for an
+    account registered from the inventory, on a day spread across the year after it was
+    registered; never sooner than policy.RECERTIFICATION_OPENS_DAYS_BEFORE days ahead, so the
+    owner always has the whole window."""
+    earliest = today + datetime.timedelta(days=policy.RECERTIFICATION_OPENS_DAYS_BEFORE)
+    if account.went_live_on:
+        return anniversary_on_or_after(account.went_live_on, earliest)
+    registered = timezone.localdate(account.created_at) if account.created_at else today
+    start = max(registered, today) + datetime.timedelta(
+        days=policy.RECERTIFICATION_OPENS_DAYS_BEFORE
+    )
+    return start + datetime.timedelta(days=(account.pk * SPREAD_STEP_DAYS) % 365)
+
+
+def ensure_recertification_schedules(*, today: datetime.date, account_ids=None) -> int:
+    """Give every live account without one (or those of `account_ids`) its recertification
+    date. Safe to run twice: schedules are one per account."""
+    live = Account.objects.filter(state=AccountState.LIVE)
+    if account_ids is not None:
+        live = live.filter(pk__in=account_ids)
+    missing = live.exclude(
+        Exists(RecertificationSchedule.objects.filter(account=OuterRef("pk")))
+    ).only("pk", "went_live_on", "created_at")
+    created, batch = 0, []
+    for account in missing.iterator(chunk_size=2000):
+        batch.append(
+            RecertificationSchedule(
+                account=account, next_due_on=first_recertification_due(account, today=today)
+            )
+        )
+        if len(batch) >= 2000:
+            created += len(
+                RecertificationSchedule.objects.bulk_create(batch, ignore_conflicts=True)
+            )
+            batch = []
+    created += len(RecertificationSchedule.objects.bulk_create(batch, ignore_conflicts=True))
+    return created
+
+
+def open_due_recertifications(*, today: datetime.date) -> tuple[int, list[datetime.date]]:
+    """Open the recertification of every live account whose date is within
+    policy.RECERTIFICATION_OPENS_DAYS_BEFORE days, unless one is open already. Returns how many
+    this run opened and their due dates (for the notices).
+
+    One INSERT ... SELECT, whatever the number of accounts. Idempotent and safe to run twice or
+    at once: a recertification is unique per account and date, and only one per account may be
+    open (partial unique constraint); a second run's rows conflict and are skipped (ON CONFLICT
+    DO NOTHING), and both runs insert in account order, so neither waits on the other in a
+    deadlock. The schedule moves on only when one is done, so a year is never skipped."""
+    ensure_recertification_schedules(today=today)
+    opens_by = today + datetime.timedelta(days=policy.RECERTIFICATION_OPENS_DAYS_BEFORE)
+    due_dates = sorted(
+        RecertificationSchedule.objects.filter(
+            next_due_on__lte=opens_by, account__state=AccountState.LIVE
+        )
+        .exclude(
+            Exists(
+                Recertification.objects.filter(
+                    account=OuterRef("account"), state__in=OPEN_RECERTIFICATION_STATES
+                )
+            )
+        )
+        .values_list("next_due_on", flat=True)
+        .distinct()
+    )
+    if not due_dates:
+        return 0, []
+    with transaction.atomic():
+        opened = _insert_recertifications(opens_by)
+    return opened, due_dates if opened else []
+
+
+def _insert_recertifications(opens_by: datetime.date) -> int:
+    """INSERT ... SELECT the recertifications falling due by `opens_by`, in the database
+    (PostgreSQL and SQLite alike); returns how many rows went in."""
+    quote, ops = connection.ops.quote_name, connection.ops
+    table = quote(Recertification._meta.db_table)
+    schedule = quote(RecertificationSchedule._meta.db_table)
+    account = quote(Account._meta.db_table)
+    blank = [quote(f"{field}_note") for field in RECERTIFICATION_FIELDS] + [quote("follow_up_note")]
+    now = ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (account_id, due_on, state, state_changed_at, created_at,
+                                 {", ".join(blank)})
+            SELECT s.account_id, s.next_due_on, %s, %s, %s, {", ".join("''" for _ in blank)}
+            FROM {schedule} s
+            JOIN {account} a ON a.id = s.account_id
+            WHERE s.next_due_on <= %s AND a.state = %s
+              AND NOT EXISTS (
+                SELECT 1 FROM {table} r
+                WHERE r.account_id = s.account_id AND r.state IN (%s, %s)
+              )
+            ORDER BY s.account_id
+            ON CONFLICT DO NOTHING
+            """,
+            # Table and column names come from the models; every value is a parameter.
+            [
+                RecertificationState.OPEN.value,
+                now,
+                now,
+                ops.adapt_datefield_value(opens_by),
+                AccountState.LIVE.value,
+                *[state.value for state in OPEN_RECERTIFICATION_STATES],
+            ],
+        )
+        return max(cursor.rowcount, 0)
+
+
+def _act_on_recertification(
+    *, recertification, actor, action, comment="", expected_state=None, prepare=None, record=None
+):
+    account = recertification.account
+    event = transitions.run(
+        obj=recertification,
+        action=action,
+        actor=actor,
+        actor_role=account_permissions.acting_role(account, actor),
+        log=lambda **row: RecertificationEvent.objects.create(
+            recertification=recertification, **row
+        ),
+        comment=comment,
+        expected_state=expected_state,
+        prepare=prepare,
+        record=record,
+        not_ready_reasons=recertification.unanswered()
+        or (
+            ["A closed account is not recertified."] if account.state == AccountState.CLOSED else []
+        ),
+    )
+    transitions.notify_after_commit(lambda: _notify_recertification(event.pk))
+    return event
+
+
+def _notify_recertification(event_id):
+    from evaluation.tasks import notify_recertification_event
+
+    notify_recertification_event.delay(event_id)
+
+
+def _schedule_next(recertification, today: datetime.date) -> None:
+    """Once a recertification is done, the next falls due a year on from its date (its
+    anniversary, at least the opening window ahead), unless DCCT has moved it on already."""
+    following = anniversary_on_or_after(
+        recertification.due_on,
+        today + datetime.timedelta(days=policy.RECERTIFICATION_OPENS_DAYS_BEFORE),
+    )
+    schedule, created = RecertificationSchedule.objects.get_or_create(
+        account_id=recertification.account_id, defaults={"next_due_on": following}
+    )
+    if not created:
+        RecertificationSchedule.objects.filter(
+            pk=schedule.pk, next_due_on__lte=recertification.due_on
+        ).update(next_due_on=following)
+
+
+def _answers_errors(recertification, answers: dict) -> dict:
+    errors = {}
+    for field in RECERTIFICATION_FIELDS:
+        answer = answers.get(field)
+        if answer is None:
+            errors[field] = "Answer yes or no."
+        elif answer is False and not (answers.get(f"{field}_note") or "").strip():
+            errors[f"{field}_note"] = "Say what is wrong and what is being done about it."
+    if answers.get("team_trained") is True:
+        contradiction = training_contradiction(len(recertification.account.trained_team()))
+        if contradiction:
+            errors["team_trained"] = contradiction
+    return errors
+
+
+@transaction.atomic
+def submit_recertification(
+    *, recertification, actor, answers: dict, comment="", expected_state=None
+):
+    """Submit recertification: the owner answers each item yes or no, with a note for each
+    "no". All "yes": recertified, and the next falls due a year on. Any "no": DCCT follows it
+    up, and it does not count as recertified until DCCT closes the follow-up."""
+    if recertification.state != RecertificationState.OPEN:
+        raise transitions.Changed(recertification)
+    require(permissions.may_recertify, recertification, actor)
+    errors = _answers_errors(recertification, answers)
+    if errors:
+        raise ValidationError(errors)
+    for field in RECERTIFICATION_FIELDS:
+        setattr(recertification, field, answers[field])
+        setattr(recertification, f"{field}_note", (answers.get(f"{field}_note") or "").strip())
+    recertification.submitted_by = actor
+    recertification.full_clean(exclude=["state"])
+
+    def schedule_next_when_done():
+        if recertification.state == RecertificationState.RECERTIFIED:
+            _schedule_next(recertification, timezone.localdate())
+
+    return _act_on_recertification(
+        recertification=recertification,
+        actor=actor,
+        action="submit",
+        comment=comment,
+        expected_state=expected_state,
+        record=schedule_next_when_done,
+    )
+
+
+@transaction.atomic
+def close_follow_up(*, recertification, actor, comment, expected_state=None):
+    """Close follow-up: DCCT has sorted out each "no" with the owner and says what was done;
+    the account counts as recertified, and the next falls due a year on."""
+
+    def record_note():
+        recertification.follow_up_note = comment.strip()
+        recertification.followed_up_by = actor
+
+    return _act_on_recertification(
+        recertification=recertification,
+        actor=actor,
+        action="close_follow_up",
+        comment=comment,
+        expected_state=expected_state,
+        prepare=record_note,
+        record=lambda: _schedule_next(recertification, timezone.localdate()),
+    )
+
+
+RECERTIFICATION_ACTIONS = {"submit": submit_recertification, "close_follow_up": close_follow_up}
+
+
+@transaction.atomic
+def move_recertification(*, account, actor, due_on: datetime.date) -> None:
+    """DCCT moves the date an account's next recertification falls due (to spread the work, or
+    to suit the team); the change is logged on the account."""
+    require(permissions.may_move_recertification, account, actor)
+    today = timezone.localdate()
+    latest = add_months(today, policy.RECERTIFICATION_INTERVAL_MONTHS)
+    if account.state != AccountState.LIVE:
+        raise ValidationError({"due_on": "Only a live account is recertified."})
+    if due_on <= today:
+        raise ValidationError({"due_on": "Choose a date in the future."})
+    if due_on > latest:
+        raise ValidationError({"due_on": f"Choose a date by {latest:%-d %B %Y}: once a year."})
+    if Recertification.objects.filter(account=account, due_on=due_on).exists():
+        raise ValidationError({"due_on": "This account already has a recertification that day."})
+    current = Recertification.objects.filter(
+        account=account, state__in=OPEN_RECERTIFICATION_STATES
+    ).first()
+    if current is not None and due_on <= current.due_on:
+        raise ValidationError(
+            {
+                "due_on": f"One is open, due {current.due_on:%-d %B %Y}: choose a date after "
+                "it, for the one that follows."
+            }
+        )
+    schedule = RecertificationSchedule.objects.select_for_update().filter(account=account).first()
+    if schedule is None:
+        schedule = RecertificationSchedule(account=account, next_due_on=due_on)
+        previous = None
+    else:
+        previous = schedule.next_due_on
+        schedule.next_due_on = due_on
+    if previous == due_on:
+        return
+    schedule.save()
+    AccountEvent.objects.create(
+        account=account,
+        actor=actor,
+        actor_role="DCCT",
+        action="move_recertification",
+        comment=f"Next recertification due {due_on:%-d %B %Y}"
+        + (f" (was {previous:%-d %B %Y})." if previous else "."),
+    )

@@ -4,9 +4,18 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import AccountState
 from evaluation import notifications, reminders, services
-from evaluation.models import Review, ReviewEvent, ReviewState
+from evaluation.models import (
+    Recertification,
+    RecertificationEvent,
+    RecertificationState,
+    Review,
+    ReviewEvent,
+    ReviewState,
+)
 from evaluation.reminders import TEAM
+from people import policy
 from workflow.models import NoticeKind
 from workflow.notifications import EMAIL_RETRY, tell
 
@@ -65,10 +74,77 @@ def notify_review_event(event_id: int) -> int:
 
 @shared_task(**EMAIL_RETRY)
 def send_reminders() -> int:
-    """Daily: reviews due soon or overdue, items past their target time, expiring training."""
+    """Daily: reviews and recertifications due soon or overdue, items past their target time,
+    expiring training."""
     today = timezone.localdate()
     return (
         reminders.review_reminders(today=today)
+        + reminders.recertification_reminders(today=today)
         + reminders.ageing_reminders()
         + reminders.training_reminders(today=today)
+    )
+
+
+# --- Yearly recertification ----------------------------------------------------------------------
+
+
+@shared_task(**EMAIL_RETRY)
+def open_due_recertifications() -> int:
+    """Daily: open the yearly recertifications that fall due, then tell each account's owner."""
+    opened, due_dates = services.open_due_recertifications(today=timezone.localdate())
+    if due_dates:
+        days = [day.isoformat() for day in due_dates]
+        transaction.on_commit(lambda: notify_recertifications_opened.delay(days), robust=True)
+    return opened
+
+
+@shared_task(**EMAIL_RETRY)
+def notify_recertifications_opened(due_dates: list[str]) -> int:
+    """Ask the owner of every open recertification due on `due_dates` to recertify; once each."""
+    recertifications = (
+        Recertification.objects.filter(
+            due_on__in=[datetime.date.fromisoformat(day) for day in due_dates],
+            state=RecertificationState.OPEN,
+            account__state=AccountState.LIVE,
+        )
+        .select_related("account__platform", "account__office__head")
+        .prefetch_related(TEAM)
+    )
+    sent = 0
+    for recertification in recertifications.iterator(chunk_size=500):
+        account = recertification.account
+        sent += tell(
+            f"recertification:{recertification.pk}:opened",
+            notifications.recertification_owners(account),
+            f"Recertify {account.display_name} by {recertification.due_on:%-d %B %Y}",
+            f"Once a year the owner of each official account confirms that it is still run as "
+            f"the policy requires: the team is current, at least {policy.MIN_TRAINED_TEAM} of it "
+            "hold current training, the sign-in is in the password manager with two-factor "
+            "authentication on, the corporate email address still works, the profile links to "
+            "the website, and the account is still needed. The recertification of "
+            f"{account.display_name} on {account.platform} is due by "
+            f"{recertification.due_on:%-d %B %Y}.",
+            recertification.get_absolute_url(),
+            kind=NoticeKind.ACTION,
+        )
+    return sent
+
+
+@shared_task(**EMAIL_RETRY)
+def notify_recertification_event(event_id: int) -> int:
+    """Tell whoever a recertification's step concerns; safe to retry, each person once."""
+    event = RecertificationEvent.objects.select_related(
+        "recertification__account__platform",
+        "recertification__account__office__head",
+        "recertification__submitted_by",
+        "actor",
+    ).get(pk=event_id)
+    subject, body = notifications.recertification_message(event)
+    return tell(
+        f"recertification-event:{event.pk}",
+        notifications.recertification_recipients(event),
+        subject=subject,
+        body=body,
+        url=event.recertification.get_absolute_url(),
+        must_act=notifications.recertification_holders(event),
     )

@@ -11,4 +11,17 @@ urlpatterns = [
     path("reviews/<int:pk>/assess/", views.assess, name="assess"),
     path("accounts/<int:pk>/evaluation/", views.evaluation_plan, name="plan"),
     path("accounts/<int:pk>/figures/", views.import_metrics, name="import_metrics"),
+    path(
+        "accounts/<int:pk>/recertification-date/",
+        views.recertification_date,
+        name="recertification_date",
+    ),
+    path("recertifications/", views.recertification_list, name="recertifications"),
+    path("recertifications/<int:pk>/", views.recertification_page, name="recertification"),
+    path(
+        "recertifications/<int:pk>/submit/",
+        views.submit_recertification,
+        name="submit_recertification",
+    ),
+    path("recertifications/<int:pk>/follow-up/", views.close_follow_up, name="close_follow_up"),
 ]

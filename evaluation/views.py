@@ -1,4 +1,8 @@
+import datetime
+
+from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -6,12 +10,30 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import selectors as account_selectors
+from accounts.models import AccountState
 from evaluation import metrics_import, permissions, selectors, services
-from evaluation.forms import AssessForm, FrequencyForm, KPIFormSet, MetricsUploadForm, ReportForm
-from evaluation.models import Review, ReviewSchedule, ReviewState
+from evaluation.forms import (
+    AssessForm,
+    FollowUpForm,
+    FrequencyForm,
+    KPIFormSet,
+    MetricsUploadForm,
+    RecertificationDateForm,
+    RecertificationForm,
+    ReportForm,
+)
+from evaluation.models import (
+    OPEN_RECERTIFICATION_STATES,
+    Recertification,
+    RecertificationSchedule,
+    RecertificationState,
+    Review,
+    ReviewSchedule,
+    ReviewState,
+)
 from workflow import csv_import, transitions
 from workflow.permissions import require
-from workflow.views import attempt, transition_page
+from workflow.views import add_errors, attempt, transition_page
 
 PAGE_SIZE = 25
 LISTS = {
@@ -158,6 +180,37 @@ def assess(request, pk):
     )
 
 
+def _plan_page(request, account, *, schedule, formset, frequency_form, recertification_form=None):
+    """The evaluation plan page: KPIs and review frequency, and the recertification date."""
+    recertification_schedule = RecertificationSchedule.objects.filter(account=account).first()
+    current = account.recertifications.filter(state__in=OPEN_RECERTIFICATION_STATES).first()
+    if recertification_form is None:
+        # While one is open the date is for the one after it: blank until DCCT sets one.
+        known = recertification_schedule is not None and (
+            current is None or recertification_schedule.next_due_on > current.due_on
+        )
+        recertification_form = RecertificationDateForm(
+            initial={"due_on": recertification_schedule.next_due_on} if known else {},
+            prefix="recertification",
+        )
+    return render(
+        request,
+        "evaluation/plan.html",
+        {
+            "account": account,
+            "formset": formset,
+            "frequency_form": frequency_form,
+            "schedule": schedule,
+            "recertification_schedule": recertification_schedule,
+            "current_recertification": current,
+            "recertification_form": recertification_form
+            if permissions.may_move_recertification(account, request.user)
+            and account.state == AccountState.LIVE
+            else None,
+        },
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def evaluation_plan(request, pk):
     """DCCT adjusts an account's KPIs and review frequency."""
@@ -180,15 +233,40 @@ def evaluation_plan(request, pk):
         )
         messages.success(request, "KPIs and review frequency saved.")
         return redirect(account)
-    return render(
+    return _plan_page(
+        request, account, schedule=schedule, formset=formset, frequency_form=frequency_form
+    )
+
+
+@require_POST
+def recertification_date(request, pk):
+    """DCCT moves the date an account's next yearly recertification falls due."""
+    account = account_selectors.account_for(request.user, pk)
+    require(permissions.may_move_recertification, account, request.user)
+    form = RecertificationDateForm(request.POST, prefix="recertification")
+    if form.is_valid():
+        try:
+            services.move_recertification(
+                account=account, actor=request.user, due_on=form.cleaned_data["due_on"]
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"The next recertification is due on {form.cleaned_data['due_on']:%-d %B %Y}.",
+            )
+            return redirect(account.get_absolute_url() + "#recertification")
+    schedule = ReviewSchedule.objects.filter(account=account).first()
+    return _plan_page(
         request,
-        "evaluation/plan.html",
-        {
-            "account": account,
-            "formset": formset,
-            "frequency_form": frequency_form,
-            "schedule": schedule,
-        },
+        account,
+        schedule=schedule,
+        formset=KPIFormSet(instance=account),
+        frequency_form=FrequencyForm(initial={"frequency": schedule.frequency})
+        if schedule
+        else None,
+        recertification_form=form,
     )
 
 
@@ -219,4 +297,174 @@ def import_metrics(request, pk):
             "problem": result.problem,
             "error_count": result.error_count,
         },
+    )
+
+
+# --- Yearly recertification ----------------------------------------------------------------------
+
+RS = RecertificationState
+# Open ones are chased only while the account is live: one closing or closed has other business.
+RECERTIFICATION_LISTS = {
+    "open": (
+        "Open",
+        lambda qs, today: qs.filter(
+            state=RS.OPEN, due_on__gte=today, account__state=AccountState.LIVE
+        ),
+    ),
+    "overdue": (
+        "Overdue",
+        lambda qs, today: qs.filter(
+            state=RS.OPEN, due_on__lt=today, account__state=AccountState.LIVE
+        ),
+    ),
+    "follow_up": ("Needs follow-up", lambda qs, today: qs.filter(state=RS.NEEDS_FOLLOW_UP)),
+    "done": (
+        "Done",
+        lambda qs, today: qs.filter(state__in=[RS.RECERTIFIED, RS.FOLLOWED_UP]),
+    ),
+}
+
+
+def recertification_list(request):
+    """Yearly recertifications, open, overdue, waiting for DCCT's follow-up or done: every
+    account's for DCCT, the policy owner and HEC; their office's and teams' for everyone else."""
+    show = request.GET.get("show", "open")
+    if show not in RECERTIFICATION_LISTS:
+        show = "open"
+    today = timezone.localdate()
+    listed = RECERTIFICATION_LISTS[show][1](selectors.recertifications_for(request.user), today)
+    order = "-due_on" if show == "done" else "due_on"
+    return render(
+        request,
+        "evaluation/recertifications.html",
+        {
+            "page": Paginator(listed.order_by(order, "pk"), PAGE_SIZE).get_page(
+                request.GET.get("page")
+            ),
+            "lists": [(key, label) for key, (label, _) in RECERTIFICATION_LISTS.items()],
+            "show": show,
+            "show_label": RECERTIFICATION_LISTS[show][0],
+            "today": today,
+            "grace_days": settings.RECERTIFICATION_GRACE_DAYS,
+            "grace_cutoff": today - datetime.timedelta(days=settings.RECERTIFICATION_GRACE_DAYS),
+        },
+    )
+
+
+def _recertification(request, pk):
+    """The recertification with its account, or 404 for anyone who may not see the account."""
+    try:
+        recertification = selectors.recertification_for_page(pk)
+    except Recertification.DoesNotExist:
+        raise Http404("No recertification found") from None
+    if not permissions.can_view(recertification, request.user):
+        raise Http404("No recertification found")
+    return recertification
+
+
+def _facts(recertification) -> dict:
+    """What the register already knows beside each question, to check the answer against."""
+    account = recertification.account
+    team = account.current_team()
+    trained = account.trained_team()
+    setup = getattr(account, "setup", None)
+    return {
+        "team_current": "On the register: "
+        + ("; ".join(f"{m.person} ({m.get_role_display().lower()})" for m in team) or "nobody")
+        + ".",
+        "team_trained": f"On the register, {len(trained)} of the team "
+        f"{'holds' if len(trained) == 1 else 'hold'} current training"
+        + (": " + ", ".join(str(m.person) for m in trained) if trained else "")
+        + ".",
+        "credentials_in_password_manager": f"Recorded at set-up: {setup.password_manager_entry}."
+        if setup and setup.password_manager_entry
+        else "",
+        "two_factor": "Ticked at set-up." if setup and setup.two_factor else "",
+        "corporate_email": f"Recorded at set-up: {setup.corporate_email_address}."
+        if setup and setup.corporate_email_address
+        else "",
+        "links_to_website": f"Profile: {account.url}." if account.url else "",
+        "still_needed": f"Its purpose: {account.purpose}" if account.purpose else "",
+    }
+
+
+def _recertification_form(recertification, data=None, *, initial):
+    return RecertificationForm(
+        data,
+        initial=initial,
+        facts=_facts(recertification),
+        trained=len(recertification.account.trained_team()),
+    )
+
+
+def _recertification_context(request, recertification, *, form=None, follow_up_form=None):
+    """The recertification page: the owner's form while it is open; for everyone else who may
+    see it, the answers so far and the log; DCCT's follow-up form after any "no"."""
+    user = request.user
+    stamp = {"expected_state": transitions.stamp(recertification)}
+    facts = _facts(recertification)
+    if form is None and transitions.may_take(recertification, "submit", user):
+        form = _recertification_form(recertification, initial=stamp)
+    if follow_up_form is None and transitions.may_take(recertification, "close_follow_up", user):
+        follow_up_form = FollowUpForm(initial=stamp)
+    today = timezone.localdate()
+    account = recertification.account
+    return {
+        "recertification": recertification,
+        "account": account,
+        "recertification_form": form,
+        "follow_up_form": follow_up_form,
+        "answers": [{**item, "fact": facts[item["field"]]} for item in recertification.answers()],
+        "answered": recertification.submitted_at is not None,
+        "overdue": recertification.is_overdue(today),
+        "past_grace": recertification.past_grace(today),
+        "days_overdue": recertification.days_overdue(today),
+        "grace_days": settings.RECERTIFICATION_GRACE_DAYS,
+        "without_owner": recertification.state == RS.OPEN
+        and not any(member.role == "owner" for member in account.current_team()),
+        "events": selectors.recertification_log(recertification),
+    }
+
+
+@require_safe
+def recertification_page(request, pk):
+    recertification = _recertification(request, pk)
+    return render(
+        request,
+        "evaluation/recertification.html",
+        _recertification_context(request, recertification),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def submit_recertification(request, pk):
+    """The owner answers each item and submits; any "no" goes to DCCT to follow up."""
+    recertification = _recertification(request, pk)
+    return transition_page(
+        request,
+        recertification,
+        "submit",
+        services=services.RECERTIFICATION_ACTIONS,
+        form_for=lambda transition, data, initial: _recertification_form(
+            recertification, data, initial=initial
+        ),
+        template="evaluation/recertification.html",
+        context=lambda form: _recertification_context(request, recertification, form=form),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def close_follow_up(request, pk):
+    """DCCT closes the follow-up of an answer "no", saying what was done."""
+    recertification = _recertification(request, pk)
+    return transition_page(
+        request,
+        recertification,
+        "close_follow_up",
+        services=services.RECERTIFICATION_ACTIONS,
+        form_for=lambda transition, data, initial: FollowUpForm(data, initial=initial),
+        template="evaluation/recertification.html",
+        context=lambda form: _recertification_context(
+            request, recertification, follow_up_form=form
+        ),
     )

@@ -60,6 +60,11 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ("full_name", "email")
     autocomplete_fields = ("office",)
     inlines = (TrainingRecordInline, NoticePreferenceInline, NotificationInline)
+
+    def get_inlines(self, request, obj):
+        # A person being added has no choices or notices yet.
+        return self.inlines if obj is not None else (TrainingRecordInline,)
+
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Person", {"fields": ("full_name", "office", "staff_type")}),

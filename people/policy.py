@@ -1,9 +1,11 @@
 """The numbers the social media policy sets, each defined once and read everywhere: models,
 services, jobs, emails and (through the `policy` template variable) templates.
 
-Two more are in settings, because a deployment may change them from the environment:
-`WORKFLOW_TARGET_DAYS` (how long an item may wait in each state before its holder is reminded)
-and `DORMANT_AFTER_MONTHS` (no review and no figures for this long: dormant)."""
+Three more are in settings, because a deployment may change them from the environment:
+`WORKFLOW_TARGET_DAYS` (how long an item may wait in each state before its holder is reminded),
+`DORMANT_AFTER_MONTHS` (no review and no figures for this long: dormant) and
+`RECERTIFICATION_GRACE_DAYS` (a recertification overdue this long marks the account as not
+recertified, a candidate for closure)."""
 
 from django.db import models
 
@@ -44,3 +46,16 @@ REVIEW_OVERDUE_TELLS_HEAD_AFTER_DAYS = 7
 
 # Training that expires within this many days is flagged and its holder reminded.
 TRAINING_EXPIRY_WARNING_DAYS = 30
+
+# Yearly recertification: each live account's owner confirms, once every this many months, that
+# it is still run as the policy requires. It falls due on the anniversary of going live (an
+# account registered from the inventory, with no go-live date, gets a day spread across the year
+# from its registration), opens this many days before it is due, and is first due at least that
+# far ahead, so that every owner has the whole window.
+RECERTIFICATION_INTERVAL_MONTHS = 12
+RECERTIFICATION_OPENS_DAYS_BEFORE = 28
+
+# Recertifications are chased: the owner this many days before one is due and once it is overdue;
+# the office head once it has been overdue this many days.
+RECERTIFICATION_REMINDER_DAYS_BEFORE = 7
+RECERTIFICATION_OVERDUE_TELLS_HEAD_AFTER_DAYS = 14

@@ -34,6 +34,10 @@ class Navigation:
         return account_permissions.may_import_inventory(self.user)
 
     @cached_property
+    def impersonation_reports(self):
+        return account_permissions.sees_impersonation_reports(self.user)
+
+    @cached_property
     def dcct_dashboard(self):
         return permissions.may_see_dcct_dashboard(self.user)
 

@@ -8,13 +8,26 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts import permissions as account_permissions
-from accounts.models import Account, AccountState, ClosureEscalation, Platform
+from accounts.models import (
+    Account,
+    AccountState,
+    ClosureEscalation,
+    ImpersonationReport,
+    Platform,
+    ReportState,
+)
 from accounts.register import plausible_id
-from evaluation.models import Review, ReviewState
-from evaluation.selectors import dormant_accounts
+from evaluation.models import Recertification, RecertificationState, Review, ReviewState
+from evaluation.selectors import (
+    dormant_accounts,
+    not_recertified_accounts,
+    open_recertifications,
+    overdue_recertifications,
+)
 from people import policy, roles
 from people.models import Office
 from portal import permissions
@@ -25,17 +38,22 @@ from workflow.permissions import require
 
 QUEUE_LENGTH = 5  # the overview shows each queue's oldest few
 QUEUE_PAGE_SIZE = 25  # one queue shown in full, a page at a time
+ACCOUNT_ITEMS = ("Review", "Recertification")  # items that belong to an account
 
 
 def _late(since, target_days):
     return target_days is not None and since < timezone.now() - datetime.timedelta(days=target_days)
 
 
-def _queue(key, title, queryset, *, kind, when, target=None, what="", acts=True, age="Waiting"):
+def _queue(
+    key, title, queryset, *, kind, when, target=None, what="", acts=True, age="Waiting", act=None
+):
     """A titled list, read later: its full count, and its oldest items marked when past their
     target. `what` is the action its items need (a button), or, when `acts` is False, what they
-    are waiting for (words); `age` heads the column of how long (None: no such column)."""
+    are waiting for (words); `age` heads the column of how long (None: no such column); `act`
+    gives the button's address for an item, where it is not the item's own page."""
     return {
+        "act": act,
         "key": key,
         "title": title,
         "queryset": queryset,
@@ -52,13 +70,14 @@ def _items(queue, objects):
     items = []
     for obj in objects:
         kind = queue["kind"]
-        account = obj if kind == "Account" else obj.account if kind == "Review" else None
+        account = obj if kind == "Account" else obj.account if kind in ACCOUNT_ITEMS else None
         since = queue["when"](obj)
         items.append(
             {
                 "title": str(obj) if kind != "Proposal" else f"{obj.reference} {obj.title}",
                 "url": obj.get_absolute_url(),
-                "office": (account or obj).office,
+                "act_url": queue["act"](obj) if queue["act"] else obj.get_absolute_url(),
+                "office": getattr(account or obj, "office", None),
                 "platform": (account.platform.name if account else obj.platform_name),
                 "since": since,
                 "late": _late(since, queue["target"]),
@@ -93,6 +112,66 @@ def _trained_counts():
     return Count("members__person", filter=current, distinct=True)
 
 
+def _due(recertification):
+    return timezone.make_aware(datetime.datetime.combine(recertification.due_on, datetime.time()))
+
+
+def _recertification_queues(where, *, today, targets):
+    """The yearly recertifications: answers "no" to follow up, those overdue (past the grace
+    period, a candidate for closure) and those open, and the accounts not recertified."""
+
+    def recertifications(queryset):
+        return where(queryset, "account__").select_related("account__office", "account__platform")
+
+    grace = settings.RECERTIFICATION_GRACE_DAYS
+    return [
+        _queue(
+            "recertification_follow_ups",
+            "Recertifications to follow up",
+            recertifications(
+                Recertification.objects.filter(state=RecertificationState.NEEDS_FOLLOW_UP)
+            ).order_by("state_changed_at"),
+            kind="Recertification",
+            when=lambda r: r.state_changed_at,
+            target=targets["recertification_needs_follow_up"],
+            what="Close follow-up",
+        ),
+        _queue(
+            "recertifications_overdue",
+            "Recertifications overdue",
+            recertifications(overdue_recertifications(today=today)).order_by("due_on"),
+            kind="Recertification",
+            when=_due,
+            target=grace,
+            what=f"The owner's answers; after {grace} days, a candidate for closure",
+            acts=False,
+            age="Overdue for",
+        ),
+        _queue(
+            "recertifications_open",
+            "Recertifications open",
+            recertifications(open_recertifications().filter(due_on__gte=today)).order_by("due_on"),
+            kind="Recertification",
+            when=lambda r: r.state_changed_at,
+            what="The owner's answers",
+            acts=False,
+            age="Open for",
+        ),
+        _queue(
+            "closure_candidates",
+            f"Candidates for closure: not recertified within {grace} days",
+            where(not_recertified_accounts(today=today))
+            .select_related("office", "platform")
+            .order_by("state_changed_at"),
+            kind="Account",
+            when=lambda a: a.state_changed_at,
+            what="Propose closure",
+            age=None,
+            act=lambda a: reverse("accounts:act", args=[a.pk, "propose_closure"]),
+        ),
+    ]
+
+
 def dcct_dashboard(request):
     require(permissions.may_see_dcct_dashboard, request.user)
     office = request.GET.get("office", "")
@@ -117,6 +196,12 @@ def dcct_dashboard(request):
     reviews = where(
         Review.objects.select_related("account__office", "account__platform"), "account__"
     )
+    # Reports of impersonation come from the public: they belong to no office.
+    reports = ImpersonationReport.objects.select_related("platform").order_by("state_changed_at")
+    if office_id is not None:
+        reports = reports.none()
+    if platform:
+        reports = reports.filter(platform__slug=platform)
     queues = [
         _queue(
             "assess",
@@ -167,6 +252,25 @@ def dcct_dashboard(request):
             what="Agree, contest or escalate",
         ),
         _queue(
+            "impersonation",
+            "Reports of impersonation to check",
+            reports.filter(state=ReportState.OPEN),
+            kind="Impersonation report",
+            when=lambda r: r.state_changed_at,
+            target=targets["impersonation_open"],
+            what="Check and report to the platform",
+        ),
+        _queue(
+            "impersonation_reported",
+            "Impersonation reported to the platforms",
+            reports.filter(state=ReportState.REPORTED_TO_PLATFORM),
+            kind="Impersonation report",
+            when=lambda r: r.state_changed_at,
+            target=targets["impersonation_reported"],
+            what="The platform to take it down",
+            acts=False,
+        ),
+        _queue(
             "submitted",
             "Reviews to assess",
             reviews.filter(state=ReviewState.SUBMITTED).order_by("state_changed_at"),
@@ -210,6 +314,7 @@ def dcct_dashboard(request):
             what="Record training",
             age=None,
         ),
+        *_recertification_queues(where, today=today, targets=targets),
     ]
     shown = next((q for q in queues if q["key"] == request.GET.get("show")), None)
     if shown is not None:

@@ -13,6 +13,7 @@ from people.services import assign_role, set_office_head
 from proposals.models import AlternativePlan, Escalation
 from tests.factories import (
     AccountFactory,
+    ImpersonationReportFactory,
     OfficeFactory,
     ProposalFactory,
     TrainingRecordFactory,
@@ -190,6 +191,29 @@ def make_account(office, owner, office_head, dcct):
                 agreed_by=office_head,
             )
         return account
+
+    return make
+
+
+@pytest.fixture
+def make_report(db):
+    """A report of impersonation in `state`, as that state implies: a case reference once
+    reported to the platform; a merged report joins a new open report of the same account."""
+
+    def make(state="open", **kwargs):
+        if state == "merged":
+            first = make("open")
+            kwargs = {
+                "platform": first.platform,
+                "handle": first.handle,
+                "handle_key": first.handle_key,
+                "address": first.address,
+                "merged_into": first,
+                **kwargs,
+            }
+        if state in ("reported_to_platform", "resolved"):
+            kwargs.setdefault("case_reference", "X-CASE-4471")
+        return ImpersonationReportFactory(state=state, **kwargs)
 
     return make
 

@@ -138,6 +138,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evaluation.tasks.raise_due_reviews",
         "schedule": crontab(hour=6, minute=0),
     },
+    "open-due-recertifications": {
+        "task": "evaluation.tasks.open_due_recertifications",
+        "schedule": crontab(hour=6, minute=15),
+    },
     "send-reminders": {
         "task": "evaluation.tasks.send_reminders",
         "schedule": crontab(hour=8, minute=30, day_of_week="mon-fri"),
@@ -163,10 +167,16 @@ WORKFLOW_TARGET_DAYS = {
     "closure_escalated": 14,
     "closing": 42,
     "review_submitted": 14,
+    "impersonation_open": 3,
+    "impersonation_reported": 14,
+    "recertification_needs_follow_up": 14,
     **env.dict("WORKFLOW_TARGET_DAYS", cast={"value": int}, default={}),
 }
 # An account with no review submitted and no figures imported for this long is dormant.
 DORMANT_AFTER_MONTHS = env.int("DORMANT_AFTER_MONTHS", default=6)
+# A yearly recertification overdue for longer than this marks its account as not recertified:
+# flagged on its page and the register, and a candidate for closure on DCCT's dashboard.
+RECERTIFICATION_GRACE_DAYS = env.int("RECERTIFICATION_GRACE_DAYS", default=30)
 
 # --- Auth --------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "people.User"
@@ -225,6 +235,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# The public's reports of accounts pretending to be the organisation: at most this many an hour
+# from one address (counted in the cache, so shared by every web process when Redis is used).
+IMPERSONATION_REPORTS_PER_HOUR = env.int("IMPERSONATION_REPORTS_PER_HOUR", default=5)
+# How many proxies in front of the web server add the client's address to X-Forwarded-For:
+# 0 reads the connection's address; behind one TLS proxy that sets the header, 1.
+FORWARDED_FOR_PROXIES = env.int("FORWARDED_FOR_PROXIES", default=0)
 
 # Evidence attached to proposals: at most this many bytes a file.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)

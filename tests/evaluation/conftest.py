@@ -1,8 +1,17 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
-from evaluation.models import KPI, MetricValue, Review, ReviewSchedule
+from evaluation.models import (
+    KPI,
+    RECERTIFICATION_FIELDS,
+    MetricValue,
+    Recertification,
+    RecertificationSchedule,
+    Review,
+    ReviewSchedule,
+)
 
 
 @pytest.fixture
@@ -45,3 +54,38 @@ def fill(review):
         went_well="Videos", not_well="Comments", hours_spent=5
     )
     review.refresh_from_db()
+
+
+ALL_YES = {
+    **dict.fromkeys(RECERTIFICATION_FIELDS, True),
+    **{f"{field}_note": "" for field in RECERTIFICATION_FIELDS},
+}
+
+
+@pytest.fixture
+def make_recertification(make_account, owner, dcct):
+    """A yearly recertification of a live account (owned by `owner`), in `state`, due in ten
+    days unless `due_on` says otherwise; the account's schedule points at it. A submitted one
+    has its answers (one "no" where it needed follow-up); a followed-up one DCCT's note."""
+
+    def make(state="open", due_on=None, **kwargs):
+        account = kwargs.pop("account", None) or make_account("live")
+        due_on = due_on or datetime.date.today() + datetime.timedelta(days=10)
+        RecertificationSchedule.objects.update_or_create(
+            account=account, defaults={"next_due_on": due_on}
+        )
+        values = {}
+        if state != "open":
+            values = {**ALL_YES, "submitted_by": owner, "submitted_at": timezone.now()}
+            if state in ("needs_follow_up", "followed_up"):
+                values["two_factor"] = False
+                values["two_factor_note"] = "Two-factor was turned off by the platform."
+            if state == "followed_up":
+                values["follow_up_note"] = "Turned back on with the owner."
+                values["followed_up_by"] = dcct
+                values["followed_up_at"] = timezone.now()
+        return Recertification.objects.create(
+            account=account, due_on=due_on, state=state, **{**values, **kwargs}
+        )
+
+    return make

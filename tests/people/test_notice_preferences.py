@@ -80,3 +80,19 @@ def test_each_person_sees_and_changes_only_their_own(client, staff):
 
     assert not NoticePreference.objects.filter(person=other).exists()
     assert NoticePreference.objects.filter(person=staff).count() == 3
+
+
+def test_the_admin_shows_each_persons_choices_and_notices(client, staff, administrator):
+    from workflow.notifications import set_preferences
+
+    set_preferences(person=staff, choices={NoticeKind.DECISION: Delivery.DIGEST})
+    tell("decided", [staff], "Proposal approved", "Body")
+    client.force_login(administrator)
+
+    page = client.get(f"/admin/people/user/{staff.pk}/change/").content.decode()
+
+    assert "Email settings (kinds not listed get the default)" in page
+    assert 'name="notice_preferences-0-delivery"' in page
+    assert "Proposal approved" in page
+    assert client.get("/admin/workflow/notification/").status_code == 200
+    assert client.get("/admin/workflow/digest/").status_code == 200

@@ -1,1 +1,4 @@
-from tests.evaluation.conftest import make_review  # noqa: F401  (the fixture, shared here)
+from tests.evaluation.conftest import (  # noqa: F401  (the fixtures, shared here)
+    make_recertification,
+    make_review,
+)

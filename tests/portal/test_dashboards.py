@@ -225,3 +225,48 @@ def test_queues_that_wait_on_others_say_so_in_words_not_buttons(client, make_pro
 
     assert "Waiting for the proposer" in page
     assert 'btn-outline-primary" href="/proposals/' not in page
+
+
+def test_dcct_dashboard_counts_the_reports_of_impersonation(client, make_report, dcct):
+    late = make_report("open", state_changed_at=timezone.now() - datetime.timedelta(days=10))
+    make_report("open")
+    make_report("merged")  # merged into a new open report: one more to check, not two
+    make_report("reported_to_platform")
+    make_report("resolved")
+    make_report("not_impersonation")
+    client.force_login(dcct)
+
+    page = client.get("/dashboard/")
+
+    queues = {queue["key"]: queue for queue in page.context["queues"]}
+    assert queues["impersonation"]["count"] == 3
+    assert queues["impersonation"]["items"][0]["url"] == late.get_absolute_url()
+    assert queues["impersonation"]["items"][0]["late"]
+    assert queues["impersonation_reported"]["count"] == 1
+    assert "Reports of impersonation to check" in page.text
+    shown = client.get("/dashboard/", {"show": "impersonation"}).context["queues"]
+    assert [queue["key"] for queue in shown] == ["impersonation"]
+    assert shown[0]["count"] == 3
+    by_platform = client.get("/dashboard/", {"platform": "x"}).context["queues"]
+    assert next(q for q in by_platform if q["key"] == "impersonation")["count"] == 3
+    by_office = client.get("/dashboard/", {"office": str(dcct.office_id)}).context["queues"]
+    assert next(q for q in by_office if q["key"] == "impersonation")["count"] == 0
+
+
+def test_dcct_home_lists_each_open_report_of_impersonation(
+    client, make_report, dcct, hec, policy_owner, staff
+):
+    waiting = make_report("open", state_changed_at=timezone.now() - datetime.timedelta(days=10))
+    fresh = make_report("open")
+    make_report("reported_to_platform")
+    make_report("resolved")
+
+    client.force_login(dcct)
+    items = [i for i in client.get("/").context["waiting"] if i["kind"] == "Impersonation report"]
+    assert [item["url"] for item in items] == [waiting.get_absolute_url(), fresh.get_absolute_url()]
+    assert items[0]["what"] == "Check the account and report it to the platform"
+    assert [item["late"] for item in items] == [True, False]
+    for person in (hec, policy_owner, staff):
+        client.force_login(person)
+        kinds = {item["kind"] for item in client.get("/").context["waiting"]}
+        assert "Impersonation report" not in kinds

@@ -2,12 +2,14 @@
 none answers 500. The URLs come from the resolver, so a new page cannot escape this test; a
 route whose arguments it cannot fill fails it until it learns them."""
 
+import datetime
+
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from accounts.models import Account, AccountState
-from evaluation.models import Review, ReviewState
+from accounts.models import Account, AccountState, ImpersonationReport, ReportState
+from evaluation.models import Recertification, RecertificationState, Review, ReviewState
 from proposals.models import Attachment, Proposal, ProposalState
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +43,10 @@ def objects_for(route):
         return Proposal, Proposal.objects.all()
     if route.startswith("reviews/"):
         return Review, Review.objects.all()
+    if route.startswith("recertifications/"):
+        return Recertification, Recertification.objects.all()
+    if route.startswith("accounts/impersonation/"):
+        return ImpersonationReport, ImpersonationReport.objects.all()
     return Account, Account.objects.all()
 
 
@@ -89,7 +95,7 @@ def _converter(route, name):
 
 
 @pytest.fixture
-def every_state(make_proposal, make_account, make_review, staff):
+def every_state(make_proposal, make_account, make_review, make_report, make_recertification, staff):
     for state in ProposalState.values:
         make_proposal(state)
     returned = make_proposal("with_office_head")
@@ -108,6 +114,14 @@ def every_state(make_proposal, make_account, make_review, staff):
         make_account(state)
     for state in ReviewState.values:
         make_review(state)
+    for state in RecertificationState.values:
+        make_recertification(state)
+    # Overdue past the grace period, and of an account that has since closed.
+    make_recertification("open", due_on=datetime.date.today() - datetime.timedelta(days=400))
+    make_recertification("open", account=make_account("closed"))
+    for state in ReportState.values:  # "merged" makes the open report it joins as well
+        make_report(state)
+    make_report("open", platform=None, handle="", handle_key="", address="https://example.net/x")
 
 
 def test_no_page_answers_500_for_any_role_or_state(request, every_state):

@@ -3,12 +3,18 @@ page read; every state someone holds says what they are asked to do."""
 
 import pytest
 
-from accounts.models import Account, AccountState
-from evaluation.models import Review, ReviewState
+from accounts.models import Account, AccountState, ImpersonationReport, ReportState
+from evaluation.models import Recertification, RecertificationState, Review, ReviewState
 from proposals.models import Proposal, ProposalState
 from workflow.states import BADGE_LOOKS, Badge
 
-WORKFLOWS = [(Proposal, ProposalState), (Account, AccountState), (Review, ReviewState)]
+WORKFLOWS = [
+    (Proposal, ProposalState),
+    (Account, AccountState),
+    (Review, ReviewState),
+    (Recertification, RecertificationState),
+    (ImpersonationReport, ReportState),
+]
 
 
 @pytest.mark.parametrize(("model", "states"), WORKFLOWS)

@@ -2,9 +2,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from accounts.demo import seed_business_area_accounts, seed_corporate_accounts
+from accounts.demo import (
+    seed_business_area_accounts,
+    seed_corporate_accounts,
+    seed_impersonation_reports,
+)
 from accounts.services import load_platform_catalogue
-from evaluation.demo import seed_reviews
+from evaluation.demo import seed_recertifications, seed_reviews
 from people.demo import DCCT_OFFICE, DEFAULT_DEMO_PASSWORD, DEMO_SIGNINS, seed_people
 from people.models import User
 from proposals.demo import seed_proposals
@@ -36,13 +40,16 @@ class Command(BaseCommand):
         accounts = seed_corporate_accounts(office_name=DCCT_OFFICE, team=dcct_team)
         proposals = seed_proposals(cast=cast)
         accounts += seed_business_area_accounts(**cast)
+        reports = seed_impersonation_reports(dcct=cast["dcct"])
         reviews = seed_reviews(dcct=cast["dcct"], today=today)
+        recertifications = seed_recertifications(dcct=cast["dcct"], today=today)
         self.stdout.write(
             f"Created {people['offices']} offices, {people['people']} people, "
             f"{people['training']} training records, {platforms} platforms, "
             f"{priorities} engagement priorities, {accounts} accounts, "
-            f"{proposals} proposals and {reviews} reviews."
+            f"{proposals} proposals, {reviews} reviews and {recertifications} recertifications."
         )
+        self.stdout.write(f"Created {reports} reports of impersonation.")
         self.stdout.write(self.style.SUCCESS(f"Demo sign-ins (password: {password}):"))
         for email, _, _, role in DEMO_SIGNINS:
             self.stdout.write(f"  {email:<22} {role}")

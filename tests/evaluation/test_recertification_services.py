@@ -1,0 +1,385 @@
+"""The yearly recertification's steps: the owner's answers (all "yes": recertified; any "no":
+DCCT follows it up), DCCT closing the follow-up, and DCCT moving the date; who may take each,
+what is refused, and that nothing is half-saved."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from accounts.models import AccountEvent, AccountMember, AccountState
+from evaluation import services
+from evaluation.models import (
+    RECERTIFICATION_FIELDS,
+    Recertification,
+    RecertificationEvent,
+    RecertificationSchedule,
+    add_months,
+)
+from people import policy
+from tests.evaluation.conftest import ALL_YES
+from tests.factories import UserFactory
+from workflow.transitions import Changed, NotReady
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date.today()
+CAST = ["staff", "office_head", "owner", "outsider", "dcct", "hec", "policy_owner", "administrator"]
+
+
+def fresh(recertification):
+    return Recertification.objects.get(pk=recertification.pk)
+
+
+def answers(**changes):
+    return {**ALL_YES, **changes}
+
+
+def test_the_owner_recertifies_with_all_yes_and_the_next_falls_due_a_year_on(
+    make_recertification, owner
+):
+    recertification = make_recertification("open")
+
+    event = services.submit_recertification(
+        recertification=recertification, actor=owner, answers=answers(), comment="All in order."
+    )
+
+    recertification = fresh(recertification)
+    assert recertification.state == "recertified"
+    assert recertification.submitted_by == owner and recertification.submitted_at is not None
+    assert all(getattr(recertification, field) is True for field in RECERTIFICATION_FIELDS)
+    assert (event.action, event.from_state, event.to_state) == ("submit", "open", "recertified")
+    assert event.comment == "All in order."
+    schedule = RecertificationSchedule.objects.get(account=recertification.account)
+    assert schedule.next_due_on == add_months(
+        recertification.due_on, policy.RECERTIFICATION_INTERVAL_MONTHS
+    )
+
+
+@pytest.mark.parametrize("field", RECERTIFICATION_FIELDS)
+def test_any_no_goes_to_dcct_to_follow_up_and_is_not_recertified(
+    make_recertification, owner, field
+):
+    recertification = make_recertification("open")
+    due_on = recertification.due_on
+
+    services.submit_recertification(
+        recertification=recertification,
+        actor=owner,
+        answers=answers(**{field: False, f"{field}_note": "Not so this year."}),
+    )
+
+    recertification = fresh(recertification)
+    assert recertification.state == "needs_follow_up"
+    assert getattr(recertification, field) is False
+    assert getattr(recertification, f"{field}_note") == "Not so this year."
+    # Not recertified: the schedule stays on this one until DCCT closes the follow-up.
+    assert RecertificationSchedule.objects.get(account=recertification.account).next_due_on == (
+        due_on
+    )
+
+
+@pytest.mark.parametrize("field", RECERTIFICATION_FIELDS)
+def test_a_no_without_a_note_is_refused_beside_the_note_and_nothing_is_saved(
+    make_recertification, owner, field
+):
+    recertification = make_recertification("open")
+
+    with pytest.raises(ValidationError) as refused:
+        services.submit_recertification(
+            recertification=recertification,
+            actor=owner,
+            answers=answers(**{field: False, f"{field}_note": "   "}),
+        )
+
+    assert set(refused.value.message_dict) == {f"{field}_note"}
+    saved = fresh(recertification)
+    assert saved.state == "open" and getattr(saved, field) is None
+    assert not RecertificationEvent.objects.exists()
+
+
+def test_every_item_must_be_answered(make_recertification, owner):
+    recertification = make_recertification("open")
+
+    with pytest.raises(ValidationError) as refused:
+        services.submit_recertification(
+            recertification=recertification, actor=owner, answers=answers(two_factor=None)
+        )
+
+    assert refused.value.message_dict == {"two_factor": ["Answer yes or no."]}
+    assert fresh(recertification).state == "open"
+
+
+def test_yes_to_training_is_refused_when_the_register_shows_fewer_than_two_trained(
+    make_account, make_recertification, owner
+):
+    recertification = make_recertification("open", account=make_account("live", trained=False))
+
+    with pytest.raises(ValidationError) as refused:
+        services.submit_recertification(
+            recertification=recertification, actor=owner, answers=answers()
+        )
+
+    assert "fewer than 2" in refused.value.message_dict["team_trained"][0]
+    services.submit_recertification(
+        recertification=recertification,
+        actor=owner,
+        answers=answers(team_trained=False, team_trained_note="Both booked on the May course."),
+    )
+    assert fresh(recertification).state == "needs_follow_up"
+
+
+def test_only_a_current_owner_submits(request, make_recertification):
+    recertification = make_recertification("open")
+    editor = recertification.account.members.get(role="editor").person
+
+    for person in [editor, *(request.getfixturevalue(p) for p in set(CAST) - {"owner"})]:
+        with pytest.raises(PermissionDenied):
+            services.submit_recertification(
+                recertification=fresh(recertification), actor=person, answers=answers()
+            )
+    assert fresh(recertification).state == "open"
+    assert not RecertificationEvent.objects.exists()
+
+
+def test_an_owner_who_has_left_cannot_submit(make_recertification, owner):
+    recertification = make_recertification("open")
+    AccountMember.objects.filter(person=owner).update(removed_on=TODAY)
+
+    with pytest.raises(PermissionDenied):
+        services.submit_recertification(
+            recertification=fresh(recertification), actor=owner, answers=answers()
+        )
+
+
+def test_a_page_opened_before_somebody_else_submitted_is_refused(make_recertification, owner):
+    recertification = make_recertification("open")
+    second_owner = UserFactory(office=owner.office)
+    AccountMember.objects.create(account=recertification.account, person=second_owner, role="owner")
+    stale = fresh(recertification)
+    services.submit_recertification(
+        recertification=fresh(recertification), actor=second_owner, answers=answers()
+    )
+
+    with pytest.raises(Changed):
+        services.submit_recertification(recertification=stale, actor=owner, answers=answers())
+    assert RecertificationEvent.objects.count() == 1
+
+
+def test_a_stale_stamp_is_refused(make_recertification, owner):
+    recertification = make_recertification("open")
+
+    with pytest.raises(Changed):
+        services.submit_recertification(
+            recertification=recertification,
+            actor=owner,
+            answers=answers(),
+            expected_state="open@2020-01-01T00:00:00+00:00",
+        )
+    assert fresh(recertification).state == "open"
+
+
+def test_a_closed_account_is_not_recertified(make_account, make_recertification, owner):
+    account = make_account("live")
+    recertification = make_recertification("open", account=account)
+    type(account).objects.filter(pk=account.pk).update(state=AccountState.CLOSED)
+
+    with pytest.raises(NotReady) as refused:
+        services.submit_recertification(
+            recertification=fresh(recertification), actor=owner, answers=answers()
+        )
+    assert refused.value.reasons == ["A closed account is not recertified."]
+
+
+# --- DCCT's follow-up -----------------------------------------------------------------------------
+
+
+def test_dcct_closes_a_follow_up_with_a_note_and_the_next_falls_due_a_year_on(
+    make_recertification, dcct
+):
+    recertification = make_recertification("needs_follow_up", due_on=TODAY)
+
+    event = services.close_follow_up(
+        recertification=recertification, actor=dcct, comment="Two-factor is back on."
+    )
+
+    recertification = fresh(recertification)
+    assert recertification.state == "followed_up"
+    assert recertification.follow_up_note == "Two-factor is back on."
+    assert recertification.followed_up_by == dcct and recertification.followed_up_at
+    assert (event.from_state, event.to_state, event.actor_role) == (
+        "needs_follow_up",
+        "followed_up",
+        "DCCT",
+    )
+    assert RecertificationSchedule.objects.get(
+        account=recertification.account
+    ).next_due_on == add_months(TODAY, 12)
+
+
+def test_closing_a_follow_up_needs_a_note(make_recertification, dcct):
+    recertification = make_recertification("needs_follow_up")
+
+    with pytest.raises(ValidationError) as refused:
+        services.close_follow_up(recertification=recertification, actor=dcct, comment=" ")
+
+    assert "comment" in refused.value.message_dict
+    assert fresh(recertification).state == "needs_follow_up"
+
+
+def test_only_dcct_outside_the_account_closes_a_follow_up(
+    request, make_recertification, second_dcct
+):
+    recertification = make_recertification("needs_follow_up")
+    # A DCCT member on the account's team is part of what is being checked.
+    AccountMember.objects.create(account=recertification.account, person=second_dcct, role="editor")
+
+    refused = [second_dcct, *(request.getfixturevalue(p) for p in set(CAST) - {"dcct"})]
+    for person in refused:
+        with pytest.raises(PermissionDenied):
+            services.close_follow_up(
+                recertification=fresh(recertification), actor=person, comment="Sorted."
+            )
+    assert fresh(recertification).state == "needs_follow_up"
+
+
+def test_dcct_who_answered_as_owner_does_not_close_their_own_follow_up(make_recertification, dcct):
+    recertification = make_recertification("needs_follow_up", submitted_by=dcct)
+
+    with pytest.raises(PermissionDenied):
+        services.close_follow_up(recertification=recertification, actor=dcct, comment="Fine.")
+
+
+def test_the_schedule_is_left_where_dcct_moved_it(make_recertification, owner):
+    recertification = make_recertification("open", due_on=TODAY + datetime.timedelta(days=3))
+    moved = TODAY + datetime.timedelta(days=200)
+    RecertificationSchedule.objects.filter(account=recertification.account).update(
+        next_due_on=moved
+    )
+
+    services.submit_recertification(recertification=recertification, actor=owner, answers=answers())
+
+    assert RecertificationSchedule.objects.get(account=recertification.account).next_due_on == (
+        moved
+    )
+
+
+def test_a_recertification_done_very_late_keeps_its_day_but_falls_at_least_a_window_ahead(
+    make_recertification, owner
+):
+    due_on = add_months(TODAY, -12) - datetime.timedelta(days=5)
+    recertification = make_recertification("open", due_on=due_on)
+
+    services.submit_recertification(recertification=recertification, actor=owner, answers=answers())
+
+    following = RecertificationSchedule.objects.get(account=recertification.account).next_due_on
+    assert following == add_months(due_on, 24, due_on.day)
+    assert following >= TODAY + datetime.timedelta(days=policy.RECERTIFICATION_OPENS_DAYS_BEFORE)
+
+
+# --- The log and the database's own guards -------------------------------------------------------
+
+
+def test_the_log_is_append_only(make_recertification, owner):
+    recertification = make_recertification("open")
+    event = services.submit_recertification(
+        recertification=recertification, actor=owner, answers=answers()
+    )
+
+    with pytest.raises(TypeError):
+        event.save()
+    with pytest.raises(TypeError):
+        RecertificationEvent.objects.all().delete()
+
+
+def test_the_database_refuses_a_no_without_a_note(make_recertification):
+    recertification = make_recertification("open")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Recertification.objects.filter(pk=recertification.pk).update(still_needed=False)
+
+
+def test_the_database_refuses_a_second_open_recertification(make_recertification):
+    recertification = make_recertification("open")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Recertification.objects.create(
+            account=recertification.account, due_on=recertification.due_on + datetime.timedelta(1)
+        )
+
+
+# --- DCCT moves the date --------------------------------------------------------------------------
+
+
+def test_dcct_moves_the_next_date_and_it_is_logged(make_account, dcct):
+    account = make_account("live")
+    RecertificationSchedule.objects.create(
+        account=account, next_due_on=TODAY + datetime.timedelta(9)
+    )
+    later = TODAY + datetime.timedelta(days=90)
+
+    services.move_recertification(account=account, actor=dcct, due_on=later)
+
+    assert RecertificationSchedule.objects.get(account=account).next_due_on == later
+    event = AccountEvent.objects.get(account=account, action="move_recertification")
+    assert event.label == "Recertification date moved"
+    assert later.strftime("%-d %B %Y") in event.comment
+
+
+@pytest.mark.parametrize(
+    ("days", "message"),
+    [(0, "Choose a date in the future."), (-3, "Choose a date in the future."), (400, "by")],
+)
+def test_a_date_in_the_past_or_beyond_a_year_is_refused(make_account, dcct, days, message):
+    account = make_account("live")
+
+    with pytest.raises(ValidationError) as refused:
+        services.move_recertification(
+            account=account, actor=dcct, due_on=TODAY + datetime.timedelta(days=days)
+        )
+
+    assert message in refused.value.message_dict["due_on"][0]
+    assert not RecertificationSchedule.objects.filter(account=account).exists()
+
+
+def test_a_date_already_taken_by_a_recertification_is_refused(make_recertification, dcct):
+    recertification = make_recertification("recertified", due_on=TODAY + datetime.timedelta(20))
+
+    with pytest.raises(ValidationError):
+        services.move_recertification(
+            account=recertification.account, actor=dcct, due_on=recertification.due_on
+        )
+
+
+@pytest.mark.parametrize("persona", sorted(set(CAST) - {"dcct"}))
+def test_only_dcct_moves_the_date(request, make_account, persona):
+    account = make_account("live")
+
+    with pytest.raises(PermissionDenied):
+        services.move_recertification(
+            account=account,
+            actor=request.getfixturevalue(persona),
+            due_on=TODAY + datetime.timedelta(days=30),
+        )
+
+
+def test_while_one_is_open_the_date_moved_is_for_the_one_after(make_recertification, dcct):
+    recertification = make_recertification("open", due_on=TODAY + datetime.timedelta(days=20))
+
+    with pytest.raises(ValidationError) as refused:
+        services.move_recertification(
+            account=recertification.account, actor=dcct, due_on=TODAY + datetime.timedelta(9)
+        )
+    assert "One is open" in refused.value.message_dict["due_on"][0]
+
+    later = TODAY + datetime.timedelta(days=200)
+    services.move_recertification(account=recertification.account, actor=dcct, due_on=later)
+    services.submit_recertification(
+        recertification=recertification,
+        actor=recertification.account.members.get(role="owner").person,
+        answers=answers(),
+    )
+    assert RecertificationSchedule.objects.get(account=recertification.account).next_due_on == (
+        later
+    )
