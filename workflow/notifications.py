@@ -3,6 +3,7 @@ gathered into one daily digest per person, as each person chose for each kind of
 
 import datetime
 import logging
+import unicodedata
 from smtplib import SMTPException, SMTPRecipientsRefused
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from workflow.models import (
     DEFAULT_DELIVERY,
@@ -83,6 +85,20 @@ def queue_notice(
     )[0]
 
 
+# The longest subject the outbox keeps (its column's length).
+SUBJECT_LENGTH = Notification._meta.get_field("subject").max_length
+
+
+def one_line(subject: str) -> str:
+    """A subject an email header and the outbox accept: control characters (a line break in an
+    account's name would make the mail library refuse the whole email) become spaces, runs of
+    spaces one, and a subject too long for the outbox ends in an ellipsis."""
+    flat = " ".join(
+        "".join(" " if unicodedata.category(c)[0] == "C" else c for c in subject).split()
+    )
+    return Truncator(flat).chars(SUBJECT_LENGTH)
+
+
 def _queue(*, key, recipient, subject, body, url, kind, delivery):
     """The notice for `key`, and whether it was made now."""
     if not recipient.is_active:
@@ -93,7 +109,7 @@ def _queue(*, key, recipient, subject, body, url, kind, delivery):
         key=key,
         defaults={
             "recipient": recipient,
-            "subject": subject,
+            "subject": one_line(subject),
             "body": body,
             "url": url,
             "kind": kind,
@@ -155,6 +171,30 @@ def deliver(notice: Notification) -> bool:
         raise
     unsent.update(sent_at=timezone.now())
     return True
+
+
+# Notices to send at once that did not go (a refused address, a worker that died mid-send) are
+# tried again by the retry job once they are this old, so as not to race the task sending them
+# now, and for this long, after which they stay unsent in the outbox for an administrator.
+RETRY_AFTER = datetime.timedelta(minutes=10)
+RETRY_FOR = datetime.timedelta(days=3)
+
+
+def retry_unsent(*, now=None) -> int:
+    """Send again the immediate notices that did not go; returns how many went now. Each is
+    claimed as usual, so the retry and a task sending the same notice never both send it."""
+    now = now or timezone.now()
+    stuck = Notification.objects.filter(
+        delivery=Delivery.IMMEDIATE,
+        sent_at__isnull=True,
+        created_at__lt=now - RETRY_AFTER,
+        created_at__gte=now - RETRY_FOR,
+        recipient__is_active=True,
+    ).select_related("recipient")
+    sent = 0
+    for notice in stuck.iterator(chunk_size=200):
+        sent += deliver(notice)
+    return sent
 
 
 def others(people, actor_id) -> list:

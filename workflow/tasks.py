@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from workflow.notifications import EMAIL_RETRY
+from workflow.notifications import EMAIL_RETRY, retry_unsent
 from workflow.notifications import send_digests as send_all_digests
 
 
@@ -9,3 +9,10 @@ def send_digests() -> int:
     """Working days, after the reminders: each person with notices waiting for their digest
     gets one email of them all; safe to run twice or to retry, nothing goes out twice."""
     return send_all_digests()
+
+
+@shared_task(**EMAIL_RETRY)
+def retry_unsent_notices() -> int:
+    """Every quarter of an hour: the notices meant to go at once that did not (an address the
+    mail server refused, a worker that died mid-send) are tried again, for three days."""
+    return retry_unsent()

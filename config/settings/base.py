@@ -146,6 +146,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evaluation.tasks.send_reminders",
         "schedule": crontab(hour=8, minute=30, day_of_week="mon-fri"),
     },
+    "retry-unsent-notices": {
+        "task": "workflow.tasks.retry_unsent_notices",
+        "schedule": crontab(minute="*/15"),
+    },
     # After the reminders, so that the morning's reminders are in the morning's digest.
     "send-digests": {
         "task": "workflow.tasks.send_digests",

@@ -15,6 +15,9 @@ STORAGES = {
 }
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind the one TLS proxy this setting assumes, the client's address is the last one that proxy
+# adds to X-Forwarded-For; without it every visitor would share the proxy's rate limits.
+FORWARDED_FOR_PROXIES = env.int("FORWARDED_FOR_PROXIES", default=1)
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 # The container health check calls /health/ over plain HTTP from inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]

@@ -111,3 +111,55 @@ def test_a_notice_is_plain_text_and_html_with_the_link_to_act_and_to_the_setting
     assert "It &lt;was&gt; approved." in html  # HTML is escaped
     assert f'href="{settings.SITE_URL}/proposals/1/"' in html
     assert "/email-settings/" in html
+
+
+def test_a_subject_with_a_line_break_or_too_long_still_goes_on_one_line():
+    from workflow.notifications import SUBJECT_LENGTH
+
+    person = UserFactory()
+
+    tell("event:7", [person], "Account\r\nBcc: everyone@example.org\x00 renamed", "Body")
+    tell("event:8", [person], "x" * 400, "Body")
+
+    assert mail.outbox[0].subject == "Account Bcc: everyone@example.org renamed"
+    assert len(mail.outbox[1].subject) == SUBJECT_LENGTH
+    assert mail.outbox[1].subject.endswith("…")
+
+
+def test_a_notice_that_did_not_go_is_tried_again_by_the_retry_job(monkeypatch):
+    import datetime
+
+    from django.utils import timezone
+
+    from workflow import notifications
+
+    person = UserFactory()
+
+    def down(*args):
+        raise ConnectionError("mail server away")
+
+    monkeypatch.setattr(notifications, "_email", down)
+    with pytest.raises(ConnectionError):
+        tell("event:9", [person], "Subject", "Body")
+    monkeypatch.undo()
+
+    assert notifications.retry_unsent() == 0  # too fresh: its own task may still be retrying
+    later = timezone.now() + notifications.RETRY_AFTER + datetime.timedelta(minutes=1)
+    assert notifications.retry_unsent(now=later) == 1
+    assert notifications.retry_unsent(now=later) == 0
+    assert [m.to for m in mail.outbox] == [[person.email]]
+
+
+def test_the_retry_job_gives_up_after_three_days_and_leaves_the_notice_for_an_administrator():
+    import datetime
+
+    from django.utils import timezone
+
+    from workflow import notifications
+
+    person = UserFactory()
+    notice = notifications.queue_notice(key="event:10", recipient=person, subject="S", body="B")
+
+    much_later = timezone.now() + notifications.RETRY_FOR + datetime.timedelta(minutes=1)
+    assert notifications.retry_unsent(now=much_later) == 0
+    assert Notification.objects.get(pk=notice.pk).sent_at is None
