@@ -290,6 +290,23 @@ IMPERSONATION_REPORTS = [
         [],
     ),
     (
+        21,
+        "https://www.youtube.com/@HolyroodLiveTV",
+        "Streams the Parliament's sessions under our name and crest with adverts for a crypto "
+        "scheme in the description.",
+        "s.grant@example.net",
+        [
+            (20, "report_to_platform", "YT-5530912"),
+            (
+                8,
+                "mark_platform_declined",
+                "YouTube replied that the channel does not break its impersonation policy: it "
+                "re-streams public footage and its About page says it is not the Parliament's.",
+            ),
+        ],
+        [],
+    ),
+    (
         25,
         "https://bsky.app/profile/holyroodwatch.bsky.social",
         "Posts about every debate with the Parliament's logo as its picture.",

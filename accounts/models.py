@@ -621,6 +621,7 @@ class ReportState(models.TextChoices):
     OPEN = "open", "Open"
     REPORTED_TO_PLATFORM = "reported_to_platform", "Reported to the platform"
     RESOLVED = "resolved", "Taken down"
+    PLATFORM_DECLINED = "platform_declined", "The platform declined to act"
     NOT_IMPERSONATION = "not_impersonation", "Not impersonation"
     MERGED = "merged", "Merged with an earlier report"
 
@@ -630,7 +631,17 @@ RS = ReportState
 # A report in one of these is still being dealt with: a new report of the same account joins it.
 OPEN_REPORT_STATES = [RS.OPEN, RS.REPORTED_TO_PLATFORM]
 # The outcomes the people who reported an account are told.
-REPORT_OUTCOMES = [RS.RESOLVED, RS.NOT_IMPERSONATION]
+REPORT_OUTCOMES = [RS.RESOLVED, RS.PLATFORM_DECLINED, RS.NOT_IMPERSONATION]
+# How long a report may wait in a state DCCT holds (a key of settings.WORKFLOW_TARGET_DAYS).
+REPORT_TARGETS = {RS.OPEN: "impersonation_open", RS.REPORTED_TO_PLATFORM: "impersonation_reported"}
+
+
+class AcknowledgementWithheld(models.TextChoices):
+    """Why a reporter was not told that their report arrived."""
+
+    ADDRESS_LIMIT = "address_limit", "the day's limit for this email address was reached"
+    DAILY_CAP = "daily_cap", "the day's limit for all reporters was reached"
+
 
 REPORT_STATES = {
     RS.OPEN: State(
@@ -642,10 +653,16 @@ REPORT_STATES = {
     ),
     RS.REPORTED_TO_PLATFORM: State(
         Badge.WORKING,
-        "Reported to the platform; DCCT follows the platform's case until the account is "
-        "taken down.",
+        "Reported to the platform; DCCT follows the platform's case until the platform takes "
+        "the account down or declines to.",
+        to_do="Follow up the platform's case",
+        holder="dcct",
     ),
     RS.RESOLVED: State(Badge.GOOD, "The platform took the account down."),
+    RS.PLATFORM_DECLINED: State(
+        Badge.ENDED,
+        "Closed: DCCT reported the account, and the platform decided not to act on it.",
+    ),
     RS.NOT_IMPERSONATION: State(
         Badge.ENDED, "Closed: DCCT found that the account does not pretend to be the Parliament."
     ),
@@ -705,6 +722,14 @@ class ImpersonationReport(ConcurrentTransitionMixin, models.Model):
     outcome_sent_at = models.DateTimeField(
         null=True, blank=True, help_text="When the reporter was emailed the outcome."
     )
+    acknowledgement_withheld = models.CharField(
+        max_length=20,
+        choices=AcknowledgementWithheld,
+        blank=True,
+        help_text="Why the reporter was not emailed that it was received: the limits that keep "
+        "the form from making us send mail to any address (settings.IMPERSONATION_"
+        "ACKNOWLEDGEMENTS_PER_ADDRESS and _PER_DAY).",
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -732,6 +757,12 @@ class ImpersonationReport(ConcurrentTransitionMixin, models.Model):
                 name="impersonation_report_open",
                 condition=models.Q(state__in=OPEN_REPORT_STATES),
             ),
+            # The closed lists, most recently closed first, and the list of all reports, newest
+            # first: read a page at a time from an index, however long the history grows.
+            models.Index(
+                fields=["state", "-state_changed_at", "-id"], name="impersonation_report_by_state"
+            ),
+            models.Index(fields=["-created_at", "-id"], name="impersonation_report_newest"),
         ]
 
     def __str__(self):
@@ -773,6 +804,22 @@ class ImpersonationReport(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=state,
+        source=RS.REPORTED_TO_PLATFORM,
+        target=RS.PLATFORM_DECLINED,
+        permission=permissions.may_handle_report,
+        custom={
+            "label": "The platform declined to act",
+            "role": "dcct",
+            "comment": "required",
+            "comment_label": "The platform's answer (the people who reported it are told)",
+            "style": "outline-secondary",
+        },
+    )
+    def mark_platform_declined(self):
+        pass
+
+    @transition(
+        field=state,
         source=OPEN_REPORT_STATES,
         target=RS.NOT_IMPERSONATION,
         permission=permissions.may_handle_report,
@@ -780,6 +827,7 @@ class ImpersonationReport(ConcurrentTransitionMixin, models.Model):
             "label": "Not impersonation",
             "role": "dcct",
             "comment": "required",
+            "comment_label": "Why it is not impersonation (the people who reported it are told)",
             "style": "outline-secondary",
         },
     )

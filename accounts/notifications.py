@@ -1,6 +1,7 @@
 """Who hears about an account's step, and what they are told; and what the people who report
 an account pretending to be the Parliament are told."""
 
+import datetime
 import logging
 from smtplib import SMTPRecipientsRefused
 
@@ -9,12 +10,17 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.text import Truncator
 
+from accounts import limits
 from accounts.models import (
     REPORT_OUTCOMES,
+    REPORT_TARGETS,
     STATES,
     AccountEvent,
     AccountState,
+    AcknowledgementWithheld,
     ImpersonationReport,
     ReportState,
 )
@@ -22,7 +28,8 @@ from people import roles
 from people.models import User
 from people.roles import Role
 from workflow import transitions
-from workflow.notifications import others
+from workflow.models import NoticeKind
+from workflow.notifications import others, tell
 
 logger = logging.getLogger(__name__)
 
@@ -80,9 +87,18 @@ def message(event: AccountEvent) -> tuple[str, str]:
 # --- Reports of impersonation -------------------------------------------------------------------
 
 
+def report_title(report: ImpersonationReport) -> str:
+    """How a subject names a report: by its handle and platform, or its number, never by its
+    address, which may run to hundreds of characters of the reporter's choosing."""
+    platform = report.platform.name if report.platform_id else "a platform not in our catalogue"
+    if report.handle:
+        return f"“{Truncator(report.handle).chars(60)}” on {platform} (report {report.pk})"
+    return f"an account on {platform} (report {report.pk})"
+
+
 def report_notice(report: ImpersonationReport) -> tuple[str, str]:
     """What DCCT reads of a new report."""
-    subject = f"Reported as impersonating us: {report.address}"
+    subject = f"Reported as impersonating us: {report_title(report)}"
     lines = [
         f"Someone has reported an account on {report.platform_name} as pretending to be us:",
         report.address,
@@ -97,6 +113,53 @@ def report_notice(report: ImpersonationReport) -> tuple[str, str]:
 
 def report_recipients() -> list[User]:
     return roles.members_of(Role.DCCT)
+
+
+def remind_of_waiting_reports(*, teams=None) -> int:
+    """Reports waiting in a state longer than its target (settings.WORKFLOW_TARGET_DAYS, keyed
+    by REPORT_TARGETS) remind whoever holds them, once per report and time it entered the
+    state. `teams` (roles.teams()) saves the reminders job reading DCCT again."""
+    teams = teams or roles.teams()
+    sent = 0
+    for state, target in REPORT_TARGETS.items():
+        days = settings.WORKFLOW_TARGET_DAYS[target]
+        waiting = ImpersonationReport.objects.filter(
+            state=state, state_changed_at__lt=timezone.now() - datetime.timedelta(days=days)
+        ).select_related("platform")
+        for report in waiting.iterator(chunk_size=500):
+            sent += tell(
+                f"ageing:impersonationreport:{report.pk}:{state}:"
+                f"{report.state_changed_at:%Y%m%d%H%M%S}",
+                teams[ImpersonationReport.STATES[state].holder],
+                f"Waiting: report of impersonation, {report_title(report)}",
+                f"Report {report.pk} has been “{report.get_state_display()}” since "
+                f"{report.state_changed_at:%-d %B %Y}, longer than the {days} days we aim for. "
+                f"{ImpersonationReport.STATES[state].next_step}",
+                report.get_absolute_url(),
+                kind=NoticeKind.REMINDER,
+            )
+    return sent
+
+
+# Dots as mail programs and browsers read them in an address.
+DOTS = (".", "\uff0e", "\u3002", "\uff61")
+
+
+def _unlinkable(text: str) -> str:
+    """`text` with each dot bracketed ("example[.]com/name"), the usual way to write an address
+    to be read, not followed: no mail program makes a link of it."""
+    for dot in DOTS:
+        text = text.replace(dot, "[.]")
+    return text
+
+
+def reported_account(report: ImpersonationReport) -> str:
+    """The reported account as the reporters' emails name it, never as a link, so that the form
+    cannot make us mail anyone a link of somebody else's choosing: the platform and handle on a
+    platform we know, otherwise the address without its scheme and with its dots bracketed."""
+    if report.platform_id and report.handle:
+        return f"{report.platform.name}: {_unlinkable(report.handle)}"
+    return _unlinkable(report.address.split("://", 1)[-1])
 
 
 def _email_reporter(report, *, subject, template, context) -> None:
@@ -118,12 +181,26 @@ def _email_reporter(report, *, subject, template, context) -> None:
     message.send()
 
 
-def _send_once(report, stamp: str, send) -> bool:
+def _send_once(report, stamp: str, send, *, withhold=None) -> bool:
     """Stamp the report (`stamp`: the field that records the email), then send: of two runs of
     a task only the one that stamps it sends, and a send that fails removes the stamp so that
-    the task's retry sends it. True if it was sent now."""
+    the task's retry sends it. `withhold`, asked once the stamp is taken, gives a reason not to
+    send: it is recorded on the report in place of the stamp, and nothing is sent then or on a
+    retry. True if it was sent now."""
     rows = ImpersonationReport.objects.filter(pk=report.pk).exclude(reporter_email="")
-    if not rows.filter(**{f"{stamp}__isnull": True}).update(**{stamp: timezone.now()}):
+    unsent = rows.filter(**{f"{stamp}__isnull": True})
+    if withhold is not None:
+        unsent = unsent.filter(acknowledgement_withheld="")
+    if not unsent.update(**{stamp: timezone.now()}):
+        return False
+    reason = withhold() if withhold is not None else ""
+    if reason:
+        rows.update(**{stamp: None, "acknowledgement_withheld": reason})
+        logger.warning(
+            "Impersonation report %s: the reporter was not emailed, %s",
+            report.pk,
+            AcknowledgementWithheld(reason).label,
+        )
         return False
     try:
         send()
@@ -137,18 +214,57 @@ def _send_once(report, stamp: str, send) -> bool:
     return True
 
 
+DAY = 24 * 60 * 60
+
+
+def _acknowledgement_withheld(email: str) -> str:
+    """Why the acknowledgement to `email` is not to be sent, or "". The form takes any address:
+    so that it cannot make us mail one address over and over, nor mail many, each address is
+    sent at most settings.IMPERSONATION_ACKNOWLEDGEMENTS_PER_ADDRESS a day and all of them
+    together at most settings.IMPERSONATION_ACKNOWLEDGEMENTS_PER_DAY. The cache holds an
+    address only as a keyed hash, counted without a "+tag" that would make it look like
+    another address of the same mailbox."""
+    local, _, domain = email.strip().lower().rpartition("@")
+    mailbox = f"{local.split('+', 1)[0]}@{domain}"
+    hashed = salted_hmac("impersonation-acknowledgements", mailbox).hexdigest()
+    today = timezone.localdate().isoformat()
+    per_address = limits.count(f"impersonation-acknowledgements:{hashed}:{today}", window=DAY)
+    if per_address > settings.IMPERSONATION_ACKNOWLEDGEMENTS_PER_ADDRESS:
+        return AcknowledgementWithheld.ADDRESS_LIMIT
+    if (
+        limits.count(f"impersonation-acknowledgements:{today}", window=DAY)
+        > settings.IMPERSONATION_ACKNOWLEDGEMENTS_PER_DAY
+    ):
+        return AcknowledgementWithheld.DAILY_CAP
+    return ""
+
+
 def acknowledge(report: ImpersonationReport) -> bool:
-    """Tell the reporter that their report arrived, once; a report that joined one already
-    closed also gets its outcome."""
+    """Tell the reporter that their report arrived, once, within the limits on acknowledgements
+    (the report is filed all the same, and records why none was sent); a report that joined
+    one already closed also gets its outcome."""
     subject = f"We have received your report – {settings.ORGANISATION_NAME}"
     sent = _send_once(
         report,
         "acknowledged_at",
-        lambda: _email_reporter(report, subject=subject, template="report_received", context={}),
+        lambda: _email_reporter(
+            report,
+            subject=subject,
+            template="report_received",
+            context={"account": reported_account(report)},
+        ),
+        withhold=lambda: _acknowledgement_withheld(report.reporter_email),
     )
     if report.merged_into is not None:
         tell_outcome(report.merged_into)
     return sent
+
+
+# The step whose comment tells the reporters why, for each outcome that has a reason.
+OUTCOME_REASONS = {
+    ReportState.PLATFORM_DECLINED: "mark_platform_declined",
+    ReportState.NOT_IMPERSONATION: "close_as_not_impersonation",
+}
 
 
 def tell_outcome(report: ImpersonationReport) -> int:
@@ -158,21 +274,19 @@ def tell_outcome(report: ImpersonationReport) -> int:
         return 0
     outcome = ReportState(report.state)
     reason = (
-        transitions.latest_comment(report.events, "close_as_not_impersonation")
-        if outcome == ReportState.NOT_IMPERSONATION
+        transitions.latest_comment(report.events, OUTCOME_REASONS[outcome])
+        if outcome in OUTCOME_REASONS
         else ""
     )
     subject = f"What we did about the account you reported – {settings.ORGANISATION_NAME}"
+    context = {"outcome": outcome, "reason": reason, "account": reported_account(report)}
     sent = 0
     for reported in [report, *report.duplicates.all()]:
         sent += _send_once(
             reported,
             "outcome_sent_at",
             lambda reported=reported: _email_reporter(
-                reported,
-                subject=subject,
-                template="report_outcome",
-                context={"outcome": outcome, "reason": reason, "address": report.address},
+                reported, subject=subject, template="report_outcome", context=context
             ),
         )
     return sent

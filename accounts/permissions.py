@@ -168,3 +168,9 @@ def sees_impersonation_reports(user) -> bool:
 @refuses("Only DCCT deals with reports of impersonation.")
 def may_handle_report(report, user) -> bool:
     return roles.is_dcct(user)
+
+
+def sees_reporters_emails(user) -> bool:
+    """Reporters gave their email address to hear about their report: only DCCT, who deal with
+    it, see the address; HEC and the policy owner see only whether one was given."""
+    return roles.is_dcct(user)

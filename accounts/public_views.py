@@ -6,7 +6,6 @@ import time
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -14,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts import register, services
+from accounts import limits, register, services
 from accounts.api import verification
 from accounts.feeds import RegisterChanges
 from accounts.forms import ImpersonationReportForm
@@ -136,22 +135,12 @@ def _sender(address: str) -> str:
     return str(ip)
 
 
-def _report_count_key(request) -> str:
+def _count_attempt(request) -> int:
+    """Count this post of the form against its sender's hour, and return how many they have
+    sent in it, this one included."""
     window = int(time.time() // REPORT_WINDOW_SECONDS)
-    return f"impersonation-reports:{_sender(client_address(request))}:{window}"
-
-
-def _reports_left(request) -> int:
-    return settings.IMPERSONATION_REPORTS_PER_HOUR - cache.get(_report_count_key(request), 0)
-
-
-def _count_report(request) -> None:
-    key = _report_count_key(request)
-    cache.add(key, 0, timeout=REPORT_WINDOW_SECONDS)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between the two calls: this report opens the next window
-        cache.set(key, 1, timeout=REPORT_WINDOW_SECONDS)
+    key = f"impersonation-reports:{_sender(client_address(request))}:{window}"
+    return limits.count(key, window=REPORT_WINDOW_SECONDS)
 
 
 def _refused(request, *, status, heading, explanation, retry_after=None):
@@ -174,8 +163,9 @@ def _too_many(request):
         status=429,
         heading="Too many reports from your connection",
         explanation=f"We take at most {settings.IMPERSONATION_REPORTS_PER_HOUR} reports an hour "
-        f"from one connection, to keep the form free of abuse. Please try again in about "
-        f"{minutes} minute{'s' if minutes != 1 else ''}. Nothing you sent this time was kept.",
+        "from one connection, counting every time the form is sent, to keep it free of abuse. "
+        f"Please try again in about {minutes} minute{'s' if minutes != 1 else ''}. Nothing you "
+        "sent this time was kept.",
         retry_after=wait,
     )
 
@@ -193,8 +183,11 @@ def _too_big(request) -> bool:
 def report_impersonation(request):
     """Anyone may report an account pretending to be the Parliament, without signing in. A
     robot that fills in the trap field is thanked and nothing is kept; a connection that sends
-    too many reports in an hour is refused (429)."""
+    the form too often in an hour is refused (429): every post counts, before it is read, so
+    that neither posts sent at once nor a flood of invalid ones get past the limit."""
     if request.method == "POST":
+        if _count_attempt(request) > settings.IMPERSONATION_REPORTS_PER_HOUR:
+            return _too_many(request)
         if _too_big(request):
             return _refused(
                 request,
@@ -203,11 +196,8 @@ def report_impersonation(request):
                 explanation="Please shorten what you wrote and send it again. Nothing you sent "
                 "was kept.",
             )
-        if _reports_left(request) <= 0:
-            return _too_many(request)
         form = ImpersonationReportForm(request.POST)
         if form.is_valid():
-            _count_report(request)
             if form.from_a_robot:
                 return redirect("report-impersonation-sent")
             try:

@@ -12,7 +12,9 @@ from django.utils import timezone
 from accounts import permissions
 from accounts.models import (
     OPEN_REPORT_STATES,
+    REPORT_OUTCOMES,
     REPORT_STATES,
+    REPORT_TARGETS,
     STATES,
     Account,
     AccountEvent,
@@ -108,7 +110,7 @@ def waiting_for(user, limit=50):
         if may.get(account.state, lambda *_: True)(account, user)
     ]
     if permissions.works_dcct_queue(user):
-        reports = impersonation_reports(ReportState.OPEN)[:limit]
+        reports = impersonation_reports()[:limit]  # the states DCCT holds, open ones first
         items += [_report_item(report) for report in reports]
     return items
 
@@ -141,7 +143,7 @@ def impersonation_reports(state=""):
     )
     if state == "all":
         return reports.order_by("-created_at", "-pk")
-    if state in (ReportState.RESOLVED, ReportState.NOT_IMPERSONATION, ReportState.MERGED):
+    if state in (*REPORT_OUTCOMES, ReportState.MERGED):
         return reports.filter(state=state).order_by("-state_changed_at", "-pk")
     if state in OPEN_REPORT_STATES:
         return reports.filter(state=state).order_by("state_changed_at", "pk")
@@ -176,9 +178,11 @@ def report_timeline(report):
 
 
 def _report_item(report):
-    """A report on DCCT's "waiting for you" list, marked once it has waited longer than the
-    target (settings.WORKFLOW_TARGET_DAYS["impersonation_open"])."""
-    target = datetime.timedelta(days=settings.WORKFLOW_TARGET_DAYS["impersonation_open"])
+    """A report on DCCT's "waiting for you" list, marked once it has waited longer than its
+    state's target (settings.WORKFLOW_TARGET_DAYS, keyed by REPORT_TARGETS)."""
+    target = datetime.timedelta(
+        days=settings.WORKFLOW_TARGET_DAYS[REPORT_TARGETS[ReportState(report.state)]]
+    )
     return {
         "kind": "Impersonation report",
         "title": str(report),

@@ -52,12 +52,18 @@ def notify_impersonation_report(report_id: int) -> int:
 def acknowledge_impersonation_report(report_id: int) -> bool:
     """Tell the reporter their report arrived; the report records it, so a retry never sends
     it twice."""
-    report = ImpersonationReport.objects.select_related("merged_into").get(pk=report_id)
+    report = ImpersonationReport.objects.select_related("platform", "merged_into__platform").get(
+        pk=report_id
+    )
     return acknowledge(report)
 
 
 @shared_task(**EMAIL_RETRY)
 def tell_impersonation_outcome(report_id: int) -> int:
     """Tell everyone who reported the account what came of it, each once."""
-    report = ImpersonationReport.objects.prefetch_related("duplicates").get(pk=report_id)
+    report = (
+        ImpersonationReport.objects.select_related("platform")
+        .prefetch_related("duplicates")
+        .get(pk=report_id)
+    )
     return tell_outcome(report)

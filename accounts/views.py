@@ -409,9 +409,7 @@ def _report_form(transition, data, initial):
         initial=initial,
         prefix=transition.name,
         comment=transition.custom.get("comment"),
-        comment_label="Why it is not impersonation (the people who reported it are told)"
-        if transition.name == "close_as_not_impersonation"
-        else "Comments",
+        comment_label=transition.custom.get("comment_label", "Comments"),
     )
 
 
@@ -423,7 +421,7 @@ def _report_page(request, report, bound=None):
     available = sorted(
         report.get_available_user_state_transitions(request.user),
         key=lambda transition: transition.custom.get("style", "").startswith("outline"),
-    )  # the step that moves the report on first, closing it as not impersonation last
+    )  # the step that moves the report on first, then the ones that close it as it stands
     actions = [
         (transition, bound.get(transition.name) or _report_form(transition, None, initial))
         for transition in available
@@ -437,6 +435,7 @@ def _report_page(request, report, bound=None):
         "merged_count": merged_count,
         "timeline": selectors.report_timeline(report),
         "former_account": account if status == "closed" else None,
+        "sees_emails": permissions.sees_reporters_emails(request.user),
     }
 
 

@@ -243,6 +243,15 @@ LOGGING = {
 # The public's reports of accounts pretending to be the organisation: at most this many an hour
 # from one address (counted in the cache, so shared by every web process when Redis is used).
 IMPERSONATION_REPORTS_PER_HOUR = env.int("IMPERSONATION_REPORTS_PER_HOUR", default=5)
+# Reporters' addresses are not verified: so that the form cannot make us mail anyone at will,
+# each address is told its report arrived at most this many times a day, and all reporters
+# together at most so many a day; past either, the report is filed and the email not sent.
+IMPERSONATION_ACKNOWLEDGEMENTS_PER_ADDRESS = env.int(
+    "IMPERSONATION_ACKNOWLEDGEMENTS_PER_ADDRESS", default=3
+)
+IMPERSONATION_ACKNOWLEDGEMENTS_PER_DAY = env.int(
+    "IMPERSONATION_ACKNOWLEDGEMENTS_PER_DAY", default=200
+)
 # How many proxies in front of the web server add the client's address to X-Forwarded-For:
 # 0 reads the connection's address; behind one TLS proxy that sets the header, 1.
 FORWARDED_FOR_PROXIES = env.int("FORWARDED_FOR_PROXIES", default=0)

@@ -4,8 +4,10 @@ robots, a rate limit per address, size limits)."""
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 
 from accounts import register as public_register
+from accounts.forms import ImpersonationReportForm
 from accounts.models import ImpersonationReport, Platform
 from accounts.services import load_platform_catalogue
 from tests.factories import AccountFactory
@@ -287,11 +289,45 @@ def test_robots_and_reports_of_our_own_accounts_count_towards_the_limit(client, 
     assert report(client).status_code == 429
 
 
-def test_a_mistyped_report_does_not_count_towards_the_limit(client, ours, settings):
-    settings.IMPERSONATION_REPORTS_PER_HOUR = 1
+def test_every_post_counts_towards_the_limit_a_mistyped_one_too(client, ours, settings):
+    settings.IMPERSONATION_REPORTS_PER_HOUR = 2
     assert report(client, profile_address="not an address").status_code == 200
+    assert report(client, looks_official="").status_code == 200
 
-    assert report(client).status_code == 302
+    refused = report(client)
+
+    assert refused.status_code == 429
+    assert not ImpersonationReport.objects.exists()
+
+
+def test_a_flood_of_invalid_posts_is_refused_before_the_form_is_read(client, ours, settings):
+    settings.IMPERSONATION_REPORTS_PER_HOUR = 3
+    statuses = [report(client, profile_address="junk").status_code for _ in range(10)]
+
+    assert statuses == [200] * 3 + [429] * 7
+
+
+def test_two_reports_sent_at_once_cannot_both_slip_under_the_limit(
+    client, ours, settings, monkeypatch
+):
+    """The second post arrives while the first is still being read: the first has been counted
+    already, so the second is refused."""
+    settings.IMPERSONATION_REPORTS_PER_HOUR = 1
+    real_clean = ImpersonationReportForm.clean
+    meanwhile = []
+
+    def clean_slowly(form):
+        if not meanwhile:
+            meanwhile.append("sending")
+            meanwhile[0] = report(Client(), address="https://x.com/FakeTwo")
+        return real_clean(form)
+
+    monkeypatch.setattr(ImpersonationReportForm, "clean", clean_slowly)
+
+    first = report(client, address="https://x.com/FakeOne")
+
+    assert (first.status_code, meanwhile[0].status_code) == (302, 429)
+    assert [r.handle for r in ImpersonationReport.objects.all()] == ["FakeOne"]
 
 
 def test_behind_a_proxy_the_limit_counts_the_address_the_proxy_saw(client, ours, settings):

@@ -30,6 +30,7 @@ def arguments(action):
     return {
         "report_to_platform": {"case_reference": "X-CASE-1", "comment": "Reported via the form."},
         "mark_taken_down": {"comment": "Suspended on 3 June."},
+        "mark_platform_declined": {"comment": "X says it does not break its rules."},
         "close_as_not_impersonation": {"comment": "A parody account, labelled as such."},
     }[action]
 
@@ -38,6 +39,7 @@ def arguments(action):
 TABLE = [
     ("report_to_platform", "open", "reported_to_platform"),
     ("mark_taken_down", "reported_to_platform", "resolved"),
+    ("mark_platform_declined", "reported_to_platform", "platform_declined"),
     ("close_as_not_impersonation", "open", "not_impersonation"),
     ("close_as_not_impersonation", "reported_to_platform", "not_impersonation"),
 ]
@@ -105,7 +107,35 @@ def test_not_impersonation_needs_a_reason(make_report, dcct):
     assert ImpersonationReport.objects.get(pk=report.pk).state == "open"
 
 
-@pytest.mark.parametrize("state", ["resolved", "not_impersonation", "merged"])
+def test_the_platform_declining_needs_its_answer(make_report, dcct):
+    report = make_report("reported_to_platform")
+
+    with pytest.raises(ValidationError) as refused, transaction.atomic():
+        services.mark_platform_declined(report=report, actor=dcct, comment=" ")
+
+    assert "comment" in refused.value.error_dict
+    assert ImpersonationReport.objects.get(pk=report.pk).state == "reported_to_platform"
+
+
+def test_only_a_report_made_to_the_platform_can_be_declined_by_it(make_report, dcct):
+    report = make_report("open")
+
+    with pytest.raises(Changed):
+        services.mark_platform_declined(report=report, actor=dcct, comment="Declined.")
+
+    assert ImpersonationReport.objects.get(pk=report.pk).state == "open"
+
+
+def test_a_new_report_of_an_account_the_platform_kept_is_a_new_report(make_report, dcct):
+    kept = make_report("platform_declined", handle="FakeScotParl", handle_key="fakescotparl")
+
+    filed = file().report
+
+    assert (filed.state, filed.merged_into) == ("open", None)
+    assert ImpersonationReport.objects.get(pk=kept.pk).state == "platform_declined"
+
+
+@pytest.mark.parametrize("state", ["resolved", "platform_declined", "not_impersonation", "merged"])
 def test_a_closed_or_merged_report_takes_no_step(make_report, dcct, state):
     report = make_report(state)
 

@@ -103,7 +103,15 @@ def test_the_queue_shows_open_reports_first_oldest_first(client, make_report, dc
 
 
 @pytest.mark.parametrize(
-    "state", ["open", "reported_to_platform", "resolved", "not_impersonation", "merged"]
+    "state",
+    [
+        "open",
+        "reported_to_platform",
+        "resolved",
+        "platform_declined",
+        "not_impersonation",
+        "merged",
+    ],
 )
 def test_the_queue_filters_by_state(client, make_report, dcct, state):
     wanted = make_report(state)
@@ -114,6 +122,19 @@ def test_the_queue_filters_by_state(client, make_report, dcct, state):
     listed = client.get(LIST, {"state": state}).context["page"].object_list
 
     assert list(listed) == [wanted]
+
+
+@pytest.mark.parametrize("state", ["resolved", "platform_declined", "not_impersonation"])
+def test_a_closed_list_shows_the_most_recently_closed_first(client, make_report, dcct, state):
+    now = timezone.now()
+    older = make_report(state, state_changed_at=now - datetime.timedelta(days=30))
+    newer = make_report(state, state_changed_at=now - datetime.timedelta(days=2))
+    client.force_login(dcct)
+
+    listed = client.get(LIST, {"state": state}).context["page"].object_list
+
+    assert list(listed) == [newer, older]
+    assert "The platform declined to act" in client.get(LIST).text  # the list's tab
 
 
 def test_the_queue_counts_the_merged_reports_of_each(client, make_report, dcct):
@@ -166,10 +187,34 @@ def test_a_report_shows_what_was_said_the_merged_reports_and_the_log(client, mak
 
     text = response.text
     assert "says it is the official account" in text and first.reporter_email in text
+    assert merged.reporter_email in text
     assert "Also reported by" in text and "It asked me for my bank details." in text
     assert "Reported by a member of the public" in text and "Report to the platform" in text
     assert "X-CASE-99" in text
     assert "Mark as taken down" in text and "Not impersonation" in text
+    assert "The platform declined to act" in text and "The platform&#x27;s answer" in text
+
+
+def test_hec_and_the_policy_owner_see_whether_reporters_gave_an_email_but_not_which(
+    client, make_report, hec, policy_owner
+):
+    merged = make_report("merged", reporter_email="second.person@example.net")
+    ImpersonationReportFactory(
+        state="merged",
+        merged_into=merged.merged_into,
+        address=merged.address,
+        platform=merged.platform,
+        reporter_email="",
+    )
+    first = merged.merged_into
+    for person in (hec, policy_owner):
+        client.force_login(person)
+        for report in (first, merged):
+            text = client.get(page(report)).text
+            assert "@example.net" not in text
+            assert "An email address was given" in text
+        assert "no email address given" in client.get(page(first)).text
+        assert "an email address was given" in client.get(page(first)).text
 
 
 def test_a_merged_report_points_to_the_report_it_joined(client, make_report, dcct):
@@ -219,6 +264,12 @@ def test_staff_cannot_reach_a_step_at_all(client, make_report, staff):
         ("open", "report_to_platform", {"case_reference": "X-CASE-1"}, "reported_to_platform"),
         ("reported_to_platform", "mark_taken_down", {"comment": ""}, "resolved"),
         ("open", "close_as_not_impersonation", {"comment": "Parody."}, "not_impersonation"),
+        (
+            "reported_to_platform",
+            "mark_platform_declined",
+            {"comment": "X replied that the account does not break its rules."},
+            "platform_declined",
+        ),
         (
             "reported_to_platform",
             "close_as_not_impersonation",
@@ -291,6 +342,33 @@ def test_not_impersonation_without_a_reason_comes_back_and_nothing_is_saved(
     forms = {t.name: f for t, f in response.context["actions"]}
     assert list(forms["close_as_not_impersonation"].errors) == ["comment"]
     assert ImpersonationReport.objects.get(pk=report.pk).state == "open"
+
+
+def test_the_platform_declining_without_its_answer_comes_back_and_nothing_is_saved(
+    client, make_report, dcct
+):
+    report = make_report("reported_to_platform")
+    client.force_login(dcct)
+
+    response = client.post(
+        act(report, "mark_platform_declined"),
+        {"mark_platform_declined-expected_state": stamp(report)},
+    )
+
+    assert response.status_code == 200
+    forms = {t.name: f for t, f in response.context["actions"]}
+    assert list(forms["mark_platform_declined"].errors) == ["comment"]
+    assert ImpersonationReport.objects.get(pk=report.pk).state == "reported_to_platform"
+    assert not report.events.exists()
+
+
+def test_an_open_report_offers_no_platform_refusal(client, make_report, dcct):
+    report = make_report("open")
+    client.force_login(dcct)
+
+    names = [t.name for t, _ in client.get(page(report)).context["actions"]]
+
+    assert names == ["report_to_platform", "close_as_not_impersonation"]
 
 
 def test_a_step_on_a_stale_page_is_refused_with_a_message(client, make_report, dcct):
