@@ -162,7 +162,7 @@ def go_live(*, account, actor, comment="", expected_state=None):
         action="go_live",
         comment=comment,
         expected_state=expected_state,
-        record=lambda: signals.went_live.send(sender=Account, accounts=[account]),
+        record=lambda: signals.went_live.send(sender=Account, accounts=[account], actor=actor),
         reasons=account.go_live_blockers(),
     )
 
@@ -350,7 +350,7 @@ def retain_account(*, account, actor, comment, expected_state=None):
         prepare=keep,
         record=lambda: (
             account.escalations.rule(ruling="retain_account", reasons=comment, actor=actor),
-            signals.went_live.send(sender=Account, accounts=[account]),
+            signals.went_live.send(sender=Account, accounts=[account], actor=actor),
         ),
         reasons=["Another live account now uses this handle; it cannot go live again."],
     )
@@ -373,6 +373,7 @@ def mark_closed(*, account, actor, comment="", expected_state=None):
         action="mark_closed",
         comment=comment,
         expected_state=expected_state,
+        record=lambda: signals.closed.send(sender=Account, accounts=[account], actor=actor),
         reasons=["Finish every step of the exit strategy first."],
     )
 
@@ -421,7 +422,7 @@ def import_inventory(*, actor, rows) -> list[Account]:
             f"Registered as live from the inventory import (line {row.line}).",
         )
         created.append(account)
-    signals.went_live.send(sender=Account, accounts=created)
+    signals.went_live.send(sender=Account, accounts=created, actor=actor)
     return created
 
 
@@ -564,6 +565,15 @@ mark_taken_down = transitions.step(
     "Mark as taken down: the platform removed the account. Everyone who reported it is told.",
 )
 
+mark_platform_declined = transitions.step(
+    _act_on_report,
+    "report",
+    "mark_platform_declined",
+    "The platform declined to act: DCCT reported the account and the platform decided not to "
+    "take it down. The platform's answer is required; everyone who reported it is told, with "
+    "what they can do.",
+)
+
 close_as_not_impersonation = transitions.step(
     _act_on_report,
     "report",
@@ -576,5 +586,6 @@ close_as_not_impersonation = transitions.step(
 REPORT_ACTIONS = {
     "report_to_platform": report_to_platform,
     "mark_taken_down": mark_taken_down,
+    "mark_platform_declined": mark_platform_declined,
     "close_as_not_impersonation": close_as_not_impersonation,
 }

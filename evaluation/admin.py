@@ -16,7 +16,7 @@ from workflow.admin import ReadOnlyAdmin, ReadOnlyInline
 class KPIAdmin(admin.ModelAdmin):
     list_display = ("metric", "account", "target", "unit", "direction", "active")
     list_filter = ("active", "direction")
-    list_select_related = ("account",)
+    list_select_related = ("account__platform",)
     search_fields = ("metric", "account__display_name")
     autocomplete_fields = ("account",)
 
@@ -25,7 +25,7 @@ class KPIAdmin(admin.ModelAdmin):
 class ReviewScheduleAdmin(admin.ModelAdmin):
     list_display = ("account", "frequency", "period_start", "next_due_on")
     list_filter = ("frequency",)
-    list_select_related = ("account",)
+    list_select_related = ("account__platform",)
     search_fields = ("account__display_name",)
     autocomplete_fields = ("account",)
 
@@ -36,7 +36,7 @@ class ReviewAdmin(ReadOnlyAdmin):
 
     list_display = ("account", "period_end", "due_on", "state", "outcome")
     list_filter = ("state", "outcome")
-    list_select_related = ("account",)
+    list_select_related = ("account__platform",)
     search_fields = ("account__display_name",)
     date_hierarchy = "period_end"
 
@@ -61,7 +61,7 @@ class RecertificationAdmin(ReadOnlyAdmin):
 
     list_display = ("account", "due_on", "state", "submitted_by", "submitted_at")
     list_filter = ("state",)
-    list_select_related = ("account", "submitted_by")
+    list_select_related = ("account__platform", "submitted_by")
     search_fields = ("account__display_name", "account__handle")
     date_hierarchy = "due_on"
     inlines = [RecertificationEventInline]
@@ -71,7 +71,7 @@ class RecertificationAdmin(ReadOnlyAdmin):
 class RecertificationScheduleAdmin(ReadOnlyAdmin):
     """DCCT moves a date on the account's evaluation page, where the change is logged."""
 
-    list_display = ("account", "next_due_on")
-    list_select_related = ("account",)
+    list_display = ("account", "next_due_on", "anchor_on")
+    list_select_related = ("account__platform",)
     search_fields = ("account__display_name", "account__handle")
     date_hierarchy = "next_due_on"

@@ -1,5 +1,6 @@
 from django import forms
 from django.forms import inlineformset_factory
+from django.utils.html import format_html_join
 
 from accounts.models import Account
 from evaluation.models import KPI, RECERTIFICATION_ITEMS, Outcome, training_contradiction
@@ -133,7 +134,10 @@ class RecertificationForm(TransitionForm):
         for number, (field, question, help_text) in enumerate(RECERTIFICATION_ITEMS, start=1):
             self.fields[field] = forms.ChoiceField(
                 label=f"{number}. {question}",
-                help_text=" ".join(text for text in (help_text, facts.get(field)) if text),
+                # Crispy renders help text as HTML: the register's facts are people's own words.
+                help_text=format_html_join(
+                    " ", "{}", ((text,) for text in (help_text, facts.get(field)) if text)
+                ),
                 choices=YES_NO,
                 widget=forms.RadioSelect,
                 error_messages={"required": "Answer yes or no."},
@@ -188,5 +192,6 @@ class RecertificationDateForm(forms.Form):
     due_on = forms.DateField(
         label="Next recertification due",
         widget=DATE_INPUT,
-        help_text="Move it to spread the work or to suit the team; it stays yearly from then.",
+        help_text="Move it to spread the work or to suit the team, at most a year after the last "
+        "recertification; the date chosen becomes the account's yearly day.",
     )

@@ -322,18 +322,29 @@ class ReviewEvent(AppendOnlyRecord):
 class RecertificationSchedule(models.Model):
     """When an account's next yearly recertification falls due. It opens
     policy.RECERTIFICATION_OPENS_DAYS_BEFORE days before that; once it is done, the schedule moves
-    on a year (policy.RECERTIFICATION_INTERVAL_MONTHS), so each account keeps its own day."""
+    on to the next anniversary of `anchor_on` (policy.RECERTIFICATION_INTERVAL_MONTHS), so each
+    account keeps its own day: one that went live on 29 February is due on the 29th in leap
+    years and on the 28th in others, never drifting to the 28th for good."""
 
     account = models.OneToOneField(
         "accounts.Account", on_delete=models.CASCADE, related_name="recertification_schedule"
     )
     next_due_on = models.DateField()
+    anchor_on = models.DateField(
+        help_text="The day the yearly dates are anniversaries of: going live, the day spread "
+        "across the year for an account from the inventory, or the date DCCT last chose."
+    )
 
     class Meta:
         indexes = [models.Index(fields=["next_due_on"], name="recertification_schedule_due")]
 
     def __str__(self):
         return f"Recertification of {self.account}, next due {self.next_due_on:%-d %b %Y}"
+
+    def save(self, *args, **kwargs):
+        if self.anchor_on is None:  # a schedule given only its date keeps that date's day
+            self.anchor_on = self.next_due_on
+        super().save(*args, **kwargs)
 
     @property
     def opens_on(self) -> datetime.date:
@@ -345,11 +356,13 @@ class RecertificationState(models.TextChoices):
     NEEDS_FOLLOW_UP = "needs_follow_up", "Needs follow-up"
     RECERTIFIED = "recertified", "Recertified"
     FOLLOWED_UP = "followed_up", "Recertified after follow-up"
+    WITHDRAWN = "withdrawn", "Withdrawn: account closed"
 
 
 RS = RecertificationState
 # Open until the owner answers and, after any "no", until DCCT has followed it up.
 OPEN_RECERTIFICATION_STATES = [RS.OPEN, RS.NEEDS_FOLLOW_UP]
+DONE_RECERTIFICATION_STATES = [RS.RECERTIFIED, RS.FOLLOWED_UP]
 
 RECERTIFICATION_STATES = {
     RS.OPEN: State(
@@ -372,6 +385,11 @@ RECERTIFICATION_STATES = {
         Badge.GOOD,
         "Followed up by DCCT and sorted; recertified for the year, and the next falls due a "
         "year on.",
+    ),
+    RS.WITHDRAWN: State(
+        Badge.ENDED,
+        "Withdrawn when the account closed: a closed account is not recertified, and nothing "
+        "is left to do.",
     ),
 }
 
@@ -499,6 +517,12 @@ class Recertification(ConcurrentTransitionMixin, models.Model):
                 name="recertification_follow_ups",
                 condition=models.Q(state="needs_follow_up"),
             ),
+            # The done ones, latest first: the list's "Done" tab, however long the history.
+            models.Index(
+                fields=["-due_on", "id"],
+                name="recertification_done_by_due",
+                condition=models.Q(state__in=["recertified", "followed_up"]),
+            ),
         ]
 
     def __str__(self):
@@ -550,6 +574,9 @@ class Recertification(ConcurrentTransitionMixin, models.Model):
     def account_not_closed(self) -> bool:
         return self.account.state != "closed"
 
+    def account_closed(self) -> bool:
+        return self.account.state == "closed"
+
     def clean(self):
         super().clean()
         errors = {
@@ -585,9 +612,25 @@ class Recertification(ConcurrentTransitionMixin, models.Model):
     def close_follow_up(self):
         self.followed_up_at = timezone.now()
 
+    @transition(
+        field=state,
+        source=OPEN_RECERTIFICATION_STATES,
+        target=RS.WITHDRAWN,
+        conditions=[account_closed],
+        permission=permissions.may_withdraw,
+        custom={"label": "Withdraw: account closed", "role": "dcct"},
+    )
+    def withdraw(self):
+        """Run by evaluation.services.withdraw_recertifications when the account closes, never
+        from a page."""
+
+
+# Steps in a recertification's log that are not transitions.
+RECERTIFICATION_OTHER_STEPS = {"reschedule": "Due date moved: the account is live again"}
+
 
 class RecertificationEvent(AppendOnlyRecord):
-    """A recertification's log: opened, submitted, followed up."""
+    """A recertification's log: submitted, followed up, withdrawn, its due date moved."""
 
     recertification = models.ForeignKey(
         Recertification, on_delete=models.PROTECT, related_name="events"
@@ -603,4 +646,4 @@ class RecertificationEvent(AppendOnlyRecord):
 
     @property
     def label(self):
-        return transitions.action_label(Recertification, self.action)
+        return transitions.action_label(Recertification, self.action, RECERTIFICATION_OTHER_STEPS)

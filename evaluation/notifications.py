@@ -2,6 +2,7 @@
 team and the office head when DCCT assesses it. Likewise for a yearly recertification: DCCT
 when an answer is "no", the owners and the office head when it is done."""
 
+from evaluation import permissions
 from evaluation.models import (
     RECERTIFICATION_STATES,
     STATES,
@@ -57,14 +58,10 @@ def message(event: ReviewEvent) -> tuple[str, str]:
 
 
 def recertification_owners(account) -> list:
-    """Who is asked to recertify: the account's current owners; without one, the office head,
-    who makes somebody owner. Uses a prefetch of the current team where there is one."""
-    owners = [
-        member.person
-        for member in account.members.all()
-        if member.removed_on is None and member.role == "owner"
-    ]
-    return owners or [account.office.head]
+    """Who is asked to recertify: the account's current owners who can still sign in; without
+    one, the office head, who may answer or make somebody owner (permissions.may_recertify).
+    Uses a prefetch of the current team where there is one."""
+    return permissions.current_owners(account) or [account.office.head]
 
 
 def recertification_holders(event: RecertificationEvent) -> list:
@@ -76,9 +73,12 @@ def recertification_holders(event: RecertificationEvent) -> list:
 
 def recertification_recipients(event: RecertificationEvent) -> list:
     """DCCT hears of an answer "no" (to follow up); the owners and the office head hear that it
-    was recertified, or how DCCT followed it up."""
+    was recertified, or how DCCT followed it up. A withdrawal tells nobody: the account's
+    closing has told them already."""
     recertification = event.recertification
     account = recertification.account
+    if event.to_state == RecertificationState.WITHDRAWN:
+        return []
     if event.to_state == RecertificationState.NEEDS_FOLLOW_UP:
         people = roles.members_of(Role.DCCT)
     else:

@@ -60,13 +60,28 @@ def may_import_metrics(account, user) -> bool:
 # --- Yearly recertification ----------------------------------------------------------------------
 
 
-@refuses("Only the account's owner recertifies it.")
+def current_owners(account) -> list:
+    """The account's owners who are still on its team and can still sign in (uses a prefetch
+    of the team with its people where there is one)."""
+    return [
+        member.person
+        for member in account.members.all()
+        if member.removed_on is None and member.role == "owner" and member.person.is_active
+    ]
+
+
+@refuses("Only the account's owner recertifies it, or its office head while it has none.")
 def may_recertify(recertification, user) -> bool:
     """The owner attests for the account: the team, the sign-in and that it is still needed.
-    Nobody answers on their behalf; an account without an owner gets one first."""
+    While the account has no owner who can still sign in (they left, or were never named), its
+    office head, who answers for the office's accounts and is the one asked, may answer instead
+    (or make somebody owner), so that it never waits on nobody; nobody else answers for it."""
     if not (getattr(user, "is_authenticated", False) and user.is_active):
         return False
-    return account_permissions.on_team(recertification.account, user, "owner")
+    account = recertification.account
+    if account_permissions.on_team(account, user, "owner"):
+        return True
+    return roles.is_office_head_of(user, account.office) and not current_owners(account)
 
 
 @refuses("Only DCCT closes a follow-up, and never one of an account its member runs.")
@@ -87,6 +102,17 @@ def works_recertification_queue(user) -> bool:
     return roles.is_dcct(user)
 
 
-@refuses("Only DCCT moves an account's recertification date.")
+@refuses("Only DCCT moves a recertification date, and never for an account they run or head.")
 def may_move_recertification(account, user) -> bool:
-    return roles.is_dcct(user)
+    """DCCT moves the date, but never of an account its member helps run or heads: they would
+    be putting off their own recertification."""
+    return (
+        roles.is_dcct(user)
+        and not account_permissions.on_team(account, user)
+        and not account_permissions.is_business_area(account, user)
+    )
+
+
+def may_withdraw(recertification, user) -> bool:
+    """Withdrawn as a consequence of the account closing: whoever may mark it closed."""
+    return account_permissions.is_dcct_for(recertification.account, user)

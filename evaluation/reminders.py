@@ -30,6 +30,17 @@ def _team(review):
     return [member.person for member in review.account.members.all()]
 
 
+def due_in(due_on: datetime.date, today: datetime.date) -> str:
+    """When something falls due, counted from `today`: "due today", "due tomorrow", "due in 3
+    days" (a reminder sent late in its window says how long is really left)."""
+    days = (due_on - today).days
+    if days <= 0:
+        return "due today"
+    if days == 1:
+        return "due tomorrow"
+    return f"due in {days} days"
+
+
 def review_reminders(*, today: datetime.date) -> int:
     """Before a review is due, to the team; once overdue, to the team; some days later, to the
     office head too (both in people/policy.py). DCCT sees overdue reviews on its dashboard."""
@@ -50,7 +61,7 @@ def review_reminders(*, today: datetime.date) -> int:
         sent += tell(
             f"review:{review.pk}:due-in-7-days",  # the stage's name in the outbox: kept as sent
             _team(review),
-            f"Review of {review.account.display_name} due in {before} days",
+            f"Review of {review.account.display_name} {due_in(review.due_on, today)}",
             f"The review for {review.period_label} is due on "
             f"{review.due_on:%-d %B %Y}: the figures for each KPI, what went well "
             "and what did not, and the hours it took.",
@@ -116,6 +127,7 @@ def ageing_reminders(*, now=None) -> int:
                     item.get_absolute_url(),
                     kind=NoticeKind.REMINDER,
                 )
+    sent += account_notices.remind_of_waiting_reports(teams=teams)
     submitted = Review.objects.filter(
         state=ReviewState.SUBMITTED, state_changed_at__lt=_older_than(targets["review_submitted"])
     ).select_related("account")
@@ -167,7 +179,7 @@ def recertification_reminders(*, today: datetime.date) -> int:
         sent += tell(
             f"recertification:{recertification.pk}:due-in-{before}-days",
             recertification_owners(account),
-            f"Recertification of {account.display_name} due in {before} days",
+            f"Recertification of {account.display_name} {due_in(recertification.due_on, today)}",
             f"The yearly recertification of {account.display_name} on {account.platform} is "
             f"due on {recertification.due_on:%-d %B %Y}: confirm the team, its training, where "
             "the sign-in is held and that the account is still needed.",
@@ -193,7 +205,8 @@ def recertification_reminders(*, today: datetime.date) -> int:
                 f"Overdue {head_after} days: recertification of {account.display_name}",
                 f"Your office's account {account.display_name} on {account.platform} was due "
                 f"to be recertified by its owner on {recertification.due_on:%-d %B %Y} and has "
-                "not been. If its owner has left, make someone else owner so they can do it.",
+                "not been. If its owner has left, make someone else owner so they can do it, or "
+                "recertify it yourself while it has none.",
                 recertification.get_absolute_url(),
                 kind=NoticeKind.REMINDER,
             )

@@ -240,16 +240,33 @@ def _recertification_item(recertification, what, *, late=False):
     }
 
 
+def without_current_owner() -> Q:
+    """Recertifications of accounts with no owner who can still sign in, as an EXISTS (what
+    permissions.current_owners finds empty)."""
+    return ~Q(
+        Exists(
+            AccountMember.objects.filter(
+                account=OuterRef("account_id"),
+                role=AccountMember.Role.OWNER,
+                removed_on__isnull=True,
+                person__is_active=True,
+            )
+        )
+    )
+
+
 def recertifications_waiting_for(user, limit=50):
-    """The open recertifications of the accounts this person owns; for DCCT, the follow-ups
-    they may close and the recertifications overdue (chase the owner; past the grace period,
-    consider closure)."""
+    """The open recertifications of the accounts this person owns, and, for an office head,
+    those of the office's accounts without a current owner (permissions.may_recertify); for
+    DCCT, the follow-ups they may close and the recertifications overdue (chase the owner; past
+    the grace period, consider closure)."""
     today = timezone.localdate()
     listed = Recertification.objects.select_related(
         "account__platform", "account__office"
     ).order_by("due_on")
     owned = open_recertifications().filter(
         account_permissions.helps_run(user, account="account_id", role="owner")
+        | (Q(account__office_id__in=roles.offices_headed_ids(user)) & without_current_owner())
     )
     items = [
         _recertification_item(

@@ -458,7 +458,8 @@ def first_recertification_due(account, *, today: datetime.date) -> datetime.date
 
 def ensure_recertification_schedules(*, today: datetime.date, account_ids=None) -> int:
     """Give every live account without one (or those of `account_ids`) its recertification
-    date. Safe to run twice: schedules are one per account."""
+    date, anchored on the day it went live (or, from the inventory, on its first date, spread
+    across the year). Safe to run twice: schedules are one per account."""
     live = Account.objects.filter(state=AccountState.LIVE)
     if account_ids is not None:
         live = live.filter(pk__in=account_ids)
@@ -467,9 +468,10 @@ def ensure_recertification_schedules(*, today: datetime.date, account_ids=None) 
     ).only("pk", "went_live_on", "created_at")
     created, batch = 0, []
     for account in missing.iterator(chunk_size=2000):
+        first = first_recertification_due(account, today=today)
         batch.append(
             RecertificationSchedule(
-                account=account, next_due_on=first_recertification_due(account, today=today)
+                account=account, next_due_on=first, anchor_on=account.went_live_on or first
             )
         )
         if len(batch) >= 2000:
@@ -481,10 +483,10 @@ def ensure_recertification_schedules(*, today: datetime.date, account_ids=None) 
     return created
 
 
-def open_due_recertifications(*, today: datetime.date) -> tuple[int, list[datetime.date]]:
+def open_due_recertifications(*, today: datetime.date) -> int:
     """Open the recertification of every live account whose date is within
     policy.RECERTIFICATION_OPENS_DAYS_BEFORE days, unless one is open already. Returns how many
-    this run opened and their due dates (for the notices).
+    this run opened (the owners are asked by evaluation.tasks, about every open one).
 
     One INSERT ... SELECT, whatever the number of accounts. Idempotent and safe to run twice or
     at once: a recertification is unique per account and date, and only one per account may be
@@ -493,25 +495,8 @@ def open_due_recertifications(*, today: datetime.date) -> tuple[int, list[dateti
     deadlock. The schedule moves on only when one is done, so a year is never skipped."""
     ensure_recertification_schedules(today=today)
     opens_by = today + datetime.timedelta(days=policy.RECERTIFICATION_OPENS_DAYS_BEFORE)
-    due_dates = sorted(
-        RecertificationSchedule.objects.filter(
-            next_due_on__lte=opens_by, account__state=AccountState.LIVE
-        )
-        .exclude(
-            Exists(
-                Recertification.objects.filter(
-                    account=OuterRef("account"), state__in=OPEN_RECERTIFICATION_STATES
-                )
-            )
-        )
-        .values_list("next_due_on", flat=True)
-        .distinct()
-    )
-    if not due_dates:
-        return 0, []
     with transaction.atomic():
-        opened = _insert_recertifications(opens_by)
-    return opened, due_dates if opened else []
+        return _insert_recertifications(opens_by)
 
 
 def _insert_recertifications(opens_by: datetime.date) -> int:
@@ -553,9 +538,21 @@ def _insert_recertifications(opens_by: datetime.date) -> int:
 
 
 def _act_on_recertification(
-    *, recertification, actor, action, comment="", expected_state=None, prepare=None, record=None
+    *,
+    recertification,
+    actor,
+    action,
+    comment="",
+    expected_state=None,
+    prepare=None,
+    record=None,
+    reasons=None,
 ):
     account = recertification.account
+    if reasons is None:
+        reasons = recertification.unanswered() or (
+            ["A closed account is not recertified."] if account.state == AccountState.CLOSED else []
+        )
     event = transitions.run(
         obj=recertification,
         action=action,
@@ -568,10 +565,7 @@ def _act_on_recertification(
         expected_state=expected_state,
         prepare=prepare,
         record=record,
-        not_ready_reasons=recertification.unanswered()
-        or (
-            ["A closed account is not recertified."] if account.state == AccountState.CLOSED else []
-        ),
+        not_ready_reasons=reasons,
     )
     transitions.notify_after_commit(lambda: _notify_recertification(event.pk))
     return event
@@ -584,19 +578,24 @@ def _notify_recertification(event_id):
 
 
 def _schedule_next(recertification, today: datetime.date) -> None:
-    """Once a recertification is done, the next falls due a year on from its date (its
-    anniversary, at least the opening window ahead), unless DCCT has moved it on already."""
-    following = anniversary_on_or_after(
-        recertification.due_on,
+    """Once a recertification is done, the next falls due on the schedule's following
+    anniversary (of `anchor_on`, so 29 February comes back in leap years) after its date, at
+    least the opening window ahead; unless DCCT has moved it on already."""
+    after = max(
+        recertification.due_on + datetime.timedelta(days=1),
         today + datetime.timedelta(days=policy.RECERTIFICATION_OPENS_DAYS_BEFORE),
     )
-    schedule, created = RecertificationSchedule.objects.get_or_create(
-        account_id=recertification.account_id, defaults={"next_due_on": following}
-    )
-    if not created:
-        RecertificationSchedule.objects.filter(
-            pk=schedule.pk, next_due_on__lte=recertification.due_on
-        ).update(next_due_on=following)
+    schedule = RecertificationSchedule.objects.filter(account_id=recertification.account_id).first()
+    if schedule is None:  # one opened by hand, without a schedule: its date becomes the day
+        RecertificationSchedule.objects.create(
+            account_id=recertification.account_id,
+            next_due_on=anniversary_on_or_after(recertification.due_on, after),
+            anchor_on=recertification.due_on,
+        )
+        return
+    RecertificationSchedule.objects.filter(
+        pk=schedule.pk, next_due_on__lte=recertification.due_on
+    ).update(next_due_on=anniversary_on_or_after(schedule.anchor_on, after))
 
 
 def _answers_errors(recertification, answers: dict) -> dict:
@@ -670,19 +669,114 @@ def close_follow_up(*, recertification, actor, comment, expected_state=None):
 RECERTIFICATION_ACTIONS = {"submit": submit_recertification, "close_follow_up": close_follow_up}
 
 
+def withdraw_recertifications(*, account, actor) -> None:
+    """Withdraw: the account has closed (accounts' `closed` signal, in the same transaction),
+    so its open recertification, or the follow-up of one, is withdrawn and logged rather than
+    left open for good. `actor` is whoever marked the account closed."""
+    for recertification in Recertification.objects.filter(
+        account=account, state__in=OPEN_RECERTIFICATION_STATES
+    ):
+        recertification.account = account  # as it is now: closed
+        _act_on_recertification(
+            recertification=recertification,
+            actor=actor,
+            action="withdraw",
+            reasons=["Only a closed account's recertification is withdrawn."],
+        )
+
+
+def give_back_the_window(*, account_ids, actor, today: datetime.date) -> None:
+    """An account live again (retained by HEC after its closure was contested) is not overdue
+    the moment it comes back: a recertification that fell due, or falls due within the
+    opening window, while its closure was being decided now falls due
+    policy.RECERTIFICATION_OPENS_DAYS_BEFORE days on, so its owner has the whole window. The
+    open one's move is in its log; a schedule's, on the account. The yearly day (`anchor_on`)
+    stays: the one after falls due on the account's anniversary again."""
+    window = policy.RECERTIFICATION_OPENS_DAYS_BEFORE
+    earliest = today + datetime.timedelta(days=window)
+    why = f"live again, so that the owner has the whole {window} days"
+    late = Recertification.objects.filter(
+        account_id__in=account_ids, state=RecertificationState.OPEN, due_on__lt=earliest
+    ).select_related("account__office")
+    for recertification in late:
+        moved = Recertification.objects.filter(
+            pk=recertification.pk, state=RecertificationState.OPEN, due_on=recertification.due_on
+        ).update(due_on=earliest)
+        if moved:
+            RecertificationEvent.objects.create(
+                recertification=recertification,
+                actor=actor,
+                actor_role=account_permissions.acting_role(recertification.account, actor),
+                action="reschedule",
+                from_state=RecertificationState.OPEN,
+                to_state=RecertificationState.OPEN,
+                comment=f"Due {earliest:%-d %B %Y} (was {recertification.due_on:%-d %B %Y}): "
+                f"{why}.",
+            )
+    schedules = (
+        RecertificationSchedule.objects.filter(account_id__in=account_ids, next_due_on__lt=earliest)
+        .exclude(
+            Exists(
+                Recertification.objects.filter(
+                    account=OuterRef("account"), state__in=OPEN_RECERTIFICATION_STATES
+                )
+            )
+        )
+        .select_related("account__office")
+    )
+    for schedule in schedules:
+        RecertificationSchedule.objects.filter(
+            pk=schedule.pk, next_due_on=schedule.next_due_on
+        ).update(next_due_on=earliest)
+        AccountEvent.objects.create(
+            account=schedule.account,
+            actor=actor,
+            actor_role=account_permissions.acting_role(schedule.account, actor),
+            action="move_recertification",
+            comment=f"Next recertification due {earliest:%-d %B %Y} "
+            f"(was {schedule.next_due_on:%-d %B %Y}): {why}.",
+        )
+
+
+def latest_recertification_date(account, *, today: datetime.date) -> datetime.date:
+    """The latest DCCT may move an account's next recertification to: one interval
+    (policy.RECERTIFICATION_INTERVAL_MONTHS) after the date of its last recertification, open
+    or done, or, before its first, after it went live or was registered. Never sooner than the
+    opening window, since anything due within it is opened by the next daily run and can no
+    longer be moved: so the date can be moved, but the recertification never put off for good."""
+    last = (
+        account.recertifications.exclude(state=RecertificationState.WITHDRAWN)
+        .order_by("-due_on")
+        .values_list("due_on", flat=True)
+        .first()
+    )
+    since = last or account.went_live_on or timezone.localdate(account.created_at)
+    return max(
+        add_months(since, policy.RECERTIFICATION_INTERVAL_MONTHS),
+        today + datetime.timedelta(days=policy.RECERTIFICATION_OPENS_DAYS_BEFORE),
+    )
+
+
 @transaction.atomic
 def move_recertification(*, account, actor, due_on: datetime.date) -> None:
     """DCCT moves the date an account's next recertification falls due (to spread the work, or
-    to suit the team); the change is logged on the account."""
+    to suit the team), at most latest_recertification_date; the change is logged on the
+    account. The date chosen becomes the account's yearly day (`anchor_on`), so that work
+    spread once stays spread: the following ones fall due on its anniversaries."""
     require(permissions.may_move_recertification, account, actor)
     today = timezone.localdate()
-    latest = add_months(today, policy.RECERTIFICATION_INTERVAL_MONTHS)
     if account.state != AccountState.LIVE:
         raise ValidationError({"due_on": "Only a live account is recertified."})
     if due_on <= today:
         raise ValidationError({"due_on": "Choose a date in the future."})
+    latest = latest_recertification_date(account, today=today)
     if due_on > latest:
-        raise ValidationError({"due_on": f"Choose a date by {latest:%-d %B %Y}: once a year."})
+        raise ValidationError(
+            {
+                "due_on": f"Choose a date by {latest:%-d %B %Y}: at most a year after the last "
+                "recertification."
+            }
+        )
     if Recertification.objects.filter(account=account, due_on=due_on).exists():
         raise ValidationError({"due_on": "This account already has a recertification that day."})
     current = Recertification.objects.filter(
@@ -704,6 +798,7 @@ def move_recertification(*, account, actor, due_on: datetime.date) -> None:
         schedule.next_due_on = due_on
     if previous == due_on:
         return
+    schedule.anchor_on = due_on
     schedule.save()
     AccountEvent.objects.create(
         account=account,

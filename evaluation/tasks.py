@@ -90,22 +90,21 @@ def send_reminders() -> int:
 
 @shared_task(**EMAIL_RETRY)
 def open_due_recertifications() -> int:
-    """Daily: open the yearly recertifications that fall due, then tell each account's owner."""
-    opened, due_dates = services.open_due_recertifications(today=timezone.localdate())
-    if due_dates:
-        days = [day.isoformat() for day in due_dates]
-        transaction.on_commit(lambda: notify_recertifications_opened.delay(days), robust=True)
+    """Daily: open the yearly recertifications that fall due, then ask each account's owner.
+    Every run asks, whether or not it opened any: a request lost to a broker that was down
+    (robust on_commit only logs it) goes out with the next run."""
+    opened = services.open_due_recertifications(today=timezone.localdate())
+    transaction.on_commit(notify_recertifications_opened.delay, robust=True)
     return opened
 
 
 @shared_task(**EMAIL_RETRY)
-def notify_recertifications_opened(due_dates: list[str]) -> int:
-    """Ask the owner of every open recertification due on `due_dates` to recertify; once each."""
+def notify_recertifications_opened() -> int:
+    """Ask the owner of every open recertification to recertify: each person once per
+    recertification (the notice's key), however many runs ask again."""
     recertifications = (
         Recertification.objects.filter(
-            due_on__in=[datetime.date.fromisoformat(day) for day in due_dates],
-            state=RecertificationState.OPEN,
-            account__state=AccountState.LIVE,
+            state=RecertificationState.OPEN, account__state=AccountState.LIVE
         )
         .select_related("account__platform", "account__office__head")
         .prefetch_related(TEAM)

@@ -23,6 +23,7 @@ from evaluation.forms import (
     ReportForm,
 )
 from evaluation.models import (
+    DONE_RECERTIFICATION_STATES,
     OPEN_RECERTIFICATION_STATES,
     Recertification,
     RecertificationSchedule,
@@ -44,6 +45,7 @@ LISTS = {
 }
 
 
+@require_safe
 def review_list(request):
     show = request.GET.get("show", "due")
     if show not in LISTS:
@@ -320,11 +322,13 @@ RECERTIFICATION_LISTS = {
     "follow_up": ("Needs follow-up", lambda qs, today: qs.filter(state=RS.NEEDS_FOLLOW_UP)),
     "done": (
         "Done",
-        lambda qs, today: qs.filter(state__in=[RS.RECERTIFIED, RS.FOLLOWED_UP]),
+        # Latest first, through the partial index on done ones.
+        lambda qs, today: qs.filter(state__in=DONE_RECERTIFICATION_STATES),
     ),
 }
 
 
+@require_safe
 def recertification_list(request):
     """Yearly recertifications, open, overdue, waiting for DCCT's follow-up or done: every
     account's for DCCT, the policy owner and HEC; their office's and teams' for everyone else."""
@@ -421,7 +425,7 @@ def _recertification_context(request, recertification, *, form=None, follow_up_f
         "days_overdue": recertification.days_overdue(today),
         "grace_days": settings.RECERTIFICATION_GRACE_DAYS,
         "without_owner": recertification.state == RS.OPEN
-        and not any(member.role == "owner" for member in account.current_team()),
+        and not permissions.current_owners(account),
         "events": selectors.recertification_log(recertification),
     }
 

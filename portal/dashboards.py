@@ -46,13 +46,26 @@ def _late(since, target_days):
 
 
 def _queue(
-    key, title, queryset, *, kind, when, target=None, what="", acts=True, age="Waiting", act=None
+    key,
+    title,
+    queryset,
+    *,
+    kind,
+    when,
+    target=None,
+    what="",
+    acts=True,
+    age="Waiting",
+    act=None,
+    late=None,
 ):
     """A titled list, read later: its full count, and its oldest items marked when past their
     target. `what` is the action its items need (a button), or, when `acts` is False, what they
     are waiting for (words); `age` heads the column of how long (None: no such column); `act`
-    gives the button's address for an item, where it is not the item's own page."""
+    gives the button's address for an item, where it is not the item's own page; `late` says
+    whether an item is past its target, where its own rule decides rather than `target`."""
     return {
+        "late": late,
         "act": act,
         "key": key,
         "title": title,
@@ -80,7 +93,7 @@ def _items(queue, objects):
                 "office": getattr(account or obj, "office", None),
                 "platform": (account.platform.name if account else obj.platform_name),
                 "since": since,
-                "late": _late(since, queue["target"]),
+                "late": queue["late"](obj) if queue["late"] else _late(since, queue["target"]),
             }
         )
     return items
@@ -143,6 +156,8 @@ def _recertification_queues(where, *, today, targets):
             kind="Recertification",
             when=_due,
             target=grace,
+            # The same rule as "not recertified" and the closure candidates below.
+            late=lambda r: r.past_grace(today),
             what=f"The owner's answers; after {grace} days, a candidate for closure",
             acts=False,
             age="Overdue for",
@@ -267,8 +282,7 @@ def dcct_dashboard(request):
             kind="Impersonation report",
             when=lambda r: r.state_changed_at,
             target=targets["impersonation_reported"],
-            what="The platform to take it down",
-            acts=False,
+            what="Follow up the platform's case",
         ),
         _queue(
             "submitted",

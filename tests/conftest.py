@@ -211,7 +211,7 @@ def make_report(db):
                 "merged_into": first,
                 **kwargs,
             }
-        if state in ("reported_to_platform", "resolved"):
+        if state in ("reported_to_platform", "resolved", "platform_declined"):
             kwargs.setdefault("case_reference", "X-CASE-4471")
         return ImpersonationReportFactory(state=state, **kwargs)
 

@@ -66,16 +66,19 @@ ALL_YES = {
 def make_recertification(make_account, owner, dcct):
     """A yearly recertification of a live account (owned by `owner`), in `state`, due in ten
     days unless `due_on` says otherwise; the account's schedule points at it. A submitted one
-    has its answers (one "no" where it needed follow-up); a followed-up one DCCT's note."""
+    has its answers (one "no" where it needed follow-up); a followed-up one DCCT's note; a
+    withdrawn one is of a closed account, unanswered."""
 
     def make(state="open", due_on=None, **kwargs):
-        account = kwargs.pop("account", None) or make_account("live")
+        account = kwargs.pop("account", None) or make_account(
+            "closed" if state == "withdrawn" else "live"
+        )
         due_on = due_on or datetime.date.today() + datetime.timedelta(days=10)
         RecertificationSchedule.objects.update_or_create(
             account=account, defaults={"next_due_on": due_on}
         )
         values = {}
-        if state != "open":
+        if state not in ("open", "withdrawn"):
             values = {**ALL_YES, "submitted_by": owner, "submitted_at": timezone.now()}
             if state in ("needs_follow_up", "followed_up"):
                 values["two_factor"] = False

@@ -4,6 +4,7 @@ however often or however many times at once it runs, and that the owners hear on
 
 import datetime
 import threading
+import zoneinfo
 from io import StringIO
 
 import pytest
@@ -23,6 +24,7 @@ from workflow.models import NoticeKind, Notification
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
+LONDON = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 OPENS = policy.RECERTIFICATION_OPENS_DAYS_BEFORE
 
 
@@ -97,9 +99,7 @@ def test_the_job_opens_only_those_due_within_the_window(make_account):
     closing = due(make_account("closing"), D(2026, 6, 20))
     new = make_account("live", went_live_on=D(2026, 5, 30))  # gets its date, a year on
 
-    opened, due_dates = services.open_due_recertifications(today=today)
-
-    assert (opened, due_dates) == (3, [D(2026, 5, 1), D(2026, 6, 20), D(2026, 6, 29)])
+    assert services.open_due_recertifications(today=today) == 3
     assert set(Recertification.objects.values_list("account", "due_on", "state")) == {
         (soon.pk, D(2026, 6, 20), "open"),
         (edge.pk, D(2026, 6, 29), "open"),
@@ -113,9 +113,9 @@ def test_running_the_job_twice_opens_each_once(make_account):
     for _ in range(3):
         due(make_account("live"), D(2026, 6, 20))
 
-    assert services.open_due_recertifications(today=D(2026, 6, 1))[0] == 3
-    assert services.open_due_recertifications(today=D(2026, 6, 1)) == (0, [])
-    assert services.open_due_recertifications(today=D(2026, 6, 25)) == (0, [])
+    assert services.open_due_recertifications(today=D(2026, 6, 1)) == 3
+    assert services.open_due_recertifications(today=D(2026, 6, 1)) == 0
+    assert services.open_due_recertifications(today=D(2026, 6, 25)) == 0
     assert Recertification.objects.count() == 3
 
 
@@ -124,21 +124,29 @@ def test_an_open_one_is_never_doubled_even_a_year_on(make_account):
     services.open_due_recertifications(today=D(2026, 6, 1))
 
     # Still not done a year later: the one open stays the one to do.
-    assert services.open_due_recertifications(today=D(2027, 6, 1)) == (0, [])
+    assert services.open_due_recertifications(today=D(2027, 6, 1)) == 0
     assert Recertification.objects.filter(account=account).count() == 1
 
 
-def test_once_recertified_the_next_opens_a_year_on(make_account, owner):
-    today = datetime.date.today()
+@pytest.mark.parametrize(
+    ("today", "following"),
+    [
+        (D(2026, 6, 1), D(2027, 6, 11)),
+        (D(2028, 2, 19), D(2029, 2, 28)),  # ten days on is 29 February: the next is the 28th
+    ],
+)
+def test_once_recertified_the_next_opens_a_year_on(
+    make_account, owner, time_machine, today, following
+):
+    time_machine.move_to(datetime.datetime(today.year, today.month, today.day, 12, tzinfo=LONDON))
     account = due(make_account("live"), today + datetime.timedelta(days=10))
     services.open_due_recertifications(today=today)
     first = Recertification.objects.get(account=account)
     services.submit_recertification(recertification=first, actor=owner, answers=ALL_YES)
-    following = first.due_on.replace(year=first.due_on.year + 1)  # not 29 February: ten days on
 
     opens = following - datetime.timedelta(days=OPENS)
-    assert services.open_due_recertifications(today=opens - datetime.timedelta(days=1)) == (0, [])
-    assert services.open_due_recertifications(today=opens) == (1, [following])
+    assert services.open_due_recertifications(today=opens - datetime.timedelta(days=1)) == 0
+    assert services.open_due_recertifications(today=opens) == 1
     assert Recertification.objects.get(account=account, state="open").due_on == following
 
 
@@ -149,7 +157,7 @@ def test_the_job_runs_the_same_queries_for_5_or_50_accounts():
         for _ in range(count):
             due(live_account(D(2025, 6, 20), office=office), D(2026, 6, 20))
         with CaptureQueriesContext(connection) as queries:
-            opened, _ = services.open_due_recertifications(today=D(2026, 6, 1))
+            opened = services.open_due_recertifications(today=D(2026, 6, 1))
         assert opened == count
         Recertification.objects.all().delete()
         RecertificationSchedule.objects.all().delete()
@@ -174,7 +182,7 @@ def test_two_concurrent_runs_open_each_recertification_once():
     def run():
         try:
             barrier.wait()
-            opened.append(services.open_due_recertifications(today=D(2026, 6, 1))[0])
+            opened.append(services.open_due_recertifications(today=D(2026, 6, 1)))
         except Exception as error:  # reported below: a thread cannot fail the test itself
             errors.append(error)
         finally:
@@ -205,7 +213,7 @@ def test_the_owners_are_asked_once_after_commit(
     with django_capture_on_commit_callbacks(execute=True):
         assert open_due_recertifications() == 1
     recertification = Recertification.objects.get(account=account)
-    notify_recertifications_opened([recertification.due_on.isoformat()])  # a retry
+    notify_recertifications_opened()  # a retry
 
     notices = Notification.objects.filter(key__startswith=f"recertification:{recertification.pk}:")
     assert sorted(notices.values_list("recipient", flat=True)) == sorted(
@@ -215,13 +223,51 @@ def test_the_owners_are_asked_once_after_commit(
     assert notices.first().url == recertification.get_absolute_url()
 
 
+def test_a_request_lost_to_a_broker_that_was_down_goes_out_with_the_next_run(
+    make_account, owner, monkeypatch, django_capture_on_commit_callbacks
+):
+    account = due(make_account("live"), datetime.date.today() + datetime.timedelta(days=10))
+    sent = notify_recertifications_opened.delay
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(notify_recertifications_opened, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert open_due_recertifications() == 1  # opened; the request is lost, and logged
+    assert not Notification.objects.exists()
+
+    monkeypatch.setattr(notify_recertifications_opened, "delay", sent)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert open_due_recertifications() == 0  # nothing more to open, but it asks again
+
+    recertification = Recertification.objects.get(account=account)
+    assert list(Notification.objects.values_list("key", "recipient")) == [
+        (f"recertification:{recertification.pk}:opened:user:{owner.pk}", owner.pk)
+    ]
+
+
+def test_an_owner_who_has_left_the_organisation_is_not_asked_the_office_head_is(
+    make_account, owner, office_head
+):
+    today = datetime.date.today()
+    due(make_account("live"), today)
+    owner.is_active = False  # gone, but nobody took them off the team
+    owner.save()
+    services.open_due_recertifications(today=today)
+
+    notify_recertifications_opened()
+
+    assert list(Notification.objects.values_list("recipient", flat=True)) == [office_head.pk]
+
+
 def test_an_account_without_an_owner_asks_its_office_head(make_account, owner, office_head):
     today = datetime.date.today()
     account = due(make_account("live"), today)
     AccountMember.objects.filter(account=account, role="owner").update(removed_on=today)
     services.open_due_recertifications(today=today)
 
-    notify_recertifications_opened([Recertification.objects.get().due_on.isoformat()])
+    notify_recertifications_opened()
 
     assert list(Notification.objects.values_list("recipient", flat=True)) == [office_head.pk]
 

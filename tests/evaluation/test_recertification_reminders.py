@@ -112,3 +112,29 @@ def test_the_daily_reminders_job_includes_recertifications(make_recertification,
     send_reminders()
 
     assert ("overdue", owner.email) in told("recertification:")
+
+
+@pytest.mark.parametrize(
+    ("days_left", "words"),
+    [(7, "due in 7 days"), (3, "due in 3 days"), (1, "due tomorrow"), (0, "due today")],
+)
+def test_the_reminder_says_how_many_days_are_really_left(make_recertification, days_left, words):
+    make_recertification("open", due_on=DUE)
+
+    recertification_reminders(today=DUE - D(days=days_left))  # the first run in the window
+
+    notice = Notification.objects.get()
+    assert notice.subject.endswith(words)
+    assert notice.key.split(":user:")[0].endswith(":due-in-7-days")  # the stage, sent once
+
+
+def test_an_owner_who_has_left_the_organisation_is_not_reminded_the_office_head_is(
+    make_recertification, owner, office_head
+):
+    make_recertification("open", due_on=DUE)
+    owner.is_active = False
+    owner.save()
+
+    recertification_reminders(today=DUE + D(days=1))
+
+    assert told() == [("overdue", office_head.email)]

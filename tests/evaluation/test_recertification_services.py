@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from accounts.models import AccountEvent, AccountMember, AccountState
+from accounts.models import Account, AccountEvent, AccountMember, AccountState, ExitStrategy
 from evaluation import services
 from evaluation.models import (
     RECERTIFICATION_FIELDS,
@@ -19,7 +19,8 @@ from evaluation.models import (
 )
 from people import policy
 from tests.evaluation.conftest import ALL_YES
-from tests.factories import UserFactory
+from tests.factories import TrainingRecordFactory, UserFactory
+from workflow.models import Notification
 from workflow.transitions import Changed, NotReady
 
 pytestmark = pytest.mark.django_db
@@ -383,3 +384,264 @@ def test_while_one_is_open_the_date_moved_is_for_the_one_after(make_recertificat
     assert RecertificationSchedule.objects.get(account=recertification.account).next_due_on == (
         later
     )
+
+
+def test_dcct_who_runs_or_heads_the_account_does_not_move_its_date(
+    make_account, dcct, second_dcct, office
+):
+    on_team = make_account("live")
+    AccountMember.objects.create(account=on_team, person=dcct, role="editor")
+    headed = make_account("live")
+    office.head = second_dcct
+    office.save()
+
+    for account, person in [(on_team, dcct), (headed, second_dcct)]:
+        with pytest.raises(PermissionDenied):
+            services.move_recertification(
+                account=type(account).objects.get(pk=account.pk),
+                actor=person,
+                due_on=TODAY + datetime.timedelta(days=30),
+            )
+    assert not AccountEvent.objects.filter(action="move_recertification").exists()
+
+
+def test_the_date_is_moved_at_most_a_year_after_the_last_recertification(
+    make_recertification, dcct
+):
+    last = make_recertification("recertified", due_on=TODAY - datetime.timedelta(days=40))
+    account = last.account
+    RecertificationSchedule.objects.filter(account=account).update(
+        next_due_on=add_months(last.due_on, 12)
+    )
+    latest = add_months(last.due_on, policy.RECERTIFICATION_INTERVAL_MONTHS)
+
+    with pytest.raises(ValidationError) as refused:
+        services.move_recertification(
+            account=account, actor=dcct, due_on=latest + datetime.timedelta(days=1)
+        )
+    assert f"Choose a date by {latest:%-d %B %Y}" in refused.value.message_dict["due_on"][0]
+
+    services.move_recertification(account=account, actor=dcct, due_on=latest)
+    assert RecertificationSchedule.objects.get(account=account).next_due_on == latest
+
+
+def test_moving_the_date_again_and_again_never_puts_it_off_for_good(make_recertification, dcct):
+    last = make_recertification("recertified", due_on=TODAY - datetime.timedelta(days=300))
+    latest = add_months(last.due_on, policy.RECERTIFICATION_INTERVAL_MONTHS)
+    services.move_recertification(account=last.account, actor=dcct, due_on=latest)
+
+    # Moved once to the latest, it cannot be moved on from there: the cap is the last
+    # recertification's date, not the day DCCT moves it.
+    with pytest.raises(ValidationError):
+        services.move_recertification(
+            account=last.account, actor=dcct, due_on=latest + datetime.timedelta(days=30)
+        )
+
+
+def test_before_the_first_the_date_is_moved_at_most_a_year_after_going_live(make_account, dcct):
+    went_live_on = TODAY - datetime.timedelta(days=100)
+    account = make_account("live", went_live_on=went_live_on)
+    services.ensure_recertification_schedules(today=TODAY, account_ids=[account.pk])
+    latest = add_months(went_live_on, 12)
+
+    with pytest.raises(ValidationError):
+        services.move_recertification(
+            account=account, actor=dcct, due_on=latest + datetime.timedelta(days=1)
+        )
+    services.move_recertification(account=account, actor=dcct, due_on=latest)
+
+
+def test_an_account_that_went_live_on_29_february_comes_back_to_it_in_leap_years(
+    make_account, owner, time_machine
+):
+    account = make_account("live", went_live_on=datetime.date(2024, 2, 29))
+    services.ensure_recertification_schedules(
+        today=datetime.date(2024, 3, 1), account_ids=[account.pk]
+    )
+
+    dates = []
+    for year in range(2025, 2029):
+        # Each year, the job opens it and the owner answers at once.
+        time_machine.move_to(datetime.datetime(year, 2, 1, 12, tzinfo=datetime.UTC))
+        for member in account.members.all():
+            TrainingRecordFactory(person=member.person)  # a refresher each year
+        services.open_due_recertifications(today=datetime.date(year, 2, 1))
+        recertification = Recertification.objects.get(account=account, state="open")
+        dates.append(recertification.due_on)
+        services.submit_recertification(
+            recertification=recertification, actor=owner, answers=answers()
+        )
+
+    assert dates == [
+        datetime.date(2025, 2, 28),
+        datetime.date(2026, 2, 28),
+        datetime.date(2027, 2, 28),
+        datetime.date(2028, 2, 29),
+    ]
+
+
+def test_the_date_dcct_chose_becomes_the_accounts_yearly_day(make_recertification, dcct, owner):
+    recertification = make_recertification("open", due_on=TODAY + datetime.timedelta(days=20))
+    chosen = TODAY + datetime.timedelta(days=200)
+    services.move_recertification(account=recertification.account, actor=dcct, due_on=chosen)
+    services.submit_recertification(recertification=recertification, actor=owner, answers=answers())
+    services.open_due_recertifications(today=chosen - datetime.timedelta(days=10))
+    moved = Recertification.objects.get(account=recertification.account, state="open")
+    assert moved.due_on == chosen
+
+    services.submit_recertification(recertification=moved, actor=owner, answers=answers())
+
+    schedule = RecertificationSchedule.objects.get(account=recertification.account)
+    assert schedule.anchor_on == chosen
+    assert schedule.next_due_on == add_months(chosen, 12, chosen.day)
+
+
+# --- An account that leaves the register, or comes back to it -----------------------------------
+
+
+def closed_by_dcct(account, dcct):
+    from accounts import services as account_services
+
+    ExitStrategy.objects.create(
+        account=account,
+        final_post="Thanks for following.",
+        redirect_to="@ScotParl",
+        archive_location="Records store",
+        closing_date=TODAY,
+        agreed_by=dcct,
+        **{field: TODAY for field, *_ in ExitStrategy.STEPS},
+    )
+    account = Account.objects.get(pk=account.pk)
+    account_services.mark_closed(account=account, actor=dcct)
+
+
+@pytest.mark.parametrize("state", ["open", "needs_follow_up"])
+def test_when_the_account_closes_its_open_recertification_is_withdrawn_and_logged(
+    make_account, make_recertification, dcct, state, django_capture_on_commit_callbacks
+):
+    account = make_account("live")
+    recertification = make_recertification(state, account=account)
+    Account.objects.filter(pk=account.pk).update(state=AccountState.CLOSING)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        closed_by_dcct(account, dcct)
+
+    withdrawn = fresh(recertification)
+    assert withdrawn.state == "withdrawn"
+    event = withdrawn.events.get()
+    assert (event.action, event.from_state, event.to_state, event.actor) == (
+        "withdraw",
+        state,
+        "withdrawn",
+        dcct,
+    )
+    assert event.label == "Withdraw: account closed"
+    assert not Notification.objects.filter(key__startswith="recertification-event:").exists()
+
+
+def test_a_done_recertification_is_left_as_it_is_when_the_account_closes(
+    make_account, make_recertification, dcct
+):
+    account = make_account("live")
+    recertification = make_recertification("recertified", account=account)
+    Account.objects.filter(pk=account.pk).update(state=AccountState.CLOSING)
+
+    closed_by_dcct(account, dcct)
+
+    assert fresh(recertification).state == "recertified"
+    assert not RecertificationEvent.objects.exists()
+
+
+def test_only_a_closed_accounts_recertification_is_withdrawn(make_recertification, dcct):
+    recertification = make_recertification("open")
+
+    with pytest.raises(NotReady):
+        services.withdraw_recertifications(account=recertification.account, actor=dcct)
+    assert fresh(recertification).state == "open"
+
+
+def retained_by_hec(account, hec):
+    from accounts import services as account_services
+
+    account_services.retain_account(
+        account=Account.objects.get(pk=account.pk), actor=hec, comment="Keep it, with a plan."
+    )
+
+
+def test_an_account_retained_after_its_recertification_fell_due_has_the_whole_window(
+    make_account, make_recertification, hec
+):
+    account = make_account("closure_escalated")
+    recertification = make_recertification(
+        "open", account=account, due_on=TODAY - datetime.timedelta(days=45)
+    )
+
+    retained_by_hec(account, hec)
+
+    moved = fresh(recertification)
+    window = datetime.timedelta(days=policy.RECERTIFICATION_OPENS_DAYS_BEFORE)
+    assert moved.due_on == TODAY + window
+    assert not moved.is_overdue() and not moved.past_grace()
+    event = moved.events.get()
+    assert (event.action, event.actor, event.actor_role) == ("reschedule", hec, "HEC")
+    assert f"was {recertification.due_on:%-d %B %Y}" in event.comment
+    assert event.label == "Due date moved: the account is live again"
+
+
+def test_an_account_retained_after_its_date_passed_opens_with_the_whole_window(make_account, hec):
+    account = make_account("closure_escalated", went_live_on=TODAY - datetime.timedelta(days=400))
+    passed = TODAY - datetime.timedelta(days=20)
+    RecertificationSchedule.objects.create(account=account, next_due_on=passed)
+
+    retained_by_hec(account, hec)
+    services.open_due_recertifications(today=TODAY)
+
+    window = datetime.timedelta(days=policy.RECERTIFICATION_OPENS_DAYS_BEFORE)
+    assert Recertification.objects.get(account=account).due_on == TODAY + window
+    logged = AccountEvent.objects.get(account=account, action="move_recertification")
+    assert logged.actor == hec and f"was {passed:%-d %B %Y}" in logged.comment
+
+
+def test_an_account_retained_keeps_a_date_still_far_enough_ahead(make_account, hec):
+    account = make_account("closure_escalated")
+    later = TODAY + datetime.timedelta(days=90)
+    RecertificationSchedule.objects.create(account=account, next_due_on=later)
+
+    retained_by_hec(account, hec)
+
+    assert RecertificationSchedule.objects.get(account=account).next_due_on == later
+    assert not AccountEvent.objects.filter(action="move_recertification").exists()
+
+
+# --- An owner who has left -----------------------------------------------------------------------
+
+
+def test_without_an_owner_who_can_sign_in_the_office_head_recertifies(
+    make_recertification, owner, office_head, staff
+):
+    recertification = make_recertification("open")
+    owner.is_active = False  # left the organisation, still on the team
+    owner.save()
+
+    for person in (owner, staff):
+        with pytest.raises(PermissionDenied):
+            services.submit_recertification(
+                recertification=fresh(recertification), actor=person, answers=answers()
+            )
+    event = services.submit_recertification(
+        recertification=fresh(recertification), actor=office_head, answers=answers()
+    )
+
+    assert fresh(recertification).state == "recertified"
+    assert (event.actor, event.actor_role) == (office_head, "Office head")
+
+
+def test_while_an_owner_can_sign_in_the_office_head_does_not_answer_for_them(
+    make_recertification, office_head
+):
+    recertification = make_recertification("open")
+
+    with pytest.raises(PermissionDenied):
+        services.submit_recertification(
+            recertification=recertification, actor=office_head, answers=answers()
+        )

@@ -6,6 +6,9 @@ import datetime
 import re
 
 import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import AccountEvent
 from evaluation.models import RECERTIFICATION_FIELDS, Recertification, RecertificationSchedule
@@ -412,3 +415,97 @@ def test_an_open_one_of_an_account_no_longer_live_is_not_chased_in_the_list(
     client.force_login(dcct)
 
     assert not client.get("/recertifications/?show=overdue").context["page"].object_list
+
+
+def test_what_people_typed_on_the_register_is_shown_as_text_not_run(
+    client, make_account, make_recertification, owner
+):
+    script = "<script>alert('x')</script>"
+    account = make_account("live", purpose=f"Reach pupils {script}", url="https://x.test/<b>i</b>")
+    owner.full_name = f"Ailsa <img src=x onerror=alert(1)>{script}"
+    owner.save()
+    recertification = make_recertification("open", account=account)
+    client.force_login(owner)
+
+    page = client.get(url(recertification)).text
+
+    assert script not in page and "<img src=x" not in page and "<b>i</b>" not in page
+    assert "Reach pupils &lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_the_list_only_reads(client, make_recertification, dcct):
+    make_recertification("open")
+    client.force_login(dcct)
+
+    assert client.post("/recertifications/").status_code == 405
+    assert client.head("/recertifications/").status_code == 200
+
+
+def test_without_an_owner_who_can_sign_in_the_office_head_answers_through_the_page(
+    client, make_recertification, owner, office_head
+):
+    recertification = make_recertification("open")
+    owner.is_active = False
+    owner.save()
+    client.force_login(office_head)
+
+    page = client.get(url(recertification))
+    assert page.context["recertification_form"] is not None
+    assert "no current owner who can still sign in" in page.text
+    response = client.post(
+        url(recertification, "submit"), form_data(client, recertification), follow=True
+    )
+
+    assert "Submit recertification: done." in response.text
+    assert fresh(recertification).submitted_by == office_head
+
+
+@pytest.mark.parametrize(
+    "model", ["recertification", "recertificationschedule", "review", "reviewschedule", "kpi"]
+)
+def test_the_admin_lists_run_a_fixed_number_of_queries(
+    client, make_account, make_recertification, make_review, administrator, model
+):
+    administrator.is_staff = administrator.is_superuser = True
+    administrator.save()
+    client.force_login(administrator)
+    page = f"/admin/evaluation/{model}/"
+
+    def queries(count):
+        for _ in range(count):
+            make_recertification("recertified", account=make_account("live"))
+            make_review("due")
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(page).status_code == 200
+        return len(captured.captured_queries)
+
+    assert queries(2) == queries(6)
+
+
+@pytest.mark.skipif(
+    not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+    reason="SQLite plans a partial index only for literal values, and Django binds parameters",
+)
+def test_the_done_list_reads_through_an_index(make_recertification, dcct):
+    make_recertification("recertified")
+    done = Recertification.objects.filter(state__in=["recertified", "followed_up"]).order_by(
+        "-due_on", "pk"
+    )[:25]
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table is otherwise read whole
+        plan = done.explain()
+
+    assert "recertification_done_by_due" in plan
+
+
+def test_a_withdrawn_one_says_so_and_asks_nobody(client, make_recertification, owner, dcct):
+    recertification = make_recertification("withdrawn")
+
+    for person in (owner, dcct):
+        client.force_login(person)
+        page = client.get(url(recertification))
+        assert page.context["recertification_form"] is None
+        assert page.context["follow_up_form"] is None
+        assert "withdrawn when the account closed" in page.text

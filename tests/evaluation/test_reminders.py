@@ -132,7 +132,7 @@ def test_a_review_due_at_a_weekend_still_gets_its_seven_day_reminder(make_review
     review_reminders(today=datetime.date(2026, 7, 6))  # a Monday: nine days ahead
     assert mail.outbox == []
     review_reminders(today=datetime.date(2026, 7, 9))  # the next run, six days ahead
-    assert "due in 7 days" in mail.outbox[0].subject
+    assert "due in 6 days" in mail.outbox[0].subject  # what is really left, not the stage
 
 
 def test_reviews_of_closed_accounts_are_not_chased(make_review):

@@ -145,6 +145,13 @@ def test_reviews_list_runs_a_fixed_number_of_queries(
         client.get("/reviews/?show=overdue")
 
 
+def test_reviews_list_only_reads(client, make_review, owner):
+    make_review("due")
+    client.force_login(owner)
+
+    assert client.post("/reviews/").status_code == 405
+
+
 def upload(client, account, text):
     return client.post(
         f"/accounts/{account.pk}/figures/",

@@ -243,6 +243,7 @@ def test_dcct_dashboard_counts_the_reports_of_impersonation(client, make_report,
     assert queues["impersonation"]["items"][0]["url"] == late.get_absolute_url()
     assert queues["impersonation"]["items"][0]["late"]
     assert queues["impersonation_reported"]["count"] == 1
+    assert queues["impersonation_reported"]["acts"]  # DCCT holds it: follow up the case
     assert "Reports of impersonation to check" in page.text
     shown = client.get("/dashboard/", {"show": "impersonation"}).context["queues"]
     assert [queue["key"] for queue in shown] == ["impersonation"]
@@ -253,19 +254,28 @@ def test_dcct_dashboard_counts_the_reports_of_impersonation(client, make_report,
     assert next(q for q in by_office if q["key"] == "impersonation")["count"] == 0
 
 
-def test_dcct_home_lists_each_open_report_of_impersonation(
+def test_dcct_home_lists_each_report_of_impersonation_dcct_holds(
     client, make_report, dcct, hec, policy_owner, staff
 ):
-    waiting = make_report("open", state_changed_at=timezone.now() - datetime.timedelta(days=10))
+    now = timezone.now()
+    waiting = make_report("open", state_changed_at=now - datetime.timedelta(days=10))
     fresh = make_report("open")
-    make_report("reported_to_platform")
+    # Reported to the platform: late past its own, longer target (14 days), not the open one's.
+    with_platform = make_report(
+        "reported_to_platform", state_changed_at=now - datetime.timedelta(days=9)
+    )
+    stuck = make_report("reported_to_platform", state_changed_at=now - datetime.timedelta(days=20))
     make_report("resolved")
+    make_report("platform_declined")
 
     client.force_login(dcct)
     items = [i for i in client.get("/").context["waiting"] if i["kind"] == "Impersonation report"]
-    assert [item["url"] for item in items] == [waiting.get_absolute_url(), fresh.get_absolute_url()]
-    assert items[0]["what"] == "Check the account and report it to the platform"
-    assert [item["late"] for item in items] == [True, False]
+    assert [item["url"] for item in items] == [  # oldest first
+        report.get_absolute_url() for report in (stuck, waiting, with_platform, fresh)
+    ]
+    assert items[0]["what"] == "Follow up the platform's case"
+    assert items[1]["what"] == "Check the account and report it to the platform"
+    assert [item["late"] for item in items] == [True, True, False, False]
     for person in (hec, policy_owner, staff):
         client.force_login(person)
         kinds = {item["kind"] for item in client.get("/").context["waiting"]}

@@ -4,6 +4,7 @@ not recertified as candidates for closure) and on each person's home ("waiting f
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import AccountMember
 
@@ -122,3 +123,38 @@ def test_an_editor_is_not_asked_and_a_dcct_owner_does_not_follow_up_their_own(
     items = client.get("/").context["waiting"].paginator.object_list
 
     assert recertification.get_absolute_url() not in [i["url"] for i in items]
+
+
+@pytest.mark.parametrize(("days_overdue", "past_grace"), [(30, False), (31, True)])
+def test_past_target_on_the_dashboard_is_the_day_it_is_not_recertified(
+    client, dcct, make_account, make_recertification, settings, days_overdue, past_grace
+):
+    settings.RECERTIFICATION_GRACE_DAYS = 30
+    today = timezone.localdate()
+    recertification = make_recertification(
+        "open", account=make_account("live"), due_on=today - datetime.timedelta(days=days_overdue)
+    )
+    client.force_login(dcct)
+
+    _, shown = queues(client)
+
+    assert recertification.past_grace(today) is past_grace
+    assert [item["late"] for item in shown["recertifications_overdue"]["items"]] == [past_grace]
+    assert shown["closure_candidates"]["count"] == int(past_grace)
+
+
+def test_an_office_head_is_asked_at_home_while_the_account_has_no_owner(
+    client, owner, office_head, make_recertification
+):
+    recertification = make_recertification("open")
+    client.force_login(office_head)
+    assert recertification.get_absolute_url() not in home_urls(client)
+
+    owner.is_active = False
+    owner.save()
+
+    assert recertification.get_absolute_url() in home_urls(client)
+
+
+def home_urls(client):
+    return [item["url"] for item in client.get("/").context["waiting"].paginator.object_list]
