@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.text import Truncator
 
-from accounts import limits
 from accounts.models import (
     REPORT_OUTCOMES,
     REPORT_TARGETS,
@@ -27,7 +26,7 @@ from accounts.models import (
 from people import roles
 from people.models import User
 from people.roles import Role
-from workflow import transitions
+from workflow import limits, transitions
 from workflow.models import NoticeKind
 from workflow.notifications import others, tell
 

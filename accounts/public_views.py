@@ -13,12 +13,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts import limits, register, services
+from accounts import register, services
 from accounts.api import verification
 from accounts.feeds import RegisterChanges
 from accounts.forms import ImpersonationReportForm
 from accounts.models import Platform
 from people.models import Office
+from workflow import limits
 from workflow.csv_import import spreadsheet_safe
 
 PAGE_SIZE = 50

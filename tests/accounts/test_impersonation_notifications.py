@@ -10,12 +10,13 @@ from django.conf import settings as django_settings
 from django.core import mail
 from django.core.cache import cache
 
-from accounts import limits, notifications, services, tasks
+from accounts import notifications, services, tasks
 from accounts.models import ImpersonationReport
 from accounts.services import load_platform_catalogue
 from people.roles import Role
 from people.services import assign_role
 from tests.factories import UserFactory
+from workflow import limits
 from workflow.models import NoticeKind, Notification
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ between adding it and counting."""
 import pytest
 from django.core.cache import cache
 
-from accounts import limits
+from workflow import limits
 
 
 @pytest.fixture(autouse=True)

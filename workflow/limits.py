@@ -1,5 +1,6 @@
-"""How often the public's reports of impersonation may make us do something: counted in the
-cache, so that every web process and worker shares one count when Redis is used."""
+"""Rate limits on what the public and signed-out visitors can make us do (reports, password
+resets): counted in the cache, so that every web process and worker shares one count when
+Redis is used."""
 
 from django.core.cache import cache
 
