@@ -33,7 +33,7 @@ from people.models import Office
 from portal import permissions
 from proposals import permissions as proposal_permissions
 from proposals.models import Escalation, Proposal, ProposalState
-from proposals.selectors import awaiting_approval
+from proposals.selectors import awaiting_approval, nobody_free_to_act
 from workflow.permissions import require
 
 QUEUE_LENGTH = 5  # the overview shows each queue's oldest few
@@ -235,6 +235,16 @@ def dcct_dashboard(request):
             when=lambda p: p.state_changed_at,
             target=targets["contested"],
             what="Revise advice or escalate",
+        ),
+        _queue(
+            "nobody_free",
+            "Nobody free to act",
+            where(nobody_free_to_act()),
+            kind="Proposal",
+            when=lambda p: p.state_changed_at,
+            what="Everyone who may act is its proposer or on its team: an administrator can "
+            "give the role to someone who is not",
+            acts=False,
         ),
         _queue(
             "revising",

@@ -7,6 +7,7 @@ from django.template.defaultfilters import filesizeformat
 from accounts.models import Account, AccountKind, AccountState, Platform
 from people.models import User
 from people.widgets import PersonEmailInput
+from proposals import permissions
 from proposals.models import (
     AlternativeApproach,
     AlternativePlan,
@@ -245,6 +246,14 @@ class BaseTeamFormSet(RowsFormSet):
         ]
         if len(emails) != len(set(emails)):
             raise forms.ValidationError("Name each person once.")
+        chosen = [
+            form.instance.person_id
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        problems = permissions.judges_left_out(self.instance, chosen)
+        if problems:
+            raise forms.ValidationError(problems)
 
 
 TeamFormSet = inlineformset_factory(

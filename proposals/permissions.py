@@ -78,6 +78,36 @@ def may_decide_escalation(proposal, user) -> bool:
     return roles.is_hec(user) and not is_proposer(proposal, user) and not on_team(proposal, user)
 
 
+# Who judges a proposal may not be on its team (is_approver, may_assess, may_decide_escalation).
+# A team that took in every one of them would leave the proposal with nobody free to act.
+JUDGES = (
+    (roles.Role.DCCT, "DCCT assess it"),
+    (roles.Role.HEC, "the Head of Engagement and Communications decides a dispute about it"),
+)
+
+
+def judges_left_out(proposal, team_ids) -> list[str]:
+    """Why a team of the people `team_ids` would leave `proposal` with nobody free to judge it:
+    its approver on the team, or every DCCT (or HEC) member its proposer or on the team. The
+    team form refuses such a team, and submitting checks again; empty when all is well."""
+    team_ids = set(team_ids)
+    problems = []
+    approver = approver_of(proposal)
+    if approver is not None and approver.pk in team_ids:
+        problems.append(
+            f"{approver} approves this proposal in principle ({approves_as(proposal).lower()}), "
+            "so cannot also be on its team."
+        )
+    for role, judging in JUDGES:
+        members = {person.pk for person in roles.members_of(role)}
+        if members and members <= team_ids | {proposal.proposer_id}:
+            problems.append(
+                f"Leave at least one member of {role.label} off the team: {judging}, and "
+                "nobody on the team may."
+            )
+    return problems
+
+
 @refuses("Only people in an office can propose an account.")
 def may_propose(user) -> bool:
     return _signed_in(user) and user.office_id is not None

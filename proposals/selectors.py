@@ -1,10 +1,12 @@
 """Reads for proposal pages; each returns a queryset whose page costs a fixed number of queries."""
 
-from django.db.models import Prefetch, Q
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Account, AccountKind, AccountState
+from people.models import User
+from people.roles import Role
 from proposals import permissions
 from proposals.models import (
     OPEN_STATES,
@@ -53,6 +55,50 @@ def dcct_queue():
         _listed(Proposal.objects.filter(in_progress | awaiting_set_up))
         .distinct()
         .order_by("state_changed_at")
+    )
+
+
+def _states_judged_by(rule) -> list[str]:
+    """The states in which the transitions are this rule's to take."""
+    field = Proposal._meta.get_field("state")
+    return sorted({t.source for t in field.get_all_transitions(Proposal) if t.permission is rule})
+
+
+def _someone_free(role: Role):
+    """A member of `role` who is neither the proposal's proposer nor on its team."""
+    on_team = ProposalTeamMember.objects.filter(
+        proposal_id=OuterRef(OuterRef("pk")), person_id=OuterRef("pk")
+    )
+    return Exists(
+        User.objects.filter(groups__name=role.value, is_active=True)
+        .exclude(pk=OuterRef("proposer_id"))
+        .exclude(Exists(on_team))
+    )
+
+
+def nobody_free_to_act():
+    """Open proposals nobody may take forward, because everyone who judges them is their
+    proposer or on their team: roles changed after the team was settled (the team form and
+    submitting refuse such a team). DCCT's dashboard lists them, so none waits silently."""
+    approver = Case(
+        When(office__head_id=F("proposer_id"), then=F("proposer__line_manager_id")),
+        default=F("office__head_id"),
+    )
+    approver_on_team = Exists(
+        ProposalTeamMember.objects.filter(
+            proposal_id=OuterRef("pk"), person_id=OuterRef("approver_now")
+        )
+    )
+    stuck = (
+        (Q(state__in=_states_judged_by(permissions.may_assess)) & ~_someone_free(Role.DCCT))
+        | (
+            Q(state__in=_states_judged_by(permissions.may_decide_escalation))
+            & ~_someone_free(Role.HEC)
+        )
+        | (Q(state__in=_states_judged_by(permissions.is_approver)) & Q(approver_on_team))
+    )
+    return _listed(Proposal.objects.annotate(approver_now=approver).filter(stuck)).order_by(
+        "state_changed_at"
     )
 
 

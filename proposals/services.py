@@ -139,6 +139,12 @@ def submit(*, proposal, actor, existing_accounts_response="", expected_state=Non
             proposal, existing_accounts_response
         )
         proposal.approver = _approver_on_submit(proposal)
+        # Roles may have changed since the team was saved: nobody who judges it may be on it.
+        problems = permissions.judges_left_out(
+            proposal, proposal.team.values_list("person_id", flat=True)
+        )
+        if problems:
+            raise ValidationError(problems)
 
     return _act(
         proposal=proposal,
@@ -382,6 +388,10 @@ def save_section(*, proposal, actor, fields: dict, team=None, kpis=None) -> None
     `fields` are the section's own; `team` (section 6) and `kpis` (section 7), when given,
     replace the lists: dicts of person and role, or of metric, unit, target and direction."""
     require(permissions.can_edit, proposal, actor)
+    if team is not None:
+        problems = permissions.judges_left_out(proposal, [row["person"].pk for row in team])
+        if problems:
+            raise ValidationError(problems)
     save_fields(proposal, fields)
     if team is not None:
         proposal.team.all().delete()

@@ -158,17 +158,65 @@ RESOURCING = {
 }
 
 
-def test_proposer_names_the_team_by_email(client, staff, office_head):
+def test_proposer_names_the_team_by_email(client, staff, office_head, office):
+    colleague = UserFactory(office=office)
     proposal = ProposalFactory(proposer=staff, complete=False)
     client.force_login(staff)
 
     response = client.post(
         url(proposal, "edit/6/"),
-        {**RESOURCING, **team_data((staff.email.upper(), "owner"), (office_head.email, "editor"))},
+        {**RESOURCING, **team_data((staff.email.upper(), "owner"), (colleague.email, "editor"))},
     )
 
     assert response.status_code == 302
-    assert {m.person for m in proposal.team.all()} == {staff, office_head}
+    assert {m.person for m in proposal.team.all()} == {staff, colleague}
+
+
+def test_a_team_may_not_take_in_whoever_judges_the_proposal(
+    client, staff, office_head, dcct, hec
+):
+    """The office head approves it, DCCT assesses it, HEC decides disputes: none may judge a
+    proposal they are on the team of, so a team that took in all of one would leave it stuck."""
+    proposal = ProposalFactory(proposer=staff, complete=False)
+    client.force_login(staff)
+
+    response = client.post(
+        url(proposal, "edit/6/"),
+        {
+            **RESOURCING,
+            **team_data(
+                (staff.email, "owner"),
+                (office_head.email, "editor"),
+                (dcct.email, "editor"),
+                (hec.email, "editor"),
+            ),
+        },
+    )
+
+    assert response.status_code == 200
+    page = response.text
+    assert "approves this proposal in principle (office head), so cannot also be on" in page
+    assert "Leave at least one member of DCCT off the team: DCCT assess it" in page
+    assert "Leave at least one member of Head of Engagement and Communications off" in page
+    assert f'value="{dcct.email}"' in page  # what was typed is kept
+    assert not proposal.team.exists()
+    proposal.refresh_from_db()
+    assert proposal.hours_per_week is None
+
+
+def test_a_dcct_colleague_may_join_the_team_while_another_is_free_to_assess(
+    client, staff, dcct, second_dcct
+):
+    proposal = ProposalFactory(proposer=staff, complete=False)
+    client.force_login(staff)
+
+    response = client.post(
+        url(proposal, "edit/6/"),
+        {**RESOURCING, **team_data((staff.email, "owner"), (dcct.email, "editor"))},
+    )
+
+    assert response.status_code == 302
+    assert proposal.team.filter(person=dcct).exists()
 
 
 @pytest.mark.parametrize(
@@ -183,7 +231,8 @@ def test_proposer_names_the_team_by_email(client, staff, office_head):
 def test_bad_resourcing_input_saves_nothing(client, staff, office_head, data, message):
     proposal = ProposalFactory(proposer=staff, complete=False)
     client.force_login(staff)
-    posted = {**RESOURCING, **team_data((staff.email, "owner"), (office_head.email, "editor"))}
+    colleague = UserFactory(office=staff.office)
+    posted = {**RESOURCING, **team_data((staff.email, "owner"), (colleague.email, "editor"))}
     posted.update({k: (staff.email if v == "SAME" else v) for k, v in data.items()})
 
     response = client.post(url(proposal, "edit/6/"), posted)
