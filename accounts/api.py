@@ -1,5 +1,7 @@
 """The read-only JSON API of the public register: /api/v1/accounts/ and /api/v1/verify."""
 
+import datetime
+
 import django_filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
@@ -64,6 +66,12 @@ class PublicAccountFilter(django_filters.FilterSet):
         return register.search(queryset, status=value)
 
     def changed(self, queryset, name, value):
+        try:
+            value.astimezone(datetime.UTC)
+        except OverflowError:
+            # Before the first moment the database can hold (0001-01-01 with an offset ahead
+            # of UTC): every account; after its last: none.
+            return queryset if value.year == datetime.MINYEAR else queryset.none()
         return queryset.filter(state_changed_at__gte=value)
 
 
@@ -85,23 +93,26 @@ class VerifyResult(serializers.Serializer):
 
 
 def verification(text):
-    status, account, platforms = register.find(text)
-    if status == "live" and "/" not in text:
+    lookup = register.look_up(text)
+    account = lookup.account
+    if lookup.status == "live" and lookup.as_handle:
         # A bare handle: official on these platforms only; the same name elsewhere may not be.
         message = (
-            f"Official on {', '.join(platforms)} only: on any other platform an account with "
-            "this name is not the Scottish Parliament's."
+            f"Official on {', '.join(lookup.platforms)} only: on any other platform an account "
+            "with this name is not the Scottish Parliament's."
         )
-    elif status == "live":
+    elif lookup.status == "live":
         message = f"Yes: this is an official account of the Scottish Parliament ({account.office})."
-    elif status == "closed":
+    elif lookup.status == "closed":
         closed = f" on {account.closed_on:%-d %B %Y}" if account.closed_on else ""
         message = f"No longer official: this account was closed{closed}."
+    elif lookup.problem:
+        message = f"Not an official account of the Scottish Parliament. {lookup.problem}"
     else:
         message = "Not an official account of the Scottish Parliament that we know of."
     return {
-        "official": status == "live",
-        "status": status,
+        "official": lookup.status == "live",
+        "status": lookup.status,
         "message": message,
         "account": PublicAccountSerializer(account).data if account else None,
     }

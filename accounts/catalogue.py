@@ -1,5 +1,6 @@
-"""The platform catalogue the product ships with. Administrators may edit it afterwards;
-loading it again updates the rules of these platforms and leaves any others alone."""
+"""The platform catalogue the product ships with. Administrators may add platforms in the admin
+and rename or reorder these, but their rules for reading addresses change here: loading it again
+(`manage.py load_catalogues`) updates the rules of these platforms and leaves any others alone."""
 
 PLATFORMS = [
     {

@@ -1,6 +1,7 @@
 """The public register's Atom feed: accounts becoming official, changing their address, and
 closing (DESIGN.md section 5). Read from the accounts' own logs; no person is named."""
 
+import unicodedata
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -19,6 +20,12 @@ REGISTER_CHANGES = {
     "update_details": "has a new name or address",
     "mark_closed": "is no longer official: it has closed",
 }
+
+
+def xml_text(text: str) -> str:
+    """Text XML 1.0 can carry: a name saved with a control character before names were checked
+    (workflow.validators.single_line) would otherwise stop the whole feed."""
+    return "".join(" " if unicodedata.category(c) == "Cc" else c for c in text)
 
 
 class RegisterChanges(Feed):
@@ -43,12 +50,12 @@ class RegisterChanges(Feed):
         )
 
     def item_title(self, event):
-        return f"{event.account} {REGISTER_CHANGES[event.action]}"
+        return xml_text(f"{event.account} {REGISTER_CHANGES[event.action]}")
 
     def item_description(self, event):
         account = event.account
         where = account.url or account.handle or "no address yet"
-        return f"{account} ({account.office}): {where}."
+        return xml_text(f"{account} ({account.office}): {where}.")
 
     def item_link(self, event):
         account = event.account

@@ -3,10 +3,11 @@ from django.db.models import Q
 
 from accounts.models import Account, AccountKind, AccountState, Platform
 from people.models import Office
+from workflow.forms import SEARCH_MAX_LENGTH
 
 
 class RegisterFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Search", method="search")
+    q = django_filters.CharFilter(label="Search", method="search", max_length=SEARCH_MAX_LENGTH)
     platform = django_filters.ModelChoiceFilter(
         queryset=Platform.objects.filter(internal=False), empty_label="All platforms"
     )

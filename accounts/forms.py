@@ -1,9 +1,8 @@
-from urllib.parse import urlsplit
-
 from django import forms
 from django.utils import timezone
 
 from accounts import register
+from accounts.handles import browser_reading, names_another_scheme
 from accounts.models import (
     Account,
     AccountMember,
@@ -15,7 +14,8 @@ from people import policy
 from people.models import User
 from people.widgets import PersonEmailInput
 from workflow.csv_import import CSVUploadForm
-from workflow.forms import TransitionForm, require_comment
+from workflow.forms import DateField, TransitionForm, require_comment
+from workflow.validators import single_line
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -66,6 +66,7 @@ class ExitStepsForm(forms.ModelForm):
         fields = [field for field, _, _ in ExitStrategy.STEPS]
         labels = {field: f"{label}: done on" for field, label, _ in ExitStrategy.STEPS}
         widgets = {field: DATE_INPUT for field, _, _ in ExitStrategy.STEPS}
+        field_classes = {field: DateField for field, _, _ in ExitStrategy.STEPS}
 
 
 def _person_by_email(email):
@@ -93,7 +94,9 @@ class AddMemberForm(forms.Form):
 
 
 class RemoveMemberForm(forms.Form):
-    reason = forms.CharField(max_length=200, label="Why they are leaving the team")
+    reason = forms.CharField(
+        max_length=200, label="Why they are leaving the team", validators=[single_line]
+    )
 
 
 class TrainingForm(forms.Form):
@@ -102,9 +105,11 @@ class TrainingForm(forms.Form):
         widget=PersonEmailInput,
         help_text="Type a name, email or office to find them.",
     )
-    course = forms.CharField(max_length=200, initial="Social media for SPS staff")
-    completed_on = forms.DateField(widget=DATE_INPUT)
-    expires_on = forms.DateField(
+    course = forms.CharField(
+        max_length=200, initial="Social media for SPS staff", validators=[single_line]
+    )
+    completed_on = DateField(widget=DATE_INPUT)
+    expires_on = DateField(
         widget=DATE_INPUT, required=False, help_text="Leave empty if it does not expire."
     )
 
@@ -142,6 +147,7 @@ class ExitStrategyForm(forms.ModelForm):
         model = ExitStrategy
         fields = ["final_post", "redirect_to", "archive_location", "handle_outcome", "closing_date"]
         widgets = {"closing_date": DATE_INPUT, "final_post": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"closing_date": DateField}
         help_texts = {
             "closing_date": (
                 f"Allow {max(policy.CLOSURE_NOTICE_DAYS.values())} days for the notices to "
@@ -186,10 +192,10 @@ class ImpersonationReportForm(forms.Form):
     # Bigger than any report the fields allow, even in four-byte characters, percent-encoded.
     MAX_BODY_BYTES = 64 * 1024
 
-    profile_address = forms.URLField(
+    profile_address = forms.CharField(
         label="The account's address",
         max_length=register.MAX_LOOKUP,
-        assume_scheme="https",
+        widget=forms.URLInput,
         help_text="Copy it from your browser's address bar or the app's “share” button, for "
         "example https://x.com/name.",
         error_messages={
@@ -215,10 +221,19 @@ class ImpersonationReportForm(forms.Form):
     website = forms.CharField(required=False, label="Leave this empty")
 
     def clean_profile_address(self):
+        """Any address a browser opens as a web page, read as the browser reads it: Django's
+        URL validator refuses some of those (full-width dots, tabs) and reads others elsewhere
+        than a browser does (a backslash before "@")."""
         address = self.cleaned_data["profile_address"]
-        if urlsplit(address).scheme not in ("http", "https"):
+        if names_another_scheme(address):
             raise forms.ValidationError(
                 "Give the address of a page on the web, starting https://.", code="invalid"
+            )
+        reading = browser_reading(address)
+        # A name without a dot is a bare handle (@FakeScotParl) read as a host, not an address.
+        if reading is None or not ("." in reading.host.strip(".") or reading.host.startswith("[")):
+            raise forms.ValidationError(
+                self.fields["profile_address"].error_messages["invalid"], code="invalid"
             )
         return address
 
@@ -240,6 +255,7 @@ class CaseReferenceForm(TransitionForm):
     case_reference = forms.CharField(
         label="The platform's case reference",
         max_length=100,
+        validators=[single_line],
         help_text="The number or link the platform gave you when you reported the account.",
         error_messages={"required": "Give the platform's case reference, to follow the case up."},
     )

@@ -1,8 +1,6 @@
 """Reading DCCT's inventory of existing accounts from a CSV file: every row is checked and
 every problem named (line and field) before anything is imported."""
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from django.db.models.functions import Lower
@@ -10,6 +8,7 @@ from django.db.models.functions import Lower
 from accounts.handles import HandleError, handle_from_url, handle_key, normalise_handle
 from accounts.models import Account, AccountKind, AccountState, Platform
 from people.models import Office, User, normalise_email
+from workflow.csv_import import model_problems, read_table
 
 COLUMNS = ["platform", "handle", "url", "office", "owner_emails", "display_name", "kind"]
 REQUIRED = ["platform", "office", "owner_emails"]
@@ -35,30 +34,19 @@ class InventoryError(ValueError):
 
 
 def read_inventory(text: str) -> list[Row]:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    headers = [name.strip().lower() for name in (reader.fieldnames or [])]
-    missing = [
-        name
-        for name in ("platform", "handle", "url", "office", "owner_emails")
-        if name not in headers
-    ]
-    if missing:
-        raise InventoryError(
-            "The first line must name the columns; missing: " + ", ".join(missing) + "."
-        )
-    reader.fieldnames = headers
+    table = read_table(
+        text,
+        columns=["platform", "handle", "url", "office", "owner_emails"],
+        error=InventoryError,
+        max_rows=MAX_ROWS,
+        noun="accounts",
+    )
     platforms = {}
     for platform in Platform.objects.filter(internal=False):
         platforms[platform.slug.lower()] = platform
         platforms[platform.name.lower()] = platform
     offices = {office.name.lower(): office for office in Office.objects.all()}
-    rows = []
-    for line, values in enumerate(reader, start=2):
-        if line - 1 > MAX_ROWS:
-            raise InventoryError(f"Import at most {MAX_ROWS} accounts at a time.")
-        values = {key: (value or "").strip() for key, value in values.items() if key}
-        if any(values.values()):
-            rows.append(Row(line=line, values=values))
+    rows = [Row(line=line, values=values) for line, values in table]
     # Everything the rows refer to, read once for the whole file.
     emails = {
         normalise_email(email)
@@ -102,9 +90,29 @@ def _check(row, platforms, offices, people, live):
     if kind not in AccountKind.values:
         errors["kind"] = "Use “corporate” or “business area”."
     row.kind = kind
-    if row.platform is not None and row.handle:
-        row.display_name = values.get("display_name") or f"{row.handle} ({row.platform})"
+    if row.platform is not None:
+        default_name = f"{row.handle} ({row.platform})" if row.handle else ""
+        row.display_name = values.get("display_name") or default_name
+        _check_account(row)
     return row
+
+
+def _check_account(row):
+    """Everything the account itself must be (the lengths of its fields, a name on one line,
+    its handle and address by the platform's rules), checked as the import will save it."""
+    account = Account(
+        platform=row.platform,
+        handle=row.handle,
+        url=row.url,
+        display_name=row.display_name,
+        kind=row.kind,
+        state=AccountState.LIVE,
+    )
+    columns = {"handle": "handle", "url": "url", "kind": "kind"}
+    if row.display_name:  # none is needed until the handle is known
+        columns["display_name"] = "display_name"
+    for column, problem in model_problems(account, columns).items():
+        row.errors.setdefault(column, problem)
 
 
 def _check_handle(row, live):

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import FSMField, transition
 
 from accounts import permissions
 from accounts.handles import (
@@ -18,15 +18,18 @@ from accounts.handles import (
 )
 from people import policy
 from workflow import transitions
-from workflow.models import AppendOnlyRecord, EscalationRecord
+from workflow.models import AppendOnlyRecord, EscalationRecord, StateMachine
 from workflow.states import Badge, State
+from workflow.validators import single_line
 
 
 class Platform(models.Model):
-    """A channel in the catalogue. Its rules for reading a profile URL are data, so that a new
-    platform or a changed host name is an admin edit rather than a release."""
+    """A channel in the catalogue. Its rules for reading a profile URL are data: a new platform
+    is an admin edit rather than a release; a changed host name is a change to the catalogue
+    (accounts/catalogue.py, `load_catalogues`), since the rules decide what the lookup calls
+    official and the admin shows them read-only once the platform exists."""
 
-    name = models.CharField(max_length=80, unique=True)
+    name = models.CharField(max_length=80, unique=True, validators=[single_line])
     slug = models.SlugField(max_length=40, unique=True)
     internal = models.BooleanField(
         default=False,
@@ -134,15 +137,15 @@ class Side(models.TextChoices):
     BUSINESS_AREA = "business_area", "Business area"
 
 
-class Account(ConcurrentTransitionMixin, models.Model):
+class Account(StateMachine, models.Model):
     """An official social media account of the Parliament, from set-up to closure."""
 
     STATES = STATES
 
     platform = models.ForeignKey(Platform, on_delete=models.PROTECT, related_name="accounts")
-    handle = models.CharField(max_length=120, blank=True)
+    handle = models.CharField(max_length=120, blank=True, validators=[single_line])
     url = models.URLField("profile URL", blank=True)
-    display_name = models.CharField(max_length=150)
+    display_name = models.CharField(max_length=150, validators=[single_line])
     office = models.ForeignKey("people.Office", on_delete=models.PROTECT, related_name="accounts")
     kind = models.CharField(max_length=20, choices=AccountKind, default=AccountKind.BUSINESS_AREA)
     purpose = models.TextField(blank=True)
@@ -396,7 +399,7 @@ class AccountMember(models.Model):
     )
     added_on = models.DateField(default=timezone.localdate)
     removed_on = models.DateField(null=True, blank=True)
-    removal_reason = models.CharField(max_length=200, blank=True)
+    removal_reason = models.CharField(max_length=200, blank=True, validators=[single_line])
 
     class Meta:
         ordering = ["role", "person__full_name"]
@@ -438,6 +441,7 @@ class SetupChecklist(models.Model):
         "where in the password manager",
         max_length=200,
         blank=True,
+        validators=[single_line],
         help_text="The vault or entry name. Never type a password here.",
     )
     two_factor = models.BooleanField(default=False)
@@ -494,8 +498,11 @@ class ExitStrategy(models.Model):
         "where followers are redirected",
         max_length=200,
         help_text="The channel or page that replaces it.",
+        validators=[single_line],
     )
-    archive_location = models.CharField("where the content is archived", max_length=200)
+    archive_location = models.CharField(
+        "where the content is archived", max_length=200, validators=[single_line]
+    )
     handle_outcome = models.CharField(
         max_length=20, choices=HandleOutcome, default=HandleOutcome.DORMANT
     )
@@ -562,7 +569,7 @@ class AccountEvent(AppendOnlyRecord):
     from_state = models.CharField(max_length=30, choices=AccountState, blank=True)
     to_state = models.CharField(max_length=30, choices=AccountState, blank=True)
 
-    class Meta:
+    class Meta(AppendOnlyRecord.Meta):
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["account", "created_at"])]
 
@@ -673,7 +680,7 @@ REPORT_STATES = {
 }
 
 
-class ImpersonationReport(ConcurrentTransitionMixin, models.Model):
+class ImpersonationReport(StateMachine, models.Model):
     """A member of the public's report of an account pretending to be the Parliament. The
     address is read by the register's rules, so that every spelling of one account is one
     report: a report of an account already being dealt with is merged into it."""
@@ -715,7 +722,9 @@ class ImpersonationReport(ConcurrentTransitionMixin, models.Model):
     state = FSMField(default=RS.OPEN, choices=ReportState, protected=True)
     state_changed_at = models.DateTimeField(default=timezone.now)
     created_at = models.DateTimeField(default=timezone.now)
-    case_reference = models.CharField("the platform's case reference", max_length=100, blank=True)
+    case_reference = models.CharField(
+        "the platform's case reference", max_length=100, blank=True, validators=[single_line]
+    )
     acknowledged_at = models.DateTimeField(
         null=True, blank=True, help_text="When the reporter was emailed that it was received."
     )
@@ -842,7 +851,7 @@ class ImpersonationReportEvent(AppendOnlyRecord):
     from_state = models.CharField(max_length=30, choices=ReportState, blank=True)
     to_state = models.CharField(max_length=30, choices=ReportState, blank=True)
 
-    class Meta:
+    class Meta(AppendOnlyRecord.Meta):
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["report", "created_at"])]
 

@@ -1,7 +1,6 @@
 """The public register's pages: no sign-in needed (DESIGN.md section 5)."""
 
 import csv
-import ipaddress
 import time
 
 from django.conf import settings
@@ -109,38 +108,11 @@ def _organisation():
 REPORT_WINDOW_SECONDS = 60 * 60
 
 
-def client_address(request) -> str:
-    """The address the request came from: the connection's, or, behind proxies that add it to
-    X-Forwarded-For (settings.FORWARDED_FOR_PROXIES of them), the one the nearest proxy saw.
-    Anything further left in the header is the client's to invent."""
-    proxies = settings.FORWARDED_FOR_PROXIES
-    if proxies:
-        header = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        forwarded = [part.strip() for part in header.split(",")]
-        if len(forwarded) >= proxies and forwarded[-proxies]:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def _sender(address: str) -> str:
-    """Who the limit counts: one IPv4 address, or one IPv6 /64 (what one home or phone gets, so
-    that walking through its addresses does not escape the limit)."""
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return address
-    if ip.version == 6 and ip.ipv4_mapped is not None:
-        return str(ip.ipv4_mapped)
-    if ip.version == 6:
-        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    return str(ip)
-
-
 def _count_attempt(request) -> int:
     """Count this post of the form against its sender's hour, and return how many they have
     sent in it, this one included."""
     window = int(time.time() // REPORT_WINDOW_SECONDS)
-    key = f"impersonation-reports:{_sender(client_address(request))}:{window}"
+    key = f"impersonation-reports:{limits.network_of(limits.client_address(request))}:{window}"
     return limits.count(key, window=REPORT_WINDOW_SECONDS)
 
 

@@ -2,19 +2,24 @@
 and whether a profile URL or handle is one of them. Nothing here shows a team, an email or
 anything not yet live."""
 
+import re
 from dataclasses import dataclass
 
 from django.db.models import Q
 from django.db.models.functions import Lower
 
 from accounts.handles import (
+    AddressError,
     canonical_url,
     handle_key,
     normalise_address,
     parse_profile_url,
     platform_of,
+    read_address,
+    stripped,
 )
 from accounts.models import Account, AccountState, Platform
+from workflow.forms import SEARCH_MAX_LENGTH
 
 # Live, or on the way to closing: still official until it is closed.
 OFFICIAL_STATES = [
@@ -45,45 +50,78 @@ def _platforms():
 
 MAX_LOOKUP = 300
 
+# A bare handle has nothing that gives an address its shape: no slash or backslash, no scheme,
+# query or fragment, no escapes, no white space. `ScotParl`, `@ScotParl`, `scotparl.bsky.social`.
+_BARE_HANDLE = re.compile(r"[^\s/\\:?#%\x00-\x1f\x7f]+")
 
-def _cleaned(text: str) -> str:
-    return "".join(ch for ch in (text or "") if ch.isprintable()).strip()[:MAX_LOOKUP]
+
+@dataclass(frozen=True)
+class Lookup:
+    """What the lookup made of a profile address or handle."""
+
+    status: str  # live, closed or unknown
+    account: Account | None = None
+    platforms: tuple = ()  # the platforms a bare handle is official on
+    as_handle: bool = False  # read as a bare handle, not as an address
+    problem: str = ""  # why an address is not vouched for, where that is worth saying
 
 
-def find(text: str):
-    """What a profile URL or handle names: (status, account or None, platforms).
+def look_up(text: str) -> Lookup:
+    """What a profile URL or handle names.
 
-    A URL is read by its platform's rules (hosts and aliases, www., m. and mobile., query
-    strings, trailing slashes); a look-alike host matches nothing. A bare handle (@ScotParl)
-    is looked up on every platform, comparing case only where the platform does, and
-    `platforms` says which platforms it is official on: the same handle elsewhere may be
-    somebody else."""
-    text = _cleaned(text)
+    A URL is read as a browser reads it (`handles.read_address`) and then by its platform's
+    rules (hosts and aliases, www., m. and mobile., query strings, trailing slashes): an
+    address a browser would open on any other host, or with a name before the host or a port
+    of its own, is never official. A bare handle (@ScotParl) is looked up on every platform,
+    comparing case only where the platform does, and `platforms` says which platforms it is
+    official on: the same handle elsewhere may be somebody else."""
+    text = stripped(text)  # only the ends: what a browser makes of the middle is where it goes
     if not text:
-        return "unknown", None, []
-    platforms = _platforms()
-    parsed = parse_profile_url(text, platforms)
-    if parsed is not None:
-        platform, handle = parsed
-        candidates = [
-            account
-            for account in public_accounts().filter(platform=platform, handle__iexact=handle)
-            if handle_key(platform, account.handle) == handle_key(platform, handle)
-        ]
-    elif "/" in text or " " in text:
-        return "unknown", None, []  # an address we do not recognise is no official account
-    else:
+        return Lookup("unknown")
+    if len(text) > MAX_LOOKUP:  # never cut short: the rest may send a browser elsewhere
+        return Lookup(
+            "unknown",
+            problem=f"This is longer than any profile address ({MAX_LOOKUP} characters at most).",
+        )
+    if _BARE_HANDLE.fullmatch(text):
         handle = text.lstrip("@")
         candidates = [
             account
             for account in public_accounts().filter(handle__iexact=handle)
             if handle_key(account.platform, account.handle) == handle_key(account.platform, handle)
         ]
+        return _answer(candidates, as_handle=True)
+    try:
+        read_address(text)
+    except AddressError as error:
+        return Lookup("unknown", problem=str(error))
+    parsed = parse_profile_url(text, _platforms())
+    if parsed is None:
+        return Lookup("unknown")  # an address we do not recognise is no official account
+    platform, handle = parsed
+    candidates = [
+        account
+        for account in public_accounts().filter(platform=platform, handle__iexact=handle)
+        if handle_key(platform, account.handle) == handle_key(platform, handle)
+    ]
+    return _answer(candidates, as_handle=False)
+
+
+def _answer(candidates, *, as_handle) -> Lookup:
     official = [account for account in candidates if account.state != AccountState.CLOSED]
     if official:
-        return "live", official[0], sorted({account.platform.name for account in official})
+        platforms = tuple(sorted({account.platform.name for account in official}))
+        return Lookup("live", official[0], platforms, as_handle=as_handle)
     closed = sorted(candidates, key=lambda account: account.closed_on or account.created_at.date())
-    return ("closed", closed[-1], []) if closed else ("unknown", None, [])
+    if closed:
+        return Lookup("closed", closed[-1], as_handle=as_handle)
+    return Lookup("unknown", as_handle=as_handle)
+
+
+def find(text: str):
+    """(status, account or None, platforms) of `look_up`."""
+    lookup = look_up(text)
+    return lookup.status, lookup.account, list(lookup.platforms)
 
 
 @dataclass(frozen=True)
@@ -98,10 +136,11 @@ class ReportedAddress:
 
 
 def read_reported(text: str) -> ReportedAddress:
-    """Read a reported profile address by the lookup's rules (`find`): a profile address of a
-    platform in the catalogue becomes its canonical address, any other keeps what can be kept
-    (the host in lower case, no query string or fragment)."""
-    text = _cleaned(text)
+    """Read a reported profile address by the lookup's rules (`look_up`): a profile address of
+    a platform in the catalogue becomes its canonical address, any other the address a browser
+    opens (the host in lower case, no query string or fragment), keeping a name before the host
+    or a port, so that a look-alike is never filed as the account it imitates."""
+    text = stripped(text)
     platforms = _platforms()
     parsed = parse_profile_url(text, platforms)
     if parsed is not None:
@@ -118,6 +157,8 @@ def read_reported(text: str) -> ReportedAddress:
 def search(queryset, *, q="", platform=None, office=None, status=""):
     if q:
         q = q.strip().lstrip("@")
+        if len(q) > SEARCH_MAX_LENGTH:
+            return queryset.none()  # longer than any name or handle: nothing matches
         queryset = queryset.filter(Q(display_name__icontains=q) | Q(handle__icontains=q))
     if platform:
         queryset = queryset.filter(platform__slug=platform)

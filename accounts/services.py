@@ -98,6 +98,15 @@ def _notify(event_id):
     notify_account_event.delay(event_id)
 
 
+def _lock(account) -> None:
+    """Lock the account until the transaction commits and read its state and team again
+    (transitions.lock): changes to one account's team, set-up and exit steps, and its steps,
+    happen one at a time, so that a rule of "at least N" (an owner; policy.MIN_TRAINED_TEAM
+    trained to go live) checked after this still holds when the change commits."""
+    if transitions.lock(account) != account.state:
+        transitions.reload_state(account)
+
+
 # --- Set-up and going live ----------------------------------------------------------------------
 
 
@@ -132,6 +141,7 @@ def open_for_set_up(*, proposal, actor) -> Account:
 def update_details(*, account, actor, display_name, handle="", url="") -> None:
     """DCCT records the account's name, handle and address during set-up (checked against
     the platform's rules by Account.clean)."""
+    _lock(account)
     require(permissions.can_tick_setup, account, actor)
     save_fields(account, {"display_name": display_name, "handle": handle, "url": url})
     _log(
@@ -145,6 +155,7 @@ def update_details(*, account, actor, display_name, handle="", url="") -> None:
 @transaction.atomic
 def update_setup(*, account, actor, checklist: dict) -> None:
     """Tick off the set-up checklist (DCCT): `checklist` has a value for each of its fields."""
+    _lock(account)
     require(permissions.can_tick_setup, account, actor)
     save_fields(account.setup, checklist)
     items = account.setup.items
@@ -155,7 +166,8 @@ def update_setup(*, account, actor, checklist: dict) -> None:
 @transaction.atomic
 def go_live(*, account, actor, comment="", expected_state=None):
     """Go live: the checklist is complete and enough of the team is trained
-    (policy.MIN_TRAINED_TEAM)."""
+    (policy.MIN_TRAINED_TEAM), as committed: the team and checklist are read behind the
+    account's lock, which every change to them takes too."""
     return _act(
         account=account,
         actor=actor,
@@ -163,7 +175,7 @@ def go_live(*, account, actor, comment="", expected_state=None):
         comment=comment,
         expected_state=expected_state,
         record=lambda: signals.went_live.send(sender=Account, accounts=[account], actor=actor),
-        reasons=account.go_live_blockers(),
+        reasons=account.go_live_blockers,
     )
 
 
@@ -176,6 +188,9 @@ def _require_team_manager(account, actor):
 
 @transaction.atomic
 def add_member(*, account, actor, person, role, provides_cover=False, reason=""):
+    """Add a person to the team; somebody already on it (added from another page at the same
+    moment, too) is refused with a message, never added twice."""
+    _lock(account)
     _require_team_manager(account, actor)
     if not person.is_active:
         raise ValidationError({"person": "This person can no longer sign in."})
@@ -192,16 +207,22 @@ def add_member(*, account, actor, person, role, provides_cover=False, reason="")
 
 @transaction.atomic
 def remove_member(*, account, actor, member, reason):
-    """A leaver or a change of duties; the record stays, with the date and reason."""
+    """A leaver or a change of duties; the record stays, with the date and reason. An account
+    that is not closed keeps an owner: the owners are counted behind the account's lock, so of
+    two owners removed at the same moment, the second is refused."""
+    _lock(account)
     _require_team_manager(account, actor)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Say why they are leaving the team."})
+    member.refresh_from_db()  # as committed: they may have left, or become owner, meanwhile
     if member.account_id != account.pk or member.removed_on is not None:
-        raise ValidationError({"reason": "This person is not on the team."})
+        raise ValidationError({"reason": f"{member.person} is no longer on the team."})
     if member.role == AccountMember.Role.OWNER and account.state != AccountState.CLOSED:
-        owners = [m for m in account.current_team() if m.role == AccountMember.Role.OWNER]
-        if len(owners) == 1:
+        other_owners = AccountMember.objects.filter(
+            account=account, role=AccountMember.Role.OWNER, removed_on__isnull=True
+        ).exclude(pk=member.pk)
+        if not other_owners.exists():
             raise ValidationError(
                 {"reason": "Hand ownership to someone else before the owner leaves."}
             )
@@ -213,8 +234,11 @@ def remove_member(*, account, actor, member, reason):
 
 @transaction.atomic
 def hand_over(*, account, actor, new_owner):
-    """Make `new_owner` (a current member) the owner; the previous owners become editors."""
+    """Make `new_owner` (a current member) the owner; the previous owners become editors. Behind
+    the account's lock, so that the new owner cannot be leaving the team at the same moment."""
+    _lock(account)
     _require_team_manager(account, actor)
+    new_owner.refresh_from_db()
     if new_owner.account_id != account.pk or new_owner.removed_on is not None:
         raise ValidationError({"member": "Choose someone on the team."})
     previous = AccountMember.objects.filter(
@@ -359,6 +383,7 @@ def retain_account(*, account, actor, comment, expected_state=None):
 @transaction.atomic
 def update_exit_steps(*, account, actor, steps: dict) -> None:
     """Record when each step of the exit strategy was done: `steps` maps its fields to dates."""
+    _lock(account)
     require(permissions.can_tick_exit_steps, account, actor)
     save_fields(account.exit_strategy, steps)
     _log(account, actor, "update_exit_steps")
@@ -469,6 +494,9 @@ def file_impersonation_report(*, address, looks_official, reporter_email="") -> 
     reported = register.read_reported(address)
     if not reported.address:
         raise ValidationError({"address": "Give the account's full address."})
+    # Written as a browser sends it, a character beyond ASCII takes up to twelve times the room.
+    if len(reported.address) > ImpersonationReport._meta.get_field("address").max_length:
+        raise ValidationError({"address": "This address is too long for a profile's address."})
     fields = {
         "address": reported.address,
         "platform": reported.platform,

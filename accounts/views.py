@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -209,7 +210,7 @@ def update_setup(request, pk):
     together with one button (or the checklist alone, when no details are sent)."""
     account = selectors.account_for(request.user, pk)
     require(permissions.can_tick_setup, account, request.user)
-    checklist = SetupChecklistForm(request.POST, instance=account.setup, prefix="setup")
+    checklist = SetupChecklistForm(request.POST, instance=_part(account, "setup"), prefix="setup")
     details = (
         AccountDetailsForm(request.POST, instance=account, prefix="details")
         if any(name.startswith("details-") for name in request.POST)
@@ -239,6 +240,15 @@ def update_setup(request, pk):
     return _page(request, account.pk, **bound)
 
 
+def _part(account, name):
+    """The account's checklist or exit strategy, which its state implies; 404 where it has
+    none (its page shows no form for it)."""
+    part = getattr(account, name, None)
+    if part is None:
+        raise Http404(f"This account has no {name.replace('_', ' ')}.")
+    return part
+
+
 def _saving_into(form, save):
     """Run `save`; a refusal goes onto `form`, beside its fields, and on up to roll back."""
     try:
@@ -251,10 +261,12 @@ def _saving_into(form, save):
 @require_POST
 def update_exit_steps(request, pk):
     account = selectors.account_for(request.user, pk)
+    # The rule first: only a closing account has an exit strategy to tick off.
+    require(permissions.can_tick_exit_steps, account, request.user)
     return _update(
         request,
         account,
-        ExitStepsForm(request.POST, instance=account.exit_strategy, prefix="exit"),
+        ExitStepsForm(request.POST, instance=_part(account, "exit_strategy"), prefix="exit"),
         key="exit_form",
         rule=permissions.can_tick_exit_steps,
         save=lambda values: services.update_exit_steps(
@@ -286,13 +298,23 @@ def add_member(request, pk):
     return _page(request, account.pk, add_member_form=form)
 
 
+def _current_member(request, account, member_id):
+    """The team member a page acts on, or None (with a message) if they have left meanwhile:
+    the page was open in another tab, or somebody else removed them first."""
+    member = get_object_or_404(account.members.select_related("person"), pk=member_id)
+    if member.removed_on is not None:
+        messages.info(request, f"{member.person} has already left the team.")
+        return None
+    return member
+
+
 @require_http_methods(["GET", "POST"])
 def remove_member(request, pk, member_id):
     account = selectors.account_for(request.user, pk)
     require(permissions.can_manage_team, account, request.user)
-    member = get_object_or_404(
-        account.members.select_related("person"), pk=member_id, removed_on__isnull=True
-    )
+    member = _current_member(request, account, member_id)
+    if member is None:
+        return redirect(account.get_absolute_url() + "#team")
     form = RemoveMemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -315,10 +337,14 @@ def remove_member(request, pk, member_id):
 def hand_over(request, pk, member_id):
     account = selectors.account_for(request.user, pk)
     require(permissions.can_manage_team, account, request.user)
-    member = get_object_or_404(
-        account.members.select_related("person"), pk=member_id, removed_on__isnull=True
-    )
-    services.hand_over(account=account, actor=request.user, new_owner=member)
+    member = _current_member(request, account, member_id)
+    if member is None:
+        return redirect(account.get_absolute_url() + "#team")
+    try:
+        services.hand_over(account=account, actor=request.user, new_owner=member)
+    except ValidationError:  # they left the team while this page was open
+        messages.error(request, f"{member.person} is no longer on the team: choose someone else.")
+        return redirect(account.get_absolute_url() + "#team")
     return _done(request, account, f"{member.person} is now the owner.", "#team")
 
 

@@ -10,6 +10,9 @@ from accounts.public_views import (
 )
 from config.health import health
 
+# The 500 page needs neither the database nor the request (config/errors.py).
+handler500 = "config.errors.server_error"
+
 admin.site.site_header = "Social media governance – administration"
 admin.site.site_title = "Social media governance"
 

@@ -13,21 +13,25 @@ from workflow.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
 @admin.register(KPI)
-class KPIAdmin(admin.ModelAdmin):
+class KPIAdmin(ReadOnlyAdmin):
+    """DCCT adjusts KPIs on the account's evaluation page (evaluation.services.adjust_evaluation),
+    where the change is logged; reviews are judged against them, so the admin only shows them."""
+
     list_display = ("metric", "account", "target", "unit", "direction", "active")
     list_filter = ("active", "direction")
     list_select_related = ("account__platform",)
     search_fields = ("metric", "account__display_name")
-    autocomplete_fields = ("account",)
 
 
 @admin.register(ReviewSchedule)
-class ReviewScheduleAdmin(admin.ModelAdmin):
+class ReviewScheduleAdmin(ReadOnlyAdmin):
+    """How often an account is reviewed changes on its evaluation page, where it is logged; the
+    dates follow from it and from the reviews raised."""
+
     list_display = ("account", "frequency", "period_start", "next_due_on")
     list_filter = ("frequency",)
     list_select_related = ("account__platform",)
     search_fields = ("account__display_name",)
-    autocomplete_fields = ("account",)
 
 
 @admin.register(Review)

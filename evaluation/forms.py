@@ -6,7 +6,7 @@ from accounts.models import Account
 from evaluation.models import KPI, RECERTIFICATION_ITEMS, Outcome, training_contradiction
 from people import policy
 from workflow.csv_import import CSVUploadForm
-from workflow.forms import TransitionForm
+from workflow.forms import DateField, TransitionForm
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -61,7 +61,7 @@ class AssessForm(TransitionForm):
         required=False,
         help_text="Needed when it must improve.",
     )
-    next_review_on = forms.DateField(
+    next_review_on = DateField(
         label="Bring the next review forward to",
         required=False,
         widget=DATE_INPUT,
@@ -189,7 +189,7 @@ class FollowUpForm(TransitionForm):
 
 
 class RecertificationDateForm(forms.Form):
-    due_on = forms.DateField(
+    due_on = DateField(
         label="Next recertification due",
         widget=DATE_INPUT,
         help_text="Move it to spread the work or to suit the team, at most a year after the last "

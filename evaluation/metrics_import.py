@@ -1,15 +1,21 @@
 """Reading a platform's analytics export (date, metric, value): every row checked, every
 problem named by line and column, before anything is stored."""
 
-import csv
 import datetime
-import io
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.utils import timezone
+
+from evaluation.models import MetricObservation
+from workflow.csv_import import model_problems, read_table
+
 MAX_ROWS = 5000
-LARGEST = Decimal(10) ** 12  # what the figures' column holds: 14 digits, 2 after the point
+# What the figures' column holds: 14 digits, 2 after the point, so 12 before it.
+DIGITS_BEFORE_POINT = 12
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+# No platform's analytics go back further.
+EARLIEST_DAY = datetime.date(2000, 1, 1)
 
 
 @dataclass
@@ -35,43 +41,57 @@ def _date(text):
     return None
 
 
+def _value(text):
+    """The figure as stored (two decimal places), or the reason it cannot be. Its size is read
+    from its exponent (arithmetic on 1e999999999 overflows) and checked again after rounding,
+    since 999999999999.995 rounds to a number the column cannot hold."""
+    try:
+        value = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        return None, "Not a number."
+    if not value.is_finite():
+        return None, "Not a number."
+    if value.adjusted() < DIGITS_BEFORE_POINT:
+        value = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if value.adjusted() >= DIGITS_BEFORE_POINT:
+        return None, "Too large to be a real figure."
+    return value, None
+
+
 def read_export(text, *, kpis) -> list[Row]:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    headers = [name.strip().lower() for name in (reader.fieldnames or [])]
-    missing = [name for name in ("date", "metric", "value") if name not in headers]
-    if missing:
-        raise ExportError(
-            "The first line must name the columns; missing: " + ", ".join(missing) + "."
-        )
-    reader.fieldnames = headers
+    table = read_table(
+        text,
+        columns=["date", "metric", "value"],
+        error=ExportError,
+        max_rows=MAX_ROWS,
+        noun="figures",
+    )
     by_name = {kpi.metric.lower(): kpi for kpi in kpis}
+    today = timezone.localdate()
     rows, seen = [], {}
-    for line, values in enumerate(reader, start=2):
-        if line - 1 > MAX_ROWS:
-            raise ExportError(f"Import at most {MAX_ROWS} figures at a time.")
-        values = {key: (value or "").strip() for key, value in values.items() if key}
-        if not any(values.values()):
-            continue
+    for line, values in table:
         row = Row(line=line, values=values)
         row.day = _date(values.get("date", ""))
         if row.day is None:
             row.errors["date"] = "Use a date such as 2026-03-31 or 31/03/2026."
+        elif not EARLIEST_DAY <= row.day <= today:
+            row.errors["date"] = (
+                f"Give a day from {EARLIEST_DAY:%-d %B %Y} to today: figures are for days "
+                "that have passed."
+            )
         row.kpi = by_name.get(values.get("metric", "").lower())
         if row.kpi is None:
             row.errors["metric"] = (
                 f"“{values.get('metric', '')}” is not one of this account's KPIs."
             )
-        try:
-            row.value = Decimal(values.get("value", "").replace(",", ""))
-            if not row.value.is_finite():
-                raise InvalidOperation
-        except InvalidOperation:
-            row.errors["value"] = "Not a number."
+        row.value, problem = _value(values.get("value", ""))
+        if problem:
+            row.errors["value"] = problem
         else:
-            if abs(row.value) >= LARGEST:
-                row.errors["value"] = "Too large to be a real figure."
-            else:
-                row.value = row.value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            observation = MetricObservation(day=row.day, value=row.value)
+            checked = {"value": "value", **({"day": "date"} if row.day else {})}
+            for column, message in model_problems(observation, checked).items():
+                row.errors.setdefault(column, message)
         if row.kpi is not None and row.day is not None:
             key = (row.kpi.pk, row.day)
             if key in seen:

@@ -9,14 +9,15 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
-from django_fsm import GET_STATE, ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import GET_STATE, FSMField, transition
 
 from evaluation import permissions
 from people import policy
 from proposals.models import KPIDirection
 from workflow import transitions
-from workflow.models import AppendOnlyRecord
+from workflow.models import AppendOnlyRecord, StateMachine
 from workflow.states import Badge, State
+from workflow.validators import single_line
 
 
 def add_months(day: datetime.date, months: int, anchor_day: int | None = None) -> datetime.date:
@@ -85,8 +86,8 @@ class KPI(models.Model):
     """A key performance indicator of an account, with its target."""
 
     account = models.ForeignKey("accounts.Account", on_delete=models.CASCADE, related_name="kpis")
-    metric = models.CharField(max_length=120)
-    unit = models.CharField(max_length=40)
+    metric = models.CharField(max_length=120, validators=[single_line])
+    unit = models.CharField(max_length=40, validators=[single_line])
     target = models.DecimalField(max_digits=12, decimal_places=2)
     direction = models.CharField(max_length=10, choices=KPIDirection, default=KPIDirection.HIGHER)
     aggregation = models.CharField(
@@ -146,7 +147,7 @@ STATES = {
 }
 
 
-class Review(ConcurrentTransitionMixin, models.Model):
+class Review(StateMachine, models.Model):
     """The review of one account for one period: the team reports, DCCT assesses."""
 
     STATES = STATES
@@ -305,7 +306,7 @@ class ReviewEvent(AppendOnlyRecord):
     from_state = models.CharField(max_length=20, choices=ReviewState, blank=True)
     to_state = models.CharField(max_length=20, choices=ReviewState, blank=True)
 
-    class Meta:
+    class Meta(AppendOnlyRecord.Meta):
         ordering = ["created_at", "pk"]
 
     def __str__(self):
@@ -447,7 +448,7 @@ def _recertification_outcome(recertification) -> str:
     return RS.RECERTIFIED if recertification.all_yes() else RS.NEEDS_FOLLOW_UP
 
 
-class Recertification(ConcurrentTransitionMixin, models.Model):
+class Recertification(StateMachine, models.Model):
     """One year's recertification of a live account: its owner answers each item yes or no (a
     "no" with a note); any "no" goes to DCCT to follow up before it counts as recertified."""
 
@@ -638,7 +639,7 @@ class RecertificationEvent(AppendOnlyRecord):
     from_state = models.CharField(max_length=20, choices=RecertificationState, blank=True)
     to_state = models.CharField(max_length=20, choices=RecertificationState, blank=True)
 
-    class Meta:
+    class Meta(AppendOnlyRecord.Meta):
         ordering = ["created_at", "pk"]
 
     def __str__(self):

@@ -334,9 +334,15 @@ def adjust_evaluation(*, account, actor, kpis: list[dict], frequency):
     """DCCT adjusts the account's KPIs and how often it is reviewed; the change is logged.
 
     `kpis` are rows of metric, unit, target, direction, aggregation and active, with the `id`
-    of the KPI they change, or none for a new one. KPIs are retired, never deleted."""
+    of the KPI they change, or none for a new one. KPIs are retired, never deleted.
+
+    Behind the account's lock (transitions.lock), so that two pages saved at the same moment
+    are saved one after the other; a metric name another page has just taken is refused with
+    a message, never left to the database's constraint (one KPI per metric)."""
+    transitions.lock(account)
     require(permissions.may_adjust_kpis, account, actor)
     existing = {kpi.pk: kpi for kpi in account.kpis.all()}
+    _check_metric_names(existing, kpis)
     added = changed = 0
     for row in kpis:
         values = {name: value for name, value in row.items() if name != "id"}
@@ -364,6 +370,27 @@ def adjust_evaluation(*, account, actor, kpis: list[dict], frequency):
         action="adjust_kpis",
         comment="KPIs: " + "; ".join(changes) + ".",
     )
+
+
+def _check_metric_names(existing: dict, rows: list[dict]) -> None:
+    """Each KPI of an account has its own metric name, whatever its case (the database's
+    `one_kpi_per_metric`): checked on the KPIs as they will be once `rows` are saved."""
+    names = {pk: kpi.metric for pk, kpi in existing.items()}
+    new = []
+    for row in rows:
+        if row.get("id") is None:
+            new.append(row["metric"])
+        elif row["id"] in names:
+            names[row["id"]] = row.get("metric", names[row["id"]])
+    seen = set()
+    for name in [*names.values(), *new]:
+        if name.lower() in seen:
+            raise ValidationError(
+                f"This account already has a KPI called “{name}”: each KPI needs its own "
+                "metric name. The page may be out of date (saved from another tab or by a "
+                "colleague): reload it to see the KPIs as they are now."
+            )
+        seen.add(name.lower())
 
 
 @transaction.atomic
@@ -673,7 +700,8 @@ def withdraw_recertifications(*, account, actor) -> None:
     """Withdraw: the account has closed (accounts' `closed` signal, in the same transaction),
     so its open recertification, or the follow-up of one, is withdrawn and logged rather than
     left open for good. `actor` is whoever marked the account closed."""
-    for recertification in Recertification.objects.filter(
+    # Locked as read: one its owner is submitting at this moment is waited for, then left be.
+    for recertification in Recertification.objects.select_for_update().filter(
         account=account, state__in=OPEN_RECERTIFICATION_STATES
     ):
         recertification.account = account  # as it is now: closed
@@ -762,7 +790,10 @@ def move_recertification(*, account, actor, due_on: datetime.date) -> None:
     """DCCT moves the date an account's next recertification falls due (to spread the work, or
     to suit the team), at most latest_recertification_date; the change is logged on the
     account. The date chosen becomes the account's yearly day (`anchor_on`), so that work
-    spread once stays spread: the following ones fall due on its anniversaries."""
+    spread once stays spread: the following ones fall due on its anniversaries. Behind the
+    account's lock, so that two moves at the same moment are made one after the other."""
+    if transitions.lock(account) != account.state:
+        transitions.reload_state(account)
     require(permissions.may_move_recertification, account, actor)
     today = timezone.localdate()
     if account.state != AccountState.LIVE:

@@ -227,14 +227,19 @@ def evaluation_plan(request, pk):
     )
     frequency_ok = frequency_form is None or frequency_form.is_valid()
     if request.method == "POST" and formset.is_valid() and frequency_ok:
-        services.adjust_evaluation(
-            account=account,
-            actor=request.user,
-            kpis=formset.rows(),
-            frequency=frequency_form.cleaned_data["frequency"] if frequency_form else None,
-        )
-        messages.success(request, "KPIs and review frequency saved.")
-        return redirect(account)
+        try:
+            services.adjust_evaluation(
+                account=account,
+                actor=request.user,
+                kpis=formset.rows(),
+                frequency=frequency_form.cleaned_data["frequency"] if frequency_form else None,
+            )
+        except ValidationError as error:  # nothing was saved; what was typed stays on the page
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, "KPIs and review frequency saved.")
+            return redirect(account)
     return _plan_page(
         request, account, schedule=schedule, formset=formset, frequency_form=frequency_form
     )

@@ -1,7 +1,10 @@
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
+from people import services
 from people.models import Office, TrainingRecord, User
 from workflow.admin import ReadOnlyAdmin, ReadOnlyInline
 from workflow.models import Digest, NoticePreference, Notification
@@ -60,6 +63,18 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ("full_name", "email")
     autocomplete_fields = ("office",)
     inlines = (TrainingRecordInline, NoticePreferenceInline, NotificationInline)
+    actions = ("unlock_sign_in",)
+
+    @admin.action(
+        description="Unlock sign-in (forget their wrong passwords)", permissions=["change"]
+    )
+    def unlock_sign_in(self, request, queryset):
+        cleared = sum(services.unlock_sign_in(person=person) for person in queryset)
+        self.message_user(
+            request,
+            f"Sign-in unlocked for {len(queryset)} {'person' if len(queryset) == 1 else 'people'}"
+            f" ({cleared} record{'s' if cleared != 1 else ''} of failed attempts cleared).",
+        )
 
     def get_inlines(self, request, obj):
         # A person being added has no choices or notices yet.
@@ -127,3 +142,21 @@ class DigestAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "recipient", "sent_at")
     list_select_related = ("recipient",)
     search_fields = ("recipient__email", "recipient__full_name")
+
+
+# Sign-in attempts (django-axes; AXES_ENABLE_ADMIN is off so that they are registered here).
+@admin.register(AccessAttempt)
+class SignInAttemptAdmin(AccessAttemptAdmin):
+    """Failed sign-ins still counting towards a lockout. Clearing them unlocks at once."""
+
+    actions = ("unlock", "cleanup_expired_attempts")
+
+    @admin.action(description="Unlock: clear these failed attempts", permissions=["delete"])
+    def unlock(self, request, queryset):
+        cleared = queryset.count()
+        queryset.delete()
+        self.message_user(request, f"Cleared {cleared} record(s) of failed sign-ins.")
+
+
+admin.site.register(AccessLog, AccessLogAdmin)
+admin.site.register(AccessFailureLog, AccessFailureLogAdmin)

@@ -1,12 +1,15 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
+
+from people.middleware import mark_seen_on_sign_in
 
 
 def _sync_role_groups(sender, **kwargs):
     from people.services import ADMINISTERED_APPS, sync_role_groups
 
     # Each app's permissions exist only once its own post_migrate has run.
-    if sender.label in ADMINISTERED_APPS:
+    if sender.label in (*ADMINISTERED_APPS, "axes"):
         sync_role_groups()
 
 
@@ -16,3 +19,5 @@ class PeopleConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_sync_role_groups)
+        # Signing in is activity: the session it starts begins its idle time then.
+        user_logged_in.connect(mark_seen_on_sign_in, dispatch_uid="people-mark-seen-on-sign-in")

@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from workflow.validators import single_line
+
 
 class StaffType(models.TextChoices):
     STAFF = "staff", "SPCB staff"
@@ -40,7 +42,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person authorised to use the SPCB's systems: staff, secondee or contractor."""
 
     email = models.EmailField("email address", unique=True)
-    full_name = models.CharField(max_length=150)
+    full_name = models.CharField(max_length=150, validators=[single_line])
     office = models.ForeignKey(
         "people.Office",
         null=True,
@@ -106,7 +108,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 class Office(models.Model):
     """An office or team of the SPS; its head approves proposals in principle."""
 
-    name = models.CharField(max_length=150, unique=True)
+    name = models.CharField(max_length=150, unique=True, validators=[single_line])
     head = models.ForeignKey(
         User,
         null=True,
@@ -131,7 +133,7 @@ class TrainingRecord(models.Model):
     currently trained (policy.MIN_TRAINED_TEAM)."""
 
     person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="training_records")
-    course = models.CharField(max_length=200)
+    course = models.CharField(max_length=200, validators=[single_line])
     completed_on = models.DateField()
     expires_on = models.DateField(
         null=True, blank=True, help_text="Leave empty if this training does not expire."

@@ -3,12 +3,13 @@
 from django.db.models import Q
 
 from people.models import TrainingRecord, User
+from workflow.forms import SEARCH_MAX_LENGTH
 
 
 def people_matching(text: str, limit: int = 10):
     """Active people whose name, email or office contains `text`, for the people picker."""
     text = (text or "").strip()
-    if len(text) < 2:
+    if not 2 <= len(text) <= SEARCH_MAX_LENGTH:  # nothing longer than an email could match
         return User.objects.none()
     return (
         User.objects.filter(is_active=True)

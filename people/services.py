@@ -1,7 +1,9 @@
 """Changes to people, offices and roles. Views, admin actions and commands call these."""
 
+from axes.utils import reset as reset_sign_in_attempts
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
 
 from people.models import Office, User
 from people.roles import Role, forget_roles
@@ -15,6 +17,14 @@ ADMINISTERED_APPS = (
     "evaluation",
     "django_celery_beat",
 )
+# Sign-in attempts (django-axes): administrators see them and the sign-in logs, and unlock a
+# person by clearing their failed attempts; nobody edits the logs.
+SIGN_IN_PERMISSIONS = (
+    "view_accessattempt",
+    "delete_accessattempt",
+    "view_accesslog",
+    "view_accessfailurelog",
+)
 
 
 def sync_role_groups() -> None:
@@ -25,7 +35,10 @@ def sync_role_groups() -> None:
         Group.objects.get_or_create(name=role.value)
     administrators = Group.objects.get(name=Role.ADMINISTRATOR.value)
     administrators.permissions.set(
-        Permission.objects.filter(content_type__app_label__in=ADMINISTERED_APPS)
+        Permission.objects.filter(
+            Q(content_type__app_label__in=ADMINISTERED_APPS)
+            | Q(content_type__app_label="axes", codename__in=SIGN_IN_PERMISSIONS)
+        )
     )
 
 
@@ -52,3 +65,11 @@ def set_office_head(*, office: Office, head: User | None) -> None:
     office.save(update_fields=["head"])
     if head is not None:
         forget_roles(head)
+
+
+def unlock_sign_in(*, person: User) -> int:
+    """Lift a sign-in lockout at once: forget the person's failed attempts from every address.
+    Returns how many records of attempts were cleared."""
+    if not person.email:  # axes would read no name as "everybody"
+        return 0
+    return reset_sign_in_attempts(username=person.email)

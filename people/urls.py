@@ -20,11 +20,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name="people/password_reset.html",
-            email_template_name="people/email/password_reset.txt",
-            subject_template_name="people/email/password_reset_subject.txt",
-        ),
+        views.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(

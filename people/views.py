@@ -1,3 +1,5 @@
+import hashlib
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -7,8 +9,9 @@ from django.views.decorators.http import require_GET
 
 from people.demo import DEFAULT_DEMO_PASSWORD, DEMO_SIGNINS
 from people.forms import NoticePreferencesForm, SignInForm
+from people.models import normalise_email
 from people.selectors import people_matching
-from workflow import notifications
+from workflow import limits, notifications
 
 
 @require_GET
@@ -36,6 +39,46 @@ class SignInView(auth_views.LoginView):
             context["demo_signins"] = [(email, role) for email, _, _, role in DEMO_SIGNINS]
             context["demo_password"] = DEFAULT_DEMO_PASSWORD
         return context
+
+
+RESET_WINDOW_SECONDS = 60 * 60
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset request, limited per hour from one address (every post counts, before it
+    is read) and for one email address (whether or not it belongs to anybody, so that the
+    limit tells nothing about who has an account). Past either: 429, and nothing is sent."""
+
+    template_name = "people/password_reset.html"
+    email_template_name = "people/email/password_reset.txt"
+    subject_template_name = "people/email/password_reset_subject.txt"
+
+    def post(self, request, *args, **kwargs):
+        self.window, self.wait = limits.current_window(RESET_WINDOW_SECONDS)
+        sender = limits.network_of(limits.client_address(request))
+        key = f"password-resets:address:{sender}:{self.window}"
+        if limits.count(key, window=RESET_WINDOW_SECONDS) > settings.PASSWORD_RESETS_PER_ADDRESS:
+            return self.too_many()
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        email = normalise_email(form.cleaned_data["email"])
+        hashed = hashlib.sha256(email.encode()).hexdigest()
+        key = f"password-resets:email:{hashed}:{self.window}"
+        if limits.count(key, window=RESET_WINDOW_SECONDS) > settings.PASSWORD_RESETS_PER_EMAIL:
+            return self.too_many()
+        return super().form_valid(form)
+
+    def too_many(self):
+        minutes = max(1, round(self.wait / 60))
+        response = render(
+            self.request,
+            "people/password_reset_refused.html",
+            {"minutes": minutes},
+            status=429,
+        )
+        response["Retry-After"] = str(self.wait)
+        return response
 
 
 def notice_preferences(request):

@@ -41,21 +41,29 @@ STAGES = [
 
 
 MAX_YEARS = 10
+# Nothing the reports count is older: an earlier date is read as this one, so that no date
+# typed in the address (0001-01-01, 9999-12-31) reaches the arithmetic or the database.
+EARLIEST = datetime.date(2000, 1, 1)
+
+
+def _day(text, default):
+    try:
+        return datetime.date.fromisoformat(text or "")
+    except ValueError:
+        return default
 
 
 def _range(request):
-    """The date range asked for: a year to today by default, at most ten years, never past
-    today."""
+    """The date range asked for: a year to today by default; each date kept between EARLIEST
+    and today, either way round, and the range at most ten years."""
     today = timezone.localdate()
-    try:
-        end = min(datetime.date.fromisoformat(request.GET.get("to", "")), today)
-    except ValueError:
-        end = today
-    try:
-        start = datetime.date.fromisoformat(request.GET.get("from", ""))
-    except ValueError:
-        start = end - datetime.timedelta(days=365)
-    start, end = (start, end) if start <= end else (end, start)
+
+    def within(day):
+        return min(max(day, EARLIEST), today)
+
+    end = within(_day(request.GET.get("to"), today))
+    start = within(_day(request.GET.get("from"), end - datetime.timedelta(days=365)))
+    start, end = sorted((start, end))
     return max(start, end - datetime.timedelta(days=365 * MAX_YEARS)), end
 
 

@@ -4,10 +4,11 @@ from django.db.models import Q
 from accounts.models import Platform
 from people.models import Office
 from proposals.models import OPEN_STATES, ProposalState
+from workflow.forms import SEARCH_MAX_LENGTH
 
 
 class QueueFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Search", method="search")
+    q = django_filters.CharFilter(label="Search", method="search", max_length=SEARCH_MAX_LENGTH)
     state = django_filters.ChoiceFilter(
         choices=[
             (s.value, s.label)
@@ -26,7 +27,9 @@ class QueueFilter(django_filters.FilterSet):
     def search(self, queryset, name, value):
         value = value.strip()
         condition = Q(title__icontains=value) | Q(proposer__full_name__icontains=value)
+        # A reference is P- and a number: ASCII digits, as many as an id has (isdigit() also
+        # says yes to "²", and int() refuses that and numbers of over 4,300 digits).
         reference = value.upper().removeprefix("P-")
-        if reference.isdigit():
+        if reference.isascii() and reference.isdecimal() and len(reference) <= 19:
             condition |= Q(pk=int(reference))
         return queryset.filter(condition)

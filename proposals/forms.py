@@ -1,13 +1,10 @@
-import filetype
 from django import forms
-from django.conf import settings
 from django.forms import inlineformset_factory
-from django.template.defaultfilters import filesizeformat
 
 from accounts.models import Account, AccountKind, AccountState, Platform
 from people.models import User
 from people.widgets import PersonEmailInput
-from proposals import permissions
+from proposals import evidence, permissions
 from proposals.models import (
     AlternativeApproach,
     AlternativePlan,
@@ -16,7 +13,8 @@ from proposals.models import (
     ProposalKPI,
     ProposalTeamMember,
 )
-from workflow.forms import TransitionForm
+from workflow.forms import DateField, TransitionForm
+from workflow.validators import single_line
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -87,6 +85,7 @@ class WhatWhereForm(forms.ModelForm):
             "end_date",
         ]
         widgets = {"start_date": DATE_INPUT, "end_date": DATE_INPUT}
+        field_classes = {"start_date": DateField, "end_date": DateField}
         help_texts = {
             "proposed_handle": "For example @ScotParlYouth. DCCT will check it is free.",
             "time_limited": "Tick if the account is for a campaign or period that ends.",
@@ -213,12 +212,25 @@ class RowsFormSet(forms.BaseInlineFormSet):
     """A list in the business case (team, KPIs); `rows()` is what the service is given."""
 
     service_key = ""
+    noun = "list"
 
     def get_form_kwargs(self, index):
         """Rows not yet saved may be left empty."""
         kwargs = super().get_form_kwargs(index)
         kwargs["optional_row"] = index is None or index >= self.initial_form_count()
         return kwargs
+
+    def clean(self):
+        super().clean()
+        # A row the page showed is gone: the list was saved from another tab or by a colleague
+        # since (each save replaces it), so this page would undo what they saved.
+        if any(form.instance.pk is None for form in self.forms[: self.initial_form_count()]):
+            raise forms.ValidationError(
+                f"The {self.noun} was saved elsewhere while this page was open (in another tab "
+                "or by a colleague). Reload the page to see it as it is now, then make your "
+                "change again.",
+                code="stale",
+            )
 
     def rows(self) -> list[dict]:
         return [
@@ -233,6 +245,7 @@ class RowsFormSet(forms.BaseInlineFormSet):
 
 class BaseTeamFormSet(RowsFormSet):
     service_key = "team"
+    noun = "team"
 
     def row(self, form) -> dict:
         return {"person": form.instance.person, "role": form.cleaned_data["role"]}
@@ -269,6 +282,7 @@ TeamFormSet = inlineformset_factory(
 
 class BaseKPIFormSet(RowsFormSet):
     service_key = "kpis"
+    noun = "list of KPIs"
 
 
 class KPIRowForm(RowForm):
@@ -305,41 +319,15 @@ SECTIONS = [
 
 class EvidenceForm(forms.Form):
     file = forms.FileField(label="Evidence file")
-    description = forms.CharField(max_length=200, required=False)
-
-    ALLOWED_TYPES = {
-        "application/pdf": "PDF",
-        "image/png": "PNG image",
-        "image/jpeg": "JPEG image",
-        "image/gif": "GIF image",
-        "image/webp": "WebP image",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel",
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation": "PowerPoint",
-        "application/vnd.oasis.opendocument.text": "OpenDocument text",
-        "application/vnd.oasis.opendocument.spreadsheet": "OpenDocument spreadsheet",
-        "application/vnd.oasis.opendocument.presentation": "OpenDocument presentation",
-    }
+    description = forms.CharField(max_length=200, required=False, validators=[single_line])
 
     def clean_file(self):
+        """The same checks as services.add_evidence, so that a refusal is said beside the field:
+        its size, its name (shown, never stored on disk) and its type, read from its bytes."""
         upload = self.cleaned_data["file"]
-        limit = settings.EVIDENCE_MAX_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                f"This file is {filesizeformat(upload.size)}; evidence files can be at most "
-                f"{filesizeformat(limit)}."
-            )
-        # The type is read from the file's own bytes; its name and the browser's word for it
-        # are easy to fake.
-        head = upload.read(8192)
-        upload.seek(0)
-        kind = filetype.guess(head)
-        if kind is None or kind.mime not in self.ALLOWED_TYPES:
-            raise forms.ValidationError(
-                "This type of file cannot be attached. Use a PDF, an image (PNG, JPEG, GIF, "
-                "WebP) or an office document (Word, Excel, PowerPoint, OpenDocument)."
-            )
-        self.content_type = kind.mime
+        evidence.check_size(upload)
+        evidence.display_name(upload.name)
+        evidence.detect_type(upload)
         return upload
 
 
@@ -412,6 +400,7 @@ class AlternativePlanForm(forms.ModelForm):
             "proposer_gets",
         ]
         widgets = {"approach": forms.RadioSelect, "pilot_end_date": DATE_INPUT}
+        field_classes = {"pilot_end_date": DateField}
         help_texts = {
             "recommendation": "For example: a weekly slot on the corporate Instagram account.",
         }

@@ -6,13 +6,19 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import FSMField, transition
 
 from people import policy
-from proposals import permissions
+from proposals import evidence, permissions
 from workflow import transitions
-from workflow.models import AppendOnlyRecord, EscalationRecord
+from workflow.models import (
+    AppendOnlyRecord,
+    EscalationRecord,
+    StateMachine,
+    append_only_trigger,
+)
 from workflow.states import Badge, State
+from workflow.validators import single_line
 
 # A substantive answer to "why can the existing corporate channels not reach this audience".
 
@@ -20,7 +26,7 @@ from workflow.states import Badge, State
 class EngagementPriority(models.Model):
     """A public engagement priority that a proposal must say it supports."""
 
-    name = models.CharField(max_length=150, unique=True)
+    name = models.CharField(max_length=150, unique=True, validators=[single_line])
     description = models.TextField(blank=True)
     sort_order = models.PositiveSmallIntegerField(default=100)
     active = models.BooleanField(default=True)
@@ -132,7 +138,7 @@ class ResponseTime(models.TextChoices):
     FIVE_DAYS = "five_days", "Within five working days"
 
 
-class Proposal(ConcurrentTransitionMixin, models.Model):
+class Proposal(StateMachine, models.Model):
     """A business case for a new account or channel (DESIGN.md section 3), and where it has got
     to in the approval process (section 4)."""
 
@@ -163,7 +169,7 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
     )
 
     # 1. What and where
-    title = models.CharField("working title", max_length=150)
+    title = models.CharField("working title", max_length=150, validators=[single_line])
     platform = models.ForeignKey(
         "accounts.Platform",
         null=True,
@@ -172,9 +178,11 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
         related_name="proposals",
         help_text="Leave empty for a channel that is not in the catalogue, and name it below.",
     )
-    other_platform_name = models.CharField("other or new channel", max_length=100, blank=True)
+    other_platform_name = models.CharField(
+        "other or new channel", max_length=100, blank=True, validators=[single_line]
+    )
     proposed_handle = models.CharField(
-        "proposed account name or handle", max_length=120, blank=True
+        "proposed account name or handle", max_length=120, blank=True, validators=[single_line]
     )
     start_date = models.DateField(null=True, blank=True)
     time_limited = models.BooleanField("time-limited", default=False)
@@ -205,7 +213,7 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
 
     # 5. Content plan
     content_types = models.TextField(blank=True)
-    posting_frequency = models.CharField(max_length=150, blank=True)
+    posting_frequency = models.CharField(max_length=150, blank=True, validators=[single_line])
     content_sources = models.TextField("where content comes from", blank=True)
     website_links = models.TextField("how posts link back to the website", blank=True)
 
@@ -652,8 +660,12 @@ class KPIDirection(models.TextChoices):
 
 class ProposalKPI(models.Model):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="kpis")
-    metric = models.CharField(max_length=120)
-    unit = models.CharField(max_length=40, help_text="For example: followers, %, posts, hours.")
+    metric = models.CharField(max_length=120, validators=[single_line])
+    unit = models.CharField(
+        max_length=40,
+        help_text="For example: followers, %, posts, hours.",
+        validators=[single_line],
+    )
     target = models.DecimalField(max_digits=12, decimal_places=2)
     direction = models.CharField(max_length=10, choices=KPIDirection, default=KPIDirection.HIGHER)
 
@@ -672,7 +684,7 @@ class Decision(AppendOnlyRecord):
     from_state = models.CharField(max_length=30, choices=ProposalState)
     to_state = models.CharField(max_length=30, choices=ProposalState)
 
-    class Meta:
+    class Meta(AppendOnlyRecord.Meta):
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["proposal", "created_at"])]
 
@@ -705,10 +717,12 @@ class AlternativeApproach(models.TextChoices):
 
 
 class AlternativePlan(models.Model):
-    """DCCT's alternative to what was proposed; the newest one is the one on the table."""
+    """DCCT's alternative to what was proposed; the newest one is the one on the table. Saved
+    with the decision to advise against, and as much part of the record: never changed or
+    deleted (a revised plan is a new row)."""
 
     proposal = models.ForeignKey(
-        Proposal, on_delete=models.CASCADE, related_name="alternative_plans"
+        Proposal, on_delete=models.PROTECT, related_name="alternative_plans"
     )
     approach = models.CharField(max_length=20, choices=AlternativeApproach)
     corporate_account = models.ForeignKey(
@@ -730,6 +744,7 @@ class AlternativePlan(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        triggers = [append_only_trigger()]
 
     def __str__(self):
         return f"{self.get_approach_display()} for {self.proposal.reference}"
@@ -770,11 +785,13 @@ class Escalation(EscalationRecord):
 
 
 def evidence_path(instance, filename):
-    return f"evidence/{instance.proposal_id}/{timezone.now():%Y%m%d%H%M%S}-{filename}"
+    # Never the uploader's name: that is only shown (original_name).
+    return evidence.storage_name(instance.content_type)
 
 
 class Attachment(models.Model):
-    """Evidence for a business case, stored outside the public static and media URLs."""
+    """Evidence for a business case, stored outside the public static and media URLs under a
+    generated name (proposals/evidence.py); `original_name` is the uploader's, cleaned, shown."""
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=evidence_path, max_length=300)
@@ -792,3 +809,7 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+    @property
+    def kind(self):
+        return evidence.type_of(self.content_type)

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts import services as accounts_services
-from proposals import permissions
+from proposals import evidence, permissions
 from proposals.catalogue import ENGAGEMENT_PRIORITIES
 from proposals.models import (
     AlternativePlan,
@@ -99,7 +99,7 @@ def _act(
         record=record,
         not_ready_reasons=reasons
         if reasons is not None
-        else [item for _, item in proposal.missing_items()],
+        else lambda: [item for _, item in proposal.missing_items()],  # read behind the lock
     )
     transitions.notify_after_commit(lambda: _notify(decision.pk))
     return decision
@@ -386,8 +386,17 @@ def save_section(*, proposal, actor, fields: dict, team=None, kpis=None) -> None
     """Save one section of a draft business case; incomplete is fine, invalid is not.
 
     `fields` are the section's own; `team` (section 6) and `kpis` (section 7), when given,
-    replace the lists: dicts of person and role, or of metric, unit, target and direction."""
+    replace the lists: dicts of person and role, or of metric, unit, target and direction.
+
+    Behind the proposal's lock (transitions.lock), which submitting takes too: a section saved
+    at the same moment from another tab is saved before or after this one, never half, and a
+    proposal submitted meanwhile is no longer changed (Changed)."""
+    if transitions.lock(proposal) != proposal.state:
+        transitions.reload_state(proposal)
+        raise transitions.Changed(proposal)
     require(permissions.can_edit, proposal, actor)
+    if team is not None and len({row["person"].pk for row in team}) != len(team):
+        raise ValidationError("Name each person once.")
     if team is not None:
         problems = permissions.judges_left_out(proposal, [row["person"].pk for row in team])
         if problems:
@@ -422,15 +431,23 @@ def add_comment(*, proposal, author, body) -> Comment:
 
 
 @transaction.atomic
-def add_evidence(*, proposal, actor, upload, content_type, description="") -> Attachment:
-    """Attach evidence to the business case; `content_type` is the type read from the file's
-    own bytes (see forms.EvidenceForm), never the one the browser claimed."""
+def add_evidence(*, proposal, actor, upload, description="") -> Attachment:
+    """Attach evidence to the business case. Whoever calls, the file is checked here: its size,
+    its name (cleaned, and kept only to show) and its type, read from its own bytes, never from
+    its name or the browser's word; it is stored under a generated name with that type's
+    extension (proposals/evidence.py)."""
     require(permissions.can_add_evidence, proposal, actor)
+    try:
+        evidence.check_size(upload)
+        name = evidence.display_name(upload.name)
+        kind = evidence.detect_type(upload)
+    except ValidationError as error:
+        raise ValidationError({"file": error}) from None
     return Attachment.objects.create(
         proposal=proposal,
         file=upload,
-        original_name=upload.name[:200],
-        content_type=content_type,
+        original_name=name,
+        content_type=kind.mime,
         size=upload.size,
         description=description,
         uploaded_by=actor,

@@ -1,12 +1,12 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from proposals import permissions, selectors, services
+from proposals import evidence, permissions, selectors, services
 from proposals.filters import QueueFilter
 from proposals.forms import (
     SECTIONS,
@@ -134,15 +134,22 @@ def edit_section(request, pk, section):
             )
         else:
             lists = {formset.service_key: formset.rows()} if formset is not None else {}
-            services.save_section(
-                proposal=proposal, actor=request.user, fields=form.cleaned_data, **lists
+            outcome = attempt(
+                request,
+                form,
+                lambda: services.save_section(
+                    proposal=proposal, actor=request.user, fields=form.cleaned_data, **lists
+                ),
             )
-            messages.success(request, f"Section {number}, {title}, saved.")
-            if "continue" in request.POST and number < len(SECTIONS):
-                return redirect("proposals:edit", pk=proposal.pk, section=number + 1)
-            if "continue" in request.POST:
-                return redirect("proposals:submit", pk=proposal.pk)
-            return redirect("proposals:edit", pk=proposal.pk, section=number)
+            if outcome == "changed":  # submitted or withdrawn from another tab meanwhile
+                return redirect(proposal)
+            if outcome == "done":
+                messages.success(request, f"Section {number}, {title}, saved.")
+                if "continue" in request.POST and number < len(SECTIONS):
+                    return redirect("proposals:edit", pk=proposal.pk, section=number + 1)
+                if "continue" in request.POST:
+                    return redirect("proposals:submit", pk=proposal.pk)
+                return redirect("proposals:edit", pk=proposal.pk, section=number)
     missing_sections = {item_section for item_section, _ in proposal.missing_items()}
     return render(
         request,
@@ -292,7 +299,6 @@ def upload_evidence(request, pk):
             proposal=proposal,
             actor=request.user,
             upload=form.cleaned_data["file"],
-            content_type=form.content_type,
             description=form.cleaned_data["description"],
         )
         messages.success(request, "Evidence attached.")
@@ -311,9 +317,6 @@ def download_evidence(request, pk, attachment_id):
     except FileNotFoundError:
         # The record outlived its file (restored database, cleared storage): not found.
         raise Http404("The file of this evidence is no longer stored.") from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+    return evidence.download(
+        handle, name=attachment.original_name, content_type=attachment.content_type
     )

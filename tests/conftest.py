@@ -6,6 +6,7 @@ import os
 import pytest
 from django.test import Client
 from django.utils import timezone
+from hypothesis import settings as hypothesis_settings
 
 from accounts.models import AccountMember, ClosureEscalation, ExitStrategy, SetupChecklist
 from people.roles import Role
@@ -18,6 +19,15 @@ from tests.factories import (
     ProposalFactory,
     TrainingRecordFactory,
     UserFactory,
+)
+
+# Generated inputs (hypothesis): in CI the same examples every run (derandomized), so that a
+# failure there is reproducible and a pass means what the last one meant; elsewhere new ones
+# each run. HYPOTHESIS_PROFILE=ci or =dev chooses either by hand.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+hypothesis_settings.register_profile("dev")
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev")
 )
 
 

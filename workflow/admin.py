@@ -16,6 +16,14 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_readonly_fields(self, request, obj=None):
+        # Every field is shown as it is, so no form field is built for a page that edits nothing.
+        opts = self.model._meta
+        shown = [
+            f.name for f in [*opts.fields, *opts.many_to_many] if f.editable and not f.auto_created
+        ]
+        return [*shown, *self.readonly_fields]
+
 
 @admin.register(Export)
 class ExportAdmin(ReadOnlyAdmin):

@@ -6,4 +6,5 @@ class WorkflowConfig(AppConfig):
     verbose_name = "Workflow core"
 
     def ready(self):
-        from workflow import checks  # noqa: F401  (registers the deployment checks)
+        # Registers the deployment checks, and `in` for integer columns.
+        from workflow import checks, lookups  # noqa: F401

@@ -1,7 +1,10 @@
-"""System checks for a deployment (`manage.py check --deploy`)."""
+"""System checks: the product's own invariants (every run) and a deployment's (`--deploy`)."""
 
+from django.apps import apps
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
+
+from workflow.models import APPEND_ONLY, AppendOnlyRecord
 
 PER_PROCESS_CACHES = (
     "django.core.cache.backends.locmem.LocMemCache",
@@ -23,3 +26,26 @@ def shared_cache(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.models)
+def logs_are_append_only_in_the_database(app_configs, **kwargs):
+    """Every log (a concrete AppendOnlyRecord) carries the trigger with which PostgreSQL refuses
+    to change or delete its rows; a log whose Meta does not extend AppendOnlyRecord.Meta would
+    silently lose it."""
+    models = (
+        apps.get_models()
+        if app_configs is None
+        else [model for config in app_configs for model in config.get_models()]
+    )
+    return [
+        Error(
+            f"{model._meta.label} is an append-only log without its '{APPEND_ONLY}' trigger.",
+            hint="Make its Meta extend AppendOnlyRecord.Meta, then run makemigrations.",
+            obj=model,
+            id="socialgov.E001",
+        )
+        for model in models
+        if issubclass(model, AppendOnlyRecord)
+        and APPEND_ONLY not in {trigger.name for trigger in getattr(model._meta, "triggers", [])}
+    ]

@@ -1,9 +1,33 @@
 """The forms every transition page shares: what the person saw (so a stale page is refused),
-their comments, and the two positions of an escalation to HEC."""
+their comments, and the two positions of an escalation to HEC; and the date field every form
+uses."""
+
+import datetime
 
 from django import forms
 
 REASONS_REQUIRED = "Give your reasons: the people concerned will see them."
+
+# The longest text a search box takes: longer than any name, handle or email it searches, so
+# nothing longer could match (and SQLite refuses a LIKE pattern of over 50,000 bytes).
+SEARCH_MAX_LENGTH = 254
+
+# The dates any form accepts. Nothing the policy dates falls outside them, and the date
+# arithmetic of schedules and reminders overflows on dates such as 9999-12-31.
+EARLIEST_DATE = datetime.date(2000, 1, 1)
+LATEST_DATE = datetime.date(2099, 12, 31)
+
+
+class DateField(forms.DateField):
+    """A date between EARLIEST_DATE and LATEST_DATE: 0001-01-01 is a typing slip, not a day."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not EARLIEST_DATE <= value <= LATEST_DATE:
+            raise forms.ValidationError(
+                f"Give a date from {EARLIEST_DATE:%-d %B %Y} to {LATEST_DATE:%-d %B %Y}.",
+                code="out_of_range",
+            )
 
 
 class TransitionForm(forms.Form):

@@ -2,6 +2,10 @@
 resets): counted in the cache, so that every web process and worker shares one count when
 Redis is used."""
 
+import ipaddress
+import time
+
+from django.conf import settings
 from django.core.cache import cache
 
 
@@ -21,3 +25,57 @@ def count(key: str, *, window: int) -> int:
         # expiry: give the first count of a key its window, whoever made it.
         cache.touch(key, timeout=window)
     return counted
+
+
+def client_address(request) -> str:
+    """The address the request came from: the connection's, or, behind proxies that add it to
+    X-Forwarded-For (settings.FORWARDED_FOR_PROXIES of them), the one the nearest proxy saw.
+    Anything further left in the header is the client's to invent; an entry that is not an
+    address (garbled, or with a port some proxies add) is read as its address or, failing that,
+    the connection's, so that it is always something a GenericIPAddressField can store."""
+    proxies = settings.FORWARDED_FOR_PROXIES
+    if proxies:
+        header = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        forwarded = [part.strip() for part in header.split(",")]
+        if len(forwarded) >= proxies:
+            address = _address_in(forwarded[-proxies])
+            if address:
+                return address
+    return _address_in(request.META.get("REMOTE_ADDR", ""))
+
+
+def _address_in(text: str) -> str:
+    """The IP address in `text` ("203.0.113.9", "203.0.113.9:4711", "[2001:db8::1]:443"), in
+    its canonical spelling, or "" when there is none."""
+    candidates = [text]
+    if text.startswith("[") and "]" in text:
+        candidates.append(text[1 : text.index("]")])
+    elif text.count(":") == 1:
+        candidates.append(text.split(":", 1)[0])
+    for candidate in candidates:
+        try:
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            continue
+    return ""
+
+
+def network_of(address: str) -> str:
+    """Who a limit counts: one IPv4 address, or one IPv6 /64 (what one home or phone gets, so
+    that walking through its addresses does not escape the limit)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+def current_window(seconds: int) -> tuple[int, int]:
+    """The number of the fixed window of `seconds` we are in, for a key that starts afresh with
+    each, and how many seconds are left of it (for Retry-After)."""
+    now = time.time()
+    return int(now // seconds), max(1, seconds - int(now % seconds))

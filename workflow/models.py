@@ -1,9 +1,36 @@
 """What every workflow shares: the append-only log row, the escalation to HEC, and the outbox of
 notices. Abstract bases carry no table of their own; each app's concrete log has its own."""
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django_fsm import ConcurrentTransitionMixin, FSMFieldMixin, FSMModelMixin
+
+
+class StateMachine(ConcurrentTransitionMixin):
+    """A workflow object (a proposal, an account, a review, a recertification, a report of
+    impersonation): django-fsm's protected state and state-checked save, with a
+    `refresh_from_db` that is safe while other requests run. django-fsm's own reload switches
+    the protection off on the field itself, which every thread shares, and back on: a thread
+    reloading meanwhile met it switched on again ("Direct state modification is not allowed"),
+    and the loser of a race got a 500. Here only this object's own value is set aside, and the
+    protection lets a value in where there is none."""
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        reloaded = [
+            field.attname
+            for field in self._meta.concrete_fields
+            if isinstance(field, FSMFieldMixin)
+            and field.protected
+            and (fields is None or field.attname in fields)
+        ]
+        for name in reloaded:
+            self.__dict__.pop(name, None)
+        # Past django-fsm's FSMModelMixin, to Django's own reload.
+        super(FSMModelMixin, self).refresh_from_db(using, fields, from_queryset)
+        if reloaded:
+            self._update_initial_state()
 
 
 def save_fields(obj, values: dict) -> None:
@@ -21,9 +48,27 @@ def save_fields(obj, values: dict) -> None:
         getattr(obj, name).set(value)
 
 
+# The trigger name every append-only table carries; the test of the logs and the system check
+# look for it.
+APPEND_ONLY = "append_only"
+
+
+def append_only_trigger():
+    """PostgreSQL refuses to change or remove a row of this table, whichever way it is asked:
+    QuerySet.update, the base manager, an upsert (bulk_create with update_conflicts) or raw
+    SQL. Row-level, so TRUNCATE (the test suite's flush) still empties the table. SQLite has no
+    such trigger: there the Python guards below are all there is."""
+    return pgtrigger.Protect(name=APPEND_ONLY, operation=pgtrigger.Update | pgtrigger.Delete)
+
+
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise TypeError("This log is append-only.")
+
+    def bulk_create(self, objs, *args, update_conflicts=False, **kwargs):
+        if update_conflicts:  # an upsert rewrites the rows it meets
+            raise TypeError("This log is append-only.")
+        return super().bulk_create(objs, *args, **kwargs)
 
     def delete(self):
         raise TypeError("This log is append-only.")
@@ -31,7 +76,12 @@ class AppendOnlyQuerySet(models.QuerySet):
 
 class AppendOnlyRecord(models.Model):
     """A row of a log that is only ever added to: what was decided is never rewritten or lost.
-    Proposals' decisions, accounts' events and reviews' events each keep one."""
+    Proposals' decisions, accounts' events and reviews' events each keep one.
+
+    A concrete log's Meta extends AppendOnlyRecord.Meta, so that its table gets the trigger
+    (checked by workflow.checks). Whatever a log row points at (its object, its actor) is
+    PROTECTed: a person who acted or an object with a history cannot be deleted, only
+    deactivated or closed, so no deletion ever needs to remove a log row."""
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     actor_role = models.CharField(max_length=80)
@@ -43,6 +93,7 @@ class AppendOnlyRecord(models.Model):
 
     class Meta:
         abstract = True
+        triggers = [append_only_trigger()]
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -57,7 +108,7 @@ class Export(AppendOnlyRecord):
     """A record somebody took away (a decision log, a printable history, a range of decisions):
     who, when and what. Exports of the audit trail are themselves part of it."""
 
-    class Meta:
+    class Meta(AppendOnlyRecord.Meta):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
@@ -78,9 +129,16 @@ class EscalationQuerySet(models.QuerySet):
         )
 
 
+# What HEC writes when ruling on an escalation; everything else is fixed when it is escalated.
+RULING_FIELDS = ["ruling", "reasons", "decided_by", "decided_at"]
+
+
 class EscalationRecord(models.Model):
     """A disagreement DCCT puts to HEC, with both positions written down, and HEC's ruling.
-    Proposals and closures both have them; each names its own rulings."""
+    Proposals and closures both have them; each names its own rulings.
+
+    Part of the decision record, so PostgreSQL keeps it: a row is never deleted, the positions
+    never change, and the ruling is written once (on an open escalation) and never again."""
 
     business_area_position = models.TextField("the business area's position")
     dcct_position = models.TextField("DCCT's position")
@@ -99,6 +157,15 @@ class EscalationRecord(models.Model):
     class Meta:
         abstract = True
         ordering = ["-escalated_at"]
+        triggers = [
+            pgtrigger.Protect(name="escalation_kept", operation=pgtrigger.Delete),
+            pgtrigger.ReadOnly(name="escalation_positions_fixed", exclude=RULING_FIELDS),
+            pgtrigger.Protect(
+                name="escalation_ruled_once",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.Q(old__decided_at__isnull=False),
+            ),
+        ]
 
 
 class NoticeKind(models.TextChoices):

@@ -6,9 +6,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django_fsm import ConcurrentTransition, can_proceed
+from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
 
 class Changed(Exception):
@@ -86,6 +86,47 @@ def stamp(obj) -> str:
     return f"{obj.state}@{obj.state_changed_at.isoformat()}"
 
 
+def lock(obj) -> str:
+    """Lock the object's row until the transaction ends, and forget the lists and one-to-one
+    records read with it (a team, a checklist), so that the rules checked next read what is
+    committed; returns the state as committed.
+
+    Whatever changes a workflow object, or what its rules count ("at least one owner", "at
+    least policy.MIN_TRAINED_TEAM trained"), locks it first: of two people acting at once, the
+    second waits here until the first has committed, then reads what the first did. PostgreSQL:
+    SELECT ... FOR NO KEY UPDATE (rows pointing at the object, such as its log, can still be
+    added meanwhile). SQLite has no row locks, but lets one writing transaction in at a time
+    (transaction_mode IMMEDIATE in config/settings), which serialises them the same way."""
+    state = (
+        type(obj)
+        ._base_manager.select_for_update(no_key=True)
+        .filter(pk=obj.pk)
+        .values_list("state", flat=True)
+        .get()
+    )
+    obj._prefetched_objects_cache = {}
+    for relation in obj._meta.related_objects:
+        if relation.one_to_one and relation.is_cached(obj):
+            relation.delete_cached_value(obj)
+    return state
+
+
+def reload_state(obj) -> None:
+    """Read the object's state (and when it was entered) again, as committed."""
+    obj.refresh_from_db(fields=["state", "state_changed_at"])
+
+
+def broken_constraints(obj) -> list[str]:
+    """What the database's rules (its unique constraints) say against the object as it stands:
+    the words for a save that another object beat to it (two accounts going live on one
+    handle at the same moment)."""
+    try:
+        obj.validate_constraints()
+    except ValidationError as error:
+        return error.messages
+    return []
+
+
 def run(
     *,
     obj,
@@ -105,8 +146,16 @@ def run(
     writing nothing; `record` saves what goes with it (a plan, an escalation) once the
     state-checked save has succeeded, so that of two people acting at once the second is
     stopped before anything of theirs is written. `expected_state` is the state (or the
-    `stamp`) the actor saw. Raises PermissionDenied, NotReady, ValidationError or Changed; the
-    caller's transaction rolls back on any of them, so nothing is half-saved."""
+    `stamp`) the actor saw; `not_ready_reasons` may be a function, to read them behind the
+    lock. Raises PermissionDenied, NotReady, ValidationError or Changed; the caller's
+    transaction rolls back on any of them, so nothing is half-saved.
+
+    Of two people acting on one object at once, one wins and the other is told that somebody
+    acted first (Changed): the row is locked before anything is checked (`lock`), and the save
+    is state-checked besides (ConcurrentTransitionMixin)."""
+    if lock(obj) != obj.state:
+        reload_state(obj)
+        raise Changed(obj)
     if expected_state is not None and expected_state not in (obj.state, stamp(obj)):
         raise Changed(obj)
     transition = transition_of(obj, action)
@@ -115,10 +164,13 @@ def run(
     if not may_take(obj, action, actor):
         raise PermissionDenied(refusal(obj, transition))
     method = getattr(obj, action)
+
+    def not_ready():
+        reasons = not_ready_reasons() if callable(not_ready_reasons) else not_ready_reasons
+        return NotReady(list(reasons) or [f"“{transition.custom['label']}” is not possible yet."])
+
     if not can_proceed(method):
-        raise NotReady(
-            list(not_ready_reasons) or [f"“{transition.custom['label']}” is not possible yet."]
-        )
+        raise not_ready()
     comment = (comment or "").strip()
     if transition.custom.get("comment") == "required" and not comment:
         raise ValidationError({"comment": "Give your reasons: the people concerned will see them."})
@@ -126,14 +178,23 @@ def run(
         prepare()
 
     from_state = obj.state
-    method()
+    try:
+        method()
+    except TransitionNotAllowed:  # django-fsm checks the guards again: one read rows since changed
+        raise not_ready() from None
     obj.state_changed_at = timezone.now()
     try:
         with transaction.atomic():  # a savepoint, so the state can be read again after a clash
             obj.save()
     except ConcurrentTransition:
-        obj.refresh_from_db()
+        reload_state(obj)
         raise Changed(obj) from None
+    except IntegrityError:
+        reasons = broken_constraints(obj)
+        reload_state(obj)
+        if not reasons:
+            raise
+        raise NotReady(reasons) from None
     if record is not None:
         record()
     return log(

@@ -1,10 +1,12 @@
 """Settings shared by every flavour; each value that differs between machines comes from the
 environment (django-environ), with a default that suits the embedded local set-up."""
 
+import datetime
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -40,6 +42,11 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "rest_framework",
     "drf_spectacular",
+    # Sign-in lockout after repeated failures (people/lockout.py) and the Content-Security-Policy.
+    "axes",
+    "csp",
+    # PostgreSQL triggers that keep the logs append-only (workflow.models.APPEND_ONLY).
+    "pgtrigger",
     "workflow",
     "people",
     "accounts",
@@ -50,16 +57,23 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "workflow.middleware.RefuseNullCharacters",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before anything reads the body; after the user is set (lazily), which the 400 page for a
+    # body Django cannot parse (raised as RefuseNullCharacters reads it) renders with.
+    "workflow.middleware.RefuseOversizedRequests",
+    "workflow.middleware.RefuseNullCharacters",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "people.middleware.ExtendActiveSessions",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that it turns a sign-in that reached the failure limit into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -134,6 +148,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "people.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=15),
     },
+    "forget-old-sign-ins": {
+        "task": "people.tasks.forget_old_sign_ins",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "raise-due-reviews": {
         "task": "evaluation.tasks.raise_due_reviews",
         "schedule": crontab(hour=6, minute=0),
@@ -188,6 +206,51 @@ LOGIN_URL = "sign-in"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "sign-in"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+# Password reset requests an hour: from one address (IPv6: one /64), and for one email address
+# whoever asks; past either the page answers 429 and sends nothing, whether or not the email
+# address belongs to anybody.
+PASSWORD_RESETS_PER_ADDRESS = env.int("PASSWORD_RESETS_PER_ADDRESS", default=10)
+PASSWORD_RESETS_PER_EMAIL = env.int("PASSWORD_RESETS_PER_EMAIL", default=3)
+
+# Sign-in lockout (django-axes, people/lockout.py), on the product's sign-in and the admin's.
+# Failures are counted per person *and* address: after SIGN_IN_FAILURE_LIMIT wrong passwords
+# that person cannot sign in from that address, so colleagues behind the same office address
+# are never locked out by somebody else's typing. A guess at one person's password spread over
+# many addresses is stopped by SIGN_IN_FAILURE_LIMIT_PER_PERSON failures from anywhere. There
+# is no lockout by address alone: the whole building shares one. Both end SIGN_IN_COOLOFF_MINUTES
+# after the last failure (trying again while locked out does not extend it); an administrator
+# unlocks at once in the admin (Access attempts, or the person's "Unlock sign-in" action).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+SIGN_IN_FAILURE_LIMIT = env.int("SIGN_IN_FAILURE_LIMIT", default=5)
+SIGN_IN_FAILURE_LIMIT_PER_PERSON = env.int("SIGN_IN_FAILURE_LIMIT_PER_PERSON", default=20)
+SIGN_IN_COOLOFF_MINUTES = env.int("SIGN_IN_COOLOFF_MINUTES", default=30)
+# Whom people are told to write to when they cannot sign in (the lockout page) or a page fails
+# (the 500 page).
+HELP_EMAIL = env("HELP_EMAIL", default="socialmedia@example.org")
+# Successful sign-ins are logged (person, time, address) and forgotten after this many days.
+SIGN_IN_LOG_DAYS = env.int("SIGN_IN_LOG_DAYS", default=180)
+AXES_HANDLER = "people.lockout.SignInLockout"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = SIGN_IN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=SIGN_IN_COOLOFF_MINUTES)
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "people.lockout.username_of"
+AXES_CLIENT_IP_CALLABLE = "workflow.limits.client_address"
+AXES_LOCKOUT_CALLABLE = "people.lockout.locked_out_page"
+# people/admin.py registers axes' pages with an unlock action.
+AXES_ENABLE_ADMIN = False
+
+# A signed-in session ends after this many hours without a request (a working day by default),
+# or, where SESSION_EXPIRE_AT_BROWSER_CLOSE is set, also when the browser closes.
+# people.middleware.ExtendActiveSessions pushes the end back as the person works.
+SESSION_IDLE_HOURS = env.float("SESSION_IDLE_HOURS", default=9)
+SESSION_COOKIE_AGE = int(SESSION_IDLE_HOURS * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=False)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -231,13 +294,39 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
+# --- Content-Security-Policy (django-csp) --------------------------------------------------------
+# Everything comes from this site: no inline script or style attribute anywhere (data for charts
+# travels in json_script blocks, read by static/src JS), no eval, images also as data: URIs
+# (Bootstrap draws its icons in CSS that way). The admin keeps working under the same policy.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Where browsers report what the policy blocked, if anywhere (a collector's URL).
+if _csp_report_uri := env("CSP_REPORT_URI", default=""):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [_csp_report_uri]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Failed sign-ins and lockouts are warnings; axes' bookkeeping on every sign-in is not.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # The public's reports of accounts pretending to be the organisation: at most this many an hour
@@ -256,9 +345,29 @@ IMPERSONATION_ACKNOWLEDGEMENTS_PER_DAY = env.int(
 # 0 reads the connection's address; behind one TLS proxy that sets the header, 1.
 FORWARDED_FOR_PROXIES = env.int("FORWARDED_FOR_PROXIES", default=0)
 
-# Evidence attached to proposals: at most this many bytes a file.
+# Evidence attached to proposals: at most this many bytes a file. No page accepts a larger
+# file, so proposals.evidence.EvidenceUploadHandler stops taking in any file past it as it
+# arrives: nothing more of it is kept, and what was is dropped.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A form's text (every field but its files), at most 2.5 MB (Django's default); more is refused.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The whole body of a request with files: the largest file and its form's text. A larger one is
+# answered 413 before it is read (workflow.middleware.RefuseOversizedRequests); a proxy in
+# front (nginx's client_max_body_size) should allow at least this much.
+UPLOAD_MAX_REQUEST_BYTES = EVIDENCE_MAX_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE
+# So every body that is read at all is held in memory as it arrives, never in a temporary file:
+# a file that turns out too large is never written to disk. (A body is at most
+# UPLOAD_MAX_REQUEST_BYTES, and the upload handler keeps no more than EVIDENCE_MAX_BYTES of a
+# file.)
+FILE_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_REQUEST_BYTES
+FILE_UPLOAD_HANDLERS = [
+    "proposals.evidence.EvidenceUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Evidence is private: readable by the web server's user (and group) only.
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 
 # The public, read-only API of the register (DESIGN.md section 5).
 REST_FRAMEWORK = {

@@ -1,6 +1,10 @@
 """Settings for the test suite: SQLite unless DATABASE_URL/REDIS_URL point at real services."""
 
+import atexit
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 from config.settings.base import *  # noqa: F403
 from config.settings.base import BASE_DIR, env
@@ -9,7 +13,21 @@ DEBUG = False
 SECRET_KEY = "test-only-key"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+# Two test runs at once (two checkouts, or CI beside a developer) must not share anything that
+# outlives a test: uploads, cached counts, the broker's queue. Each run has its own.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="socialgov-test-media-"))
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
+CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"  # noqa: F405
+CELERY_TASK_DEFAULT_QUEUE = f"test-{os.getpid()}"
+if CELERY_BROKER_URL.startswith("filesystem://"):  # noqa: F405
+    _broker = Path(tempfile.mkdtemp(prefix="socialgov-test-broker-"))
+    atexit.register(shutil.rmtree, _broker, ignore_errors=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **CELERY_BROKER_TRANSPORT_OPTIONS,  # noqa: F405
+        "data_folder_in": str(_broker),
+        "data_folder_out": str(_broker),
+        "control_folder": str(_broker / "control"),
+    }
 # Static files come from the finders; whitenoise has nothing to serve in tests.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405
 

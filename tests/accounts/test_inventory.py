@@ -179,3 +179,97 @@ def test_checking_a_file_costs_the_same_queries_for_2_or_40_rows(
     with django_assert_max_num_queries(len(few.captured_queries)):
         rows = read_inventory(text(40))
     assert not any(row.errors for row in rows)
+
+
+# --- Whatever the file holds, the preview says what is wrong and the import never fails ------
+
+
+def test_a_name_or_handle_too_long_for_the_register_is_refused_at_the_preview(
+    client, dcct, office, owners
+):
+    """A Bluesky handle of 121 characters passes the platform's pattern but not the register's
+    column (120), and a display name of 151 characters neither: PostgreSQL refused them only at
+    the import. Both are named at the preview now."""
+    client.force_login(dcct)
+    handle = "a" * 112 + ".bsky.social"
+    text = csv_for(
+        office,
+        f"bluesky,{handle},,{{office}},ann@example.org,Long handle,",
+        f"x,@ScotParlLong,,{{office}},ann@example.org,{'N' * 151},",
+    )
+
+    preview = upload(client, text)
+
+    rows = preview.context["rows"]
+    assert "at most 120 characters" in rows[0].errors["handle"]
+    assert "at most 150 characters" in rows[1].errors["display_name"]
+    assert preview.context["payload"] is None  # nothing to import
+    assert not Account.objects.exists()
+
+
+def test_a_display_name_with_a_line_break_is_refused_at_the_preview(client, dcct, office, owners):
+    client.force_login(dcct)
+    text = HEADER + f'X,@ScotParlYouth,,{office.name},ann@example.org,"Youth\nParliament",\n'
+
+    preview = upload(client, text)
+
+    errors = preview.context["rows"][0].errors
+    assert (
+        errors["display_name"] == "Keep this to one line of plain text: it contains a line break."
+    )
+    assert not Account.objects.exists()
+
+
+@pytest.mark.parametrize("ending", ["\r", "\r\n", "\n"])
+def test_any_line_ending_is_read(client, dcct, office, owners, ending):
+    """Old Mac spreadsheets end lines with CR alone: the csv module refused those (a 500)."""
+    client.force_login(dcct)
+    lines = [
+        HEADER.strip(),
+        f"X,@ScotParlYouth,,{office.name},ann@example.org,Youth,",
+        f"X,@ScotParlKids,,{office.name},bob@example.org,Kids,",
+    ]
+
+    preview = upload(client, ending.join(lines) + ending)
+
+    assert "All 2 rows are ready to import." in preview.text
+
+
+def test_a_cell_over_128_kb_is_refused_naming_the_line(client, dcct, office, owners):
+    client.force_login(dcct)
+    text = csv_for(office, "X,@ScotParlYouth,,{office},ann@example.org,Youth,") + (
+        f"X,@ScotParlKids,,{office.name},bob@example.org,{'k' * 140_000},\n"
+    )
+
+    preview = upload(client, text)
+
+    assert preview.status_code == 200
+    assert preview.context["problem"] == (
+        "Line 3 cannot be read (a cell is longer than 128 KB): is this the right file?"
+    )
+    assert not Account.objects.exists()
+
+
+def test_a_file_with_nul_characters_is_refused_as_not_csv(client, dcct, office, owners):
+    client.force_login(dcct)
+
+    preview = upload(client, csv_for(office, "X,@ScotParl\x00Youth,,{office},ann@example.org,,"))
+
+    assert "holds NUL characters" in preview.text
+    assert preview.context["rows"] is None
+    assert not Account.objects.exists()
+
+
+def test_a_file_whose_preview_is_ready_imports(client, dcct, office, owners):
+    """Everything the database would check is checked at the preview: a handle of exactly 120
+    characters, a name of exactly 150, imported on SQLite and PostgreSQL alike."""
+    client.force_login(dcct)
+    handle = "a" * 108 + ".bsky.social"
+    text = csv_for(office, f"bluesky,{handle},,{{office}},ann@example.org,{'N' * 150},")
+
+    preview = upload(client, text)
+    done = client.post("/accounts/import/", {"payload": preview.context["payload"]})
+
+    assert done.status_code == 302
+    account = Account.objects.get()
+    assert (len(account.handle), len(account.display_name)) == (120, 150)

@@ -11,6 +11,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from accounts.models import Account, AccountState, ImpersonationReport, ReportState
 from evaluation.models import Recertification, RecertificationState, Review, ReviewState
 from proposals.models import Attachment, Proposal, ProposalState
+from tests.portal.access import expected_get
+from tests.portal.pages import changes, snapshot
 
 pytestmark = pytest.mark.django_db
 PERSONAS = [
@@ -124,19 +126,31 @@ def every_state(make_proposal, make_account, make_review, make_report, make_rece
     make_report("open", platform=None, handle="", handle_key="", address="https://example.net/x")
 
 
-def test_no_page_answers_500_for_any_role_or_state(request, every_state):
-    urls = [url for route in routes() for url in urls_for(route)]
-    assert len(urls) > 500  # the resolver was read and the objects were made
-    clients = {"anonymous": Client(raise_request_exception=False)}
+def test_every_page_answers_each_role_by_its_rule_and_reading_changes_nothing(request, every_state):
+    """The GET half of the access matrix (the POST half: test_access_matrix.py): never a 500;
+    the status each role's rule gives (tests/portal/access.py: 302 to sign in, 404 for what
+    they may not see, 403 for what they may see but not do, 405 for a form's own URL); and
+    nothing stored is changed by reading any page."""
+    urls = {route: urls_for(route) for route in routes()}
+    assert sum(len(found) for found in urls.values()) > 500  # the resolver was read, objects made
+    clients = {"anonymous": (Client(raise_request_exception=False), None)}
     for persona in PERSONAS:
-        clients[persona] = Client(raise_request_exception=False)
-        clients[persona].force_login(request.getfixturevalue(persona))
+        user = request.getfixturevalue(persona)
+        clients[persona] = (Client(raise_request_exception=False), user)
+        clients[persona][0].force_login(user)
 
     failures = []
-    for url in urls:
-        for persona, client in clients.items():
-            status = client.get(url).status_code
-            if status >= 500:
-                failures.append(f"{persona} GET {url}: {status}")
+    before = snapshot()
+    for route, found in urls.items():
+        for url in found:
+            for persona, (client, user) in clients.items():
+                status = client.get(url).status_code
+                expected = expected_get(url, user)
+                if status >= 500 or status not in expected:
+                    failures.append(f"{persona} GET {url}: {status}, expected {sorted(expected)}")
+        after = snapshot()
+        if changed := changes(before, after):
+            failures.append(f"GET {route} changed {changed}")
+        before = after
 
     assert failures == []

@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.models import Platform
 from accounts.services import load_platform_catalogue
 from evaluation.models import Review
+from portal import reports
 from proposals.models import Decision
 from tests.factories import AccountFactory, OfficeFactory, ProposalFactory
 
@@ -279,3 +280,43 @@ def test_staff_cannot_export_every_decision(client, staff):
     client.force_login(staff)
 
     assert client.get("/reports/", {"export": "decisions"}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"to": "0001-01-01"},
+        {"from": "9999-12-31"},
+        {"from": "0001-01-01", "to": "0001-01-02"},
+        {"from": "9999-12-30", "to": "9999-12-31"},
+        {"from": "2026-02-30"},
+        {"to": "yesterday"},
+    ],
+)
+@pytest.mark.parametrize("export", [None, "decisions", "trend", "outcomes"])
+def test_dates_at_the_ends_of_the_calendar_are_kept_within_the_register_years(
+    client, policy_owner, query, export
+):
+    """Dates typed in the address overflowed the date arithmetic (a 500): each is read within
+    EARLIEST and today, and the page says which range it shows."""
+    client.force_login(policy_owner)
+
+    response = client.get("/reports/", {**query, **({"export": export} if export else {})})
+
+    assert response.status_code == 200
+    if export is None:
+        start, end = response.context["start"], response.context["end"]
+        assert reports.EARLIEST <= start <= end <= timezone.localdate()
+
+
+def test_a_range_far_in_the_past_keeps_its_dates(rf, monkeypatch):
+    monkeypatch.setattr(reports.timezone, "localdate", lambda: datetime.date(2026, 6, 1))
+
+    assert reports._range(rf.get("/reports/", {"from": "0001-01-01", "to": "0001-01-02"})) == (
+        reports.EARLIEST,
+        reports.EARLIEST,
+    )
+    assert reports._range(rf.get("/reports/", {"from": "9999-12-31"})) == (
+        datetime.date(2026, 6, 1),
+        datetime.date(2026, 6, 1),
+    )

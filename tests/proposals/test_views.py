@@ -172,9 +172,7 @@ def test_proposer_names_the_team_by_email(client, staff, office_head, office):
     assert {m.person for m in proposal.team.all()} == {staff, colleague}
 
 
-def test_a_team_may_not_take_in_whoever_judges_the_proposal(
-    client, staff, office_head, dcct, hec
-):
+def test_a_team_may_not_take_in_whoever_judges_the_proposal(client, staff, office_head, dcct, hec):
     """The office head approves it, DCCT assesses it, HEC decides disputes: none may judge a
     proposal they are on the team of, so a team that took in all of one would leave it stuck."""
     proposal = ProposalFactory(proposer=staff, complete=False)

@@ -1,6 +1,8 @@
 """The count behind the public form's limits: one number per call, even when its key expires
 between adding it and counting."""
 
+import datetime
+
 import pytest
 from django.core.cache import cache
 
@@ -47,3 +49,73 @@ def test_a_key_made_again_without_an_expiry_is_given_its_window(monkeypatch):
     assert limits.count("k", window=60) == 1
     assert limits.count("k", window=60) == 2
     assert touched == [("k", 60)]
+
+
+# --- Whom a limit counts ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("proxies", "meta", "expected"),
+    [
+        (0, {"REMOTE_ADDR": "192.0.2.1"}, "192.0.2.1"),
+        # Without a proxy, the header is the client's to invent.
+        (0, {"REMOTE_ADDR": "192.0.2.1", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}, "192.0.2.1"),
+        (1, {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}, "203.0.113.9"),
+        # Only the entry our proxy added counts; the ones before it are the client's.
+        (
+            1,
+            {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "1.1.1.1, 203.0.113.9"},
+            "203.0.113.9",
+        ),
+        (
+            2,
+            {"REMOTE_ADDR": "10.0.0.3", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 203.0.113.9, 10.0.0.2"},
+            "203.0.113.9",
+        ),
+        # A port some proxies add, in either family.
+        (1, {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "203.0.113.9:4711"}, "203.0.113.9"),
+        (
+            1,
+            {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "[2001:DB8::1]:443"},
+            "2001:db8::1",
+        ),
+        (1, {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "2001:db8::1"}, "2001:db8::1"),
+        # Garbled, empty or missing: the connection's address, never something unstorable.
+        (1, {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "not-an-address"}, "10.0.0.2"),
+        (1, {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": ""}, "10.0.0.2"),
+        (1, {"REMOTE_ADDR": "10.0.0.2"}, "10.0.0.2"),
+        (2, {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}, "10.0.0.2"),
+        (0, {"REMOTE_ADDR": "garbage"}, ""),
+        (0, {}, ""),
+    ],
+)
+def test_client_address_is_the_one_our_own_proxies_saw(settings, rf, proxies, meta, expected):
+    settings.FORWARDED_FOR_PROXIES = proxies
+    request = rf.get("/")
+    request.META.pop("REMOTE_ADDR")
+    request.META.update(meta)
+
+    assert limits.client_address(request) == expected
+
+
+@pytest.mark.parametrize(
+    ("address", "expected"),
+    [
+        ("192.0.2.1", "192.0.2.1"),
+        ("2001:db8:1:2::ff", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
+        ("::ffff:192.0.2.1", "192.0.2.1"),
+        ("", ""),
+    ],
+)
+def test_limits_count_an_ipv6_network_as_one_sender(address, expected):
+    assert limits.network_of(address) == expected
+
+
+def test_the_current_window_and_what_is_left_of_it(time_machine):
+    time_machine.move_to(datetime.datetime(2026, 3, 2, 9, 20, tzinfo=datetime.UTC), tick=False)
+
+    window, left = limits.current_window(3600)
+
+    assert window * 3600 == datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC).timestamp()
+    assert left == 40 * 60
