@@ -254,6 +254,24 @@ def may_post(url, user) -> bool:
     return bool(WRITES[route](user, obj, kwargs))
 
 
+def expected_refusal(url, user) -> set[int]:
+    """How a POST by somebody who may not send it is answered: as a GET of the same page is
+    (302 to sign in, 404 for what they may not see, 403 for what they may see but not do, 302
+    back to the object when the step is not possible in its state); a form without a page of
+    its own, 404 for what they may not see and 403 (or 302, when the object has moved on)
+    otherwise."""
+    match = resolve(url.partition("?")[0])
+    route, kwargs = match.route, match.kwargs
+    if user is None and route not in PUBLIC:
+        return {302}
+    if route not in POST_ONLY:
+        return expected_get(url, user)
+    obj = _object(route, kwargs["pk"]) if "pk" in kwargs else None
+    if "pk" in kwargs and (obj is None or not may_view(route, obj, user)):
+        return {404}
+    return {302, 403}
+
+
 # Where the form of a POST-only view is shown: the object's page it belongs to.
 FORM_PAGES = {
     "proposals/<int:pk>/comments/": "/proposals/{pk}/",

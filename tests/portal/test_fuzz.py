@@ -82,16 +82,13 @@ EDGE_VALUES = [
 ]
 EDGES = st.sampled_from(EDGE_VALUES)
 # One of each kind, given to every field of every form in turn (NUL is refused before any form
-# is read: workflow.middleware).
+# is read: workflow.middleware); the rest of EDGE_VALUES come up among the generated values.
 FORM_EDGES = [
     "",
     "Line\nbreak\x1b[0m",
     "²",
     "9" * 30,
-    "9" * 5000,
     "1e999999999",
-    "999999999999.995",
-    "0001-01-01",
     "9999-12-31",
     "x" * 20_000,  # past every field's length
 ]
@@ -128,9 +125,18 @@ def _forms(matrix):
     return found
 
 
+def _fuzzed_fields(form):
+    """Every field a request can carry, hidden ones too (the stale-page stamp, the number of
+    rows of a list); not the CSRF token, which the test client does not check."""
+    skipped = ("button", "file")
+    return sorted(
+        {f.name for f in form.fields if f.kind not in skipped and f.name != "csrfmiddlewaretoken"}
+    )
+
+
 def _hostile_payload(data, form, base):
     """The form as its person would send it, with some fields given hostile values."""
-    names = sorted({f.name for f in form.fields if f.kind not in ("button", "file")})
+    names = _fuzzed_fields(form)
     chosen = data.draw(st.lists(st.sampled_from(names), min_size=1, max_size=4, unique=True))
     payload = dict(base)
     for name in chosen:
@@ -167,13 +173,15 @@ def test_no_form_answers_500_and_a_refused_form_saves_nothing(request, ready, sp
 
     failures = []
     for key, (url, client, form, base) in forms.items():
-        for name in sorted({f.name for f in form.fields if f.kind not in ("button", "file")}):
+        for name in _fuzzed_fields(form):
             for value in FORM_EDGES:
                 with transaction.atomic():
                     status = post(client, url, {**base, name: [value]}).status_code
                     transaction.set_rollback(True)
                 if status >= 500:
                     failures.append(f"POST {url} {name}={value[:40]!r}: {status}")
+        if not _fuzzed_fields(form):
+            continue  # a button alone (make owner): the access matrix sends it
         try:
             _sending(url, client, form, base)()
         except AssertionError as failure:
