@@ -28,12 +28,14 @@ CSV_COLUMNS = ["Platform", "Name", "Handle", "Address", "Office", "Status", "Sin
 
 
 @login_not_required
+@limits.limit_public_reads
 @cache_page(15 * 60)
 def register_feed(request):
     return RegisterChanges()(request)
 
 
 @login_not_required
+@limits.limit_public_reads
 @cache_page(15 * 60)
 def register_csv(request):
     """The register as a spreadsheet: the same rows as the page, with its filters."""
@@ -72,6 +74,7 @@ def _csv(accounts):
 
 
 @login_not_required
+@limits.limit_public_reads
 def public_register(request):
     query = request.GET.get("q", "")
     platform = request.GET.get("platform", "")

@@ -2,11 +2,13 @@
 resets): counted in the cache, so that every web process and worker shares one count when
 Redis is used."""
 
+import functools
 import ipaddress
 import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.shortcuts import render
 
 
 def count(key: str, *, window: int) -> int:
@@ -79,3 +81,40 @@ def current_window(seconds: int) -> tuple[int, int]:
     each, and how many seconds are left of it (for Retry-After)."""
     now = time.time()
     return int(now // seconds), max(1, seconds - int(now % seconds))
+
+
+PUBLIC_READS_WINDOW_SECONDS = 60
+
+
+def public_reads_allowed(request) -> tuple[bool, int]:
+    """Count a read of a public page or the API against its sender's minute. Whether it is
+    within settings.PUBLIC_READS_PER_MINUTE (0 turns the limit off), and the seconds left of
+    the minute, for Retry-After."""
+    allowed = settings.PUBLIC_READS_PER_MINUTE
+    if not allowed:
+        return True, 0
+    window, wait = current_window(PUBLIC_READS_WINDOW_SECONDS)
+    key = f"public-reads:{network_of(client_address(request))}:{window}"
+    return count(key, window=PUBLIC_READS_WINDOW_SECONDS) <= allowed, wait
+
+
+def limit_public_reads(view):
+    """Answer 429, with Retry-After, to a sender who reads the public register's pages faster
+    than a person could: its search, lookup and downloads cost a query each, and are open to
+    anyone. One count is shared with the JSON API (accounts.throttling.PublicReadThrottle)."""
+
+    @functools.wraps(view)
+    def limited(request, *args, **kwargs):
+        within, wait = public_reads_allowed(request)
+        if within:
+            return view(request, *args, **kwargs)
+        response = render(
+            request,
+            "429.html",
+            {"limit": settings.PUBLIC_READS_PER_MINUTE, "wait": wait},
+            status=429,
+        )
+        response["Retry-After"] = str(wait)
+        return response
+
+    return limited

@@ -332,6 +332,9 @@ LOGGING = {
 # The public's reports of accounts pretending to be the organisation: at most this many an hour
 # from one address (counted in the cache, so shared by every web process when Redis is used).
 IMPERSONATION_REPORTS_PER_HOUR = env.int("IMPERSONATION_REPORTS_PER_HOUR", default=5)
+# Reads of the public register's pages and API from one address (an IPv6 /64) in a minute:
+# ample for people, and for a script that pages through the register; 0 turns it off.
+PUBLIC_READS_PER_MINUTE = env.int("PUBLIC_READS_PER_MINUTE", default=120)
 # Reporters' addresses are not verified: so that the form cannot make us mail anyone at will,
 # each address is told its report arrived at most this many times a day, and all reporters
 # together at most so many a day; past either, the report is filed and the email not sent.
@@ -378,6 +381,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.throttling.PublicReadThrottle"],
     "UNAUTHENTICATED_USER": None,
 }
 SPECTACULAR_SETTINGS = {

@@ -28,6 +28,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):  # noqa: F405
         "data_folder_out": str(_broker),
         "control_folder": str(_broker / "control"),
     }
+# The whole suite reads the public register from one address many times a minute; the tests
+# of the limit turn it on.
+PUBLIC_READS_PER_MINUTE = 0
 # Static files come from the finders; whitenoise has nothing to serve in tests.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405
 
