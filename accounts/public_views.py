@@ -16,7 +16,6 @@ from accounts import register, services
 from accounts.api import verification
 from accounts.feeds import RegisterChanges
 from accounts.forms import ImpersonationReportForm
-from accounts.models import Platform
 from people.models import Office
 from workflow import limits
 from workflow.csv_import import spreadsheet_safe
@@ -89,7 +88,7 @@ def public_register(request):
         "accounts/public_register.html",
         {
             "page": Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page")),
-            "platforms": Platform.objects.filter(internal=False, active=True),
+            "platforms": register.listed_platforms(),
             "offices": Office.objects.all(),
             "query": query,
             "platform": platform,

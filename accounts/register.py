@@ -5,7 +5,7 @@ anything not yet live."""
 import re
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 
 from accounts.handles import (
@@ -45,7 +45,17 @@ def public_status(account) -> str:
 
 
 def _platforms():
-    return list(Platform.objects.filter(internal=False, active=True))
+    """The platforms the lookup reads addresses of: every public one. A platform no longer
+    offered for new proposals (not `active`) may still hold live accounts, and closed ones
+    whose old links people check."""
+    return list(Platform.objects.filter(internal=False))
+
+
+def listed_platforms():
+    """The platforms the register's filter offers: those offered for new accounts, and any
+    other with an account on the register."""
+    on_register = public_accounts().filter(platform=OuterRef("pk"))
+    return Platform.objects.filter(internal=False).filter(Q(active=True) | Exists(on_register))
 
 
 MAX_LOOKUP = 300

@@ -349,3 +349,27 @@ def test_the_api_lists_what_changed_since_a_moment_for_mirroring(client, registe
 
     assert [a["display_name"] for a in recent["results"]] == ["Scottish Parliament"]
     assert refused.status_code == 400
+
+
+def test_a_platform_no_longer_offered_still_vouches_for_its_accounts(client, register):
+    """`active` only stops new proposals: the lookup still reads its addresses, and the
+    register's filter still offers it while it has accounts on the register."""
+    Platform.objects.filter(slug="x").update(active=False)
+
+    live = client.get("/api/v1/verify", {"url": "https://twitter.com/ScotParl"}).json()
+    closed = client.get("/api/v1/verify", {"url": "https://x.com/SP_Women"}).json()
+    page = client.get("/register/").text
+
+    assert live["official"] is True
+    assert closed["status"] == "closed"
+    assert '<option value="x"' in page
+
+
+def test_the_filter_leaves_out_a_withdrawn_platform_with_nothing_on_the_register(client, register):
+    Platform.objects.filter(slug="flickr").update(active=False)
+    Platform.objects.filter(slug="threads").update(active=True)
+
+    page = client.get("/register/").text
+
+    assert '<option value="flickr"' not in page
+    assert '<option value="threads"' in page
