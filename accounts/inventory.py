@@ -97,17 +97,23 @@ def _check(row, platforms, offices, people, live):
     return row
 
 
-def _check_account(row):
-    """Everything the account itself must be (the lengths of its fields, a name on one line,
-    its handle and address by the platform's rules), checked as the import will save it."""
-    account = Account(
+def new_account(row) -> Account:
+    """The live account a row of the inventory describes, not yet saved."""
+    return Account(
         platform=row.platform,
         handle=row.handle,
         url=row.url,
         display_name=row.display_name,
+        office=row.office,
         kind=row.kind,
         state=AccountState.LIVE,
     )
+
+
+def _check_account(row):
+    """Everything the account itself must be (the lengths of its fields, a name on one line,
+    its handle and address by the platform's rules), checked as the import will save it."""
+    account = new_account(row)
     columns = {"handle": "handle", "url": "url", "kind": "kind"}
     if row.display_name:  # none is needed until the handle is known
         columns["display_name"] = "display_name"

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts import permissions, register, signals
+from accounts import inventory, permissions, register, signals
 from accounts.catalogue import PLATFORMS
 from accounts.handles import HandleError, canonical_url, normalise_handle
 from accounts.models import (
@@ -426,15 +426,7 @@ def import_inventory(*, actor, rows) -> list[Account]:
     require(permissions.may_import_inventory, actor)
     created = []
     for row in rows:
-        account = Account(
-            platform=row.platform,
-            handle=row.handle,
-            url=row.url,
-            display_name=row.display_name,
-            office=row.office,
-            kind=row.kind,
-            state=AccountState.LIVE,
-        )
+        account = inventory.new_account(row)
         account.save()
         for owner in row.owners:
             AccountMember.objects.create(
