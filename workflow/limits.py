@@ -31,19 +31,35 @@ def count(key: str, *, window: int) -> int:
 
 def client_address(request) -> str:
     """The address the request came from: the connection's, or, behind proxies that add it to
-    X-Forwarded-For (settings.FORWARDED_FOR_PROXIES of them), the one the nearest proxy saw.
+    X-Forwarded-For (settings.FORWARDED_FOR_PROXIES of them, the nearest connecting from
+    settings.PROXY_NETWORKS), the one the nearest proxy saw.
     Anything further left in the header is the client's to invent; an entry that is not an
     address (garbled, or with a port some proxies add) is read as its address or, failing that,
     the connection's, so that it is always something a GenericIPAddressField can store."""
+    connection = _address_in(request.META.get("REMOTE_ADDR", ""))
     proxies = settings.FORWARDED_FOR_PROXIES
-    if proxies:
+    if proxies and _from_proxy(connection):
         header = request.META.get("HTTP_X_FORWARDED_FOR", "")
         forwarded = [part.strip() for part in header.split(",")]
         if len(forwarded) >= proxies:
             address = _address_in(forwarded[-proxies])
             if address:
                 return address
-    return _address_in(request.META.get("REMOTE_ADDR", ""))
+    return connection
+
+
+def _from_proxy(address: str) -> bool:
+    """Whether a connection from `address` may be our proxy (settings.PROXY_NETWORKS)."""
+    if not address:
+        return False
+    ip = ipaddress.ip_address(address)
+    for network in settings.PROXY_NETWORKS:
+        try:
+            if ip in ipaddress.ip_network(network, strict=False):
+                return True
+        except ValueError:  # a mistyped network trusts nobody
+            continue
+    return False
 
 
 def _address_in(text: str) -> str:

@@ -17,6 +17,14 @@ class StateMachine(ConcurrentTransitionMixin):
     and the loser of a race got a 500. Here only this object's own value is set aside, and the
     protection lets a value in where there is none."""
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """Keep the values as read, so that `transitions.lock` can tell a field the caller has
+        set (kept) from one another page may have changed meanwhile (read again)."""
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_values = dict(zip(field_names, values, strict=True))  # by attname
+        return instance
+
     def refresh_from_db(self, using=None, fields=None, from_queryset=None):
         reloaded = [
             field.attname

@@ -86,10 +86,14 @@ def stamp(obj) -> str:
     return f"{obj.state}@{obj.state_changed_at.isoformat()}"
 
 
+_UNREAD = object()  # a deferred field, not read with the object
+
+
 def lock(obj) -> str:
-    """Lock the object's row until the transaction ends, and forget the lists and one-to-one
-    records read with it (a team, a checklist), so that the rules checked next read what is
-    committed; returns the state as committed.
+    """Lock the object's row until the transaction ends, read its fields again (all but the
+    state, which is returned: the caller decides what a changed state means) except those the
+    caller has set since reading it, and forget the lists and one-to-one records read with it
+    (a team, a checklist), so that the rules checked next read what is committed.
 
     Whatever changes a workflow object, or what its rules count ("at least one owner", "at
     least policy.MIN_TRAINED_TEAM trained"), locks it first: of two people acting at once, the
@@ -97,13 +101,28 @@ def lock(obj) -> str:
     SELECT ... FOR NO KEY UPDATE (rows pointing at the object, such as its log, can still be
     added meanwhile). SQLite has no row locks, but lets one writing transaction in at a time
     (transaction_mode IMMEDIATE in config/settings), which serialises them the same way."""
-    state = (
+    fields = [field for field in obj._meta.concrete_fields if not field.primary_key]
+    committed = (
         type(obj)
         ._base_manager.select_for_update(no_key=True)
         .filter(pk=obj.pk)
-        .values_list("state", flat=True)
+        .values(*[field.attname for field in fields])
         .get()
     )
+    # Every other field as committed, too: the page read the object before the lock, and a
+    # step saves the whole row, so a field another page changed meanwhile (a handle put right
+    # while somebody pressed "Go live") would be written back as it was, and its rules checked
+    # against what is no longer true. A field the caller has set since reading the object
+    # (answers to be submitted with the step) is theirs to save, and kept.
+    loaded = getattr(obj, "_loaded_values", {})
+    for field in fields:
+        name, value = field.attname, committed[field.attname]
+        current = obj.__dict__.get(name, _UNREAD)
+        if name == "state" or current == value:
+            continue
+        if current is _UNREAD or name not in loaded or current == loaded[name]:
+            setattr(obj, name, value)
+    state = committed["state"]
     obj._prefetched_objects_cache = {}
     for relation in obj._meta.related_objects:
         if relation.one_to_one and relation.is_cached(obj):

@@ -347,6 +347,20 @@ IMPERSONATION_ACKNOWLEDGEMENTS_PER_DAY = env.int(
 # How many proxies in front of the web server add the client's address to X-Forwarded-For:
 # 0 reads the connection's address; behind one TLS proxy that sets the header, 1.
 FORWARDED_FOR_PROXIES = env.int("FORWARDED_FOR_PROXIES", default=0)
+# The header is believed only from a connection out of these networks (where the proxy
+# is): anyone reaching the web server directly could write anything in it. Loopback and the
+# private ranges by default; narrow it to the proxy's own address where it is known.
+PROXY_NETWORKS = env.list(
+    "PROXY_NETWORKS",
+    default=[
+        "127.0.0.0/8",
+        "::1/128",
+        "10.0.0.0/8",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "fc00::/7",
+    ],
+)
 
 # Evidence attached to proposals: at most this many bytes a file. No page accepts a larger
 # file, so proposals.evidence.EvidenceUploadHandler stops taking in any file past it as it

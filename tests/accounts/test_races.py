@@ -41,6 +41,45 @@ def two_owners(make_account, office):
 
 
 @pytest.mark.django_db
+def test_going_live_from_a_page_read_before_the_details_changed_keeps_the_new_details(
+    make_account, dcct, second_dcct
+):
+    """DCCT puts the handle right while another DCCT member, on a page read before, presses
+    "Go live": the account goes live on the handle as corrected, never the old one written
+    back (transitions.lock reads every field again)."""
+    account = make_account("setting_up", handle="ScotParlTypo", display_name="Old name")
+    complete_setup(account)
+    read_before = Account.objects.get(pk=account.pk)
+
+    services.update_details(
+        account=account, actor=second_dcct, display_name="Holyrood Youth", handle="ScotParlYouth"
+    )
+    services.go_live(account=read_before, actor=dcct)
+
+    account.refresh_from_db()
+    assert (account.state, account.handle, account.display_name) == (
+        "live",
+        "ScotParlYouth",
+        "Holyrood Youth",
+    )
+    assert read_before.handle == "ScotParlYouth"  # its rules were checked on the new handle
+
+
+@pytest.mark.django_db
+def test_a_step_keeps_what_its_caller_set_and_reads_the_rest_again(make_account, dcct):
+    """What the caller has set on its copy since reading it is its own to save; everything
+    else is read again as committed."""
+    account = make_account("setting_up", handle="ScotParlTypo", display_name="Old name")
+    read_before = Account.objects.get(pk=account.pk)
+    Account.objects.filter(pk=account.pk).update(handle="ScotParlYouth")
+    read_before.display_name = "Set by the caller"
+
+    assert transitions.lock(read_before) == "setting_up"
+
+    assert (read_before.handle, read_before.display_name) == ("ScotParlYouth", "Set by the caller")
+
+
+@pytest.mark.django_db
 def test_an_owner_removed_from_a_page_read_before_the_other_left_is_refused(two_owners, dcct):
     """Both owners were on the page when it opened; the other has left since."""
     first, second = AccountMember.objects.filter(account=two_owners, role="owner")

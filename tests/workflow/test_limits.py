@@ -85,6 +85,10 @@ def test_a_key_made_again_without_an_expiry_is_given_its_window(monkeypatch):
         (1, {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": ""}, "10.0.0.2"),
         (1, {"REMOTE_ADDR": "10.0.0.2"}, "10.0.0.2"),
         (2, {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}, "10.0.0.2"),
+        # Only from where the proxy is: a client reaching the server directly writes anything.
+        (1, {"REMOTE_ADDR": "198.51.100.7", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}, "198.51.100.7"),
+        (1, {"REMOTE_ADDR": "::1", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}, "203.0.113.9"),
+        (1, {"REMOTE_ADDR": "garbage", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}, ""),
         (0, {"REMOTE_ADDR": "garbage"}, ""),
         (0, {}, ""),
     ],
@@ -119,3 +123,16 @@ def test_the_current_window_and_what_is_left_of_it(time_machine):
 
     assert window * 3600 == datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC).timestamp()
     assert left == 40 * 60
+
+
+def test_the_proxy_networks_can_be_narrowed_to_the_proxy_itself(settings, rf):
+    settings.FORWARDED_FOR_PROXIES = 1
+    settings.PROXY_NETWORKS = ["10.0.0.2/32", "not a network"]
+
+    def seen(remote):
+        return limits.client_address(
+            rf.get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR="203.0.113.9")
+        )
+
+    assert seen("10.0.0.2") == "203.0.113.9"
+    assert seen("10.0.0.3") == "10.0.0.3"
