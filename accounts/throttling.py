@@ -11,7 +11,8 @@ class PublicReadThrottle(BaseThrottle):
     (workflow.limits.limit_public_reads); over it, DRF answers 429 with Retry-After."""
 
     def allow_request(self, request, view):
-        within, self.seconds_left = limits.public_reads_allowed(request)
+        # Django's request, whose session says who is signed in.
+        within, self.seconds_left = limits.public_reads_allowed(request._request)
         return within
 
     def wait(self):

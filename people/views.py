@@ -1,4 +1,5 @@
 import hashlib
+import unicodedata
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,7 +10,6 @@ from django.views.decorators.http import require_GET
 
 from people.demo import DEFAULT_DEMO_PASSWORD, DEMO_SIGNINS
 from people.forms import NoticePreferencesForm, SignInForm
-from people.models import normalise_email
 from people.selectors import people_matching
 from workflow import limits, notifications
 
@@ -62,7 +62,9 @@ class PasswordResetView(auth_views.PasswordResetView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        email = normalise_email(form.cleaned_data["email"])
+        # Counted as Django matches it to a person (NFKC, case-folded), so that no other
+        # spelling of one address (a long s, U+017F, for an "s") counts apart from it.
+        email = unicodedata.normalize("NFKC", form.cleaned_data["email"]).casefold().strip()
         hashed = hashlib.sha256(email.encode()).hexdigest()
         key = f"password-resets:email:{hashed}:{self.window}"
         if limits.count(key, window=RESET_WINDOW_SECONDS) > settings.PASSWORD_RESETS_PER_EMAIL:

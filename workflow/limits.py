@@ -7,6 +7,7 @@ import ipaddress
 import time
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.shortcuts import render
 
@@ -103,15 +104,26 @@ PUBLIC_READS_WINDOW_SECONDS = 60
 
 
 def public_reads_allowed(request) -> tuple[bool, int]:
-    """Count a read of a public page or the API against its sender's minute. Whether it is
+    """Count a read of a public page or the API by somebody not signed in against their
+    sender's minute. Whether it is
     within settings.PUBLIC_READS_PER_MINUTE (0 turns the limit off), and the seconds left of
     the minute, for Retry-After."""
     allowed = settings.PUBLIC_READS_PER_MINUTE
-    if not allowed:
+    if not allowed or _signed_in(request):
+        # Staff are known, and a whole office reads from one address: only the public counts.
         return True, 0
     window, wait = current_window(PUBLIC_READS_WINDOW_SECONDS)
     key = f"public-reads:{network_of(client_address(request))}:{window}"
     return count(key, window=PUBLIC_READS_WINDOW_SECONDS) <= allowed, wait
+
+
+def _signed_in(request) -> bool:
+    user = getattr(request, "user", None)
+    if user is not None:
+        return user.is_authenticated
+    # The API authenticates nobody (DRF has set the user to None): a signed-in session counts.
+    session = getattr(request, "session", None)
+    return session is not None and SESSION_KEY in session
 
 
 def limit_public_reads(view):

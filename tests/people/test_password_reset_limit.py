@@ -156,3 +156,13 @@ def test_the_limits_are_settings(client, staff, settings):
 def test_odd_input_is_answered_never_a_500(client, email):
     assert ask(client, email).status_code in (200, 302)
     assert mail.outbox == []
+
+
+def test_the_email_limit_counts_unicode_spellings_django_matches_too(client):
+    """Django finds the person by NFKC and case folding, which reads a long s (U+017F) as "s": the
+    count does too, so these spellings cannot multiply the emails one person receives."""
+    UserFactory(email="sam.smith@example.org")
+    for email in ("sam.smith@example.org", "ſam.smith@example.org", "SAM.ſMITH@EXAMPLE.ORG"):
+        ask(client, email)
+
+    assert ask(client, "ſam.ſmith@example.org").status_code == 429
