@@ -65,6 +65,15 @@ MAX_LOOKUP = 300
 _BARE_HANDLE = re.compile(r"[^\s/\\:?#%\x00-\x1f\x7f]+")
 
 
+# Platforms whose handles are domain names their owners hold (a Bluesky handle is proven by its
+# domain): typed bare, such a handle opens the owner's own site.
+DOMAIN_HANDLES = {"bluesky"}
+DOTTED_HANDLE_PROBLEM = (
+    "A browser would open this as a web address, which is not one of our accounts. To check a "
+    "handle with a dot in it, write it with @ in front."
+)
+
+
 @dataclass(frozen=True)
 class Lookup:
     """What the lookup made of a profile address or handle."""
@@ -95,11 +104,19 @@ def look_up(text: str) -> Lookup:
         )
     if _BARE_HANDLE.fullmatch(text):
         handle = text.lstrip("@")
+        accounts = public_accounts().filter(handle__iexact=handle)
+        dotted = "." in handle and not text.startswith("@")
+        if dotted:
+            # "scotparl.tv" is a web address to a browser, whoever holds @scotparl.tv on
+            # Instagram: read as a handle only where a handle is the owner's own domain.
+            accounts = accounts.filter(platform__slug__in=DOMAIN_HANDLES)
         candidates = [
             account
-            for account in public_accounts().filter(handle__iexact=handle)
+            for account in accounts
             if handle_key(account.platform, account.handle) == handle_key(account.platform, handle)
         ]
+        if dotted and not candidates:
+            return Lookup("unknown", as_handle=True, problem=DOTTED_HANDLE_PROBLEM)
         return _answer(candidates, as_handle=True)
     try:
         read_address(text)

@@ -22,6 +22,7 @@ pytestmark = pytest.mark.django_db
 
 NOT_KNOWN = "Not an official account of the Scottish Parliament that we know of."
 USER_NAME = "official addresses never have a name before the site"
+WEB_ADDRESS = "A browser would open this as a web address"
 PORT = "official ones never do"
 NOT_WEB = "not the address of a web page"
 CANNOT_OPEN = "not an address a browser can open"
@@ -300,7 +301,7 @@ NOT_OFFICIAL = [
     ("@ScotParI", NOT_KNOWN),
     ("Scot\u200bParl", NOT_KNOWN),
     ("@@ScotParl/", USER_NAME),  # read as an address: https://@@ScotParl/
-    ("ScotParl@evil.org", NOT_KNOWN),
+    ("ScotParl@evil.org", WEB_ADDRESS),  # a browser opens evil.org
     ("https://x.com/" + "a" * 200, NOT_KNOWN),
 ]
 

@@ -373,3 +373,28 @@ def test_the_filter_leaves_out_a_withdrawn_platform_with_nothing_on_the_register
 
     assert '<option value="flickr"' not in page
     assert '<option value="threads"' in page
+
+
+@pytest.mark.parametrize(
+    ("text", "official"),
+    [
+        ("ScotParl.tv", False),  # a browser opens scotparl.tv, which anyone may hold
+        ("scotparl.tv", False),
+        ("@ScotParl.tv", True),  # written as a handle: the Instagram account
+        ("scotparl.bsky.social", True),  # a Bluesky handle is its owner's own domain
+        ("@scotparl.bsky.social", True),
+    ],
+)
+def test_a_bare_handle_with_a_dot_is_a_web_address_unless_written_as_a_handle(
+    client, register, office, text, official
+):
+    instagram = Platform.objects.get(slug="instagram")
+    bluesky = Platform.objects.get(slug="bluesky")
+    AccountFactory(platform=instagram, handle="ScotParl.tv", state="live", office=office)
+    AccountFactory(platform=bluesky, handle="scotparl.bsky.social", state="live", office=office)
+
+    body = client.get("/api/v1/verify", {"url": text}).json()
+
+    assert body["official"] is official
+    if not official:
+        assert "write it with @ in front" in body["message"]
