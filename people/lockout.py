@@ -3,6 +3,7 @@ and the admin's. The numbers are settings (SIGN_IN_FAILURE_LIMIT, ..._PER_PERSON
 SIGN_IN_COOLOFF_MINUTES); config/settings/base.py says why they count what they count."""
 
 import datetime
+import hashlib
 
 from axes.attempts import get_cool_off_threshold
 from axes.handlers.database import AxesDatabaseHandler
@@ -34,15 +35,58 @@ def _recent(request, **lookups):
     )
 
 
+# A browser that has signed in as somebody carries a signed cookie saying so, for this long: the
+# limit on one person's failures from anywhere does not keep them out of their own browser,
+# so that a stranger who knows their email address cannot lock them out by guessing.
+KNOWN_BROWSER_COOKIE = "known_sign_in"
+KNOWN_BROWSER_DAYS = 90
+_KNOWN_SALT = "people.lockout.known-browser"
+_KNOWN_AT_MOST = 5  # people remembered on one shared computer
+
+
+def _fingerprint(username: str) -> str:
+    return hashlib.sha256(username.encode()).hexdigest()[:16]
+
+
+def known_in_this_browser(request) -> list[str]:
+    """The people (fingerprints of their email addresses) this browser has signed in as."""
+    value = request.get_signed_cookie(
+        KNOWN_BROWSER_COOKIE,
+        default="",
+        salt=_KNOWN_SALT,
+        max_age=datetime.timedelta(days=KNOWN_BROWSER_DAYS),
+    )
+    return [part for part in value.split(",") if part]
+
+
+def remember_browser(request, response, username: str) -> None:
+    """After a successful sign-in: remember that this browser has signed in as `username`."""
+    known = [_fingerprint(normalise_email(username))]
+    known += [part for part in known_in_this_browser(request) if part not in known]
+    response.set_signed_cookie(
+        KNOWN_BROWSER_COOKIE,
+        ",".join(known[:_KNOWN_AT_MOST]),
+        salt=_KNOWN_SALT,
+        max_age=KNOWN_BROWSER_DAYS * 24 * 60 * 60,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
 class SignInLockout(AxesDatabaseHandler):
     """Axes' database handler, counting failures for this person from this address (its
-    AXES_LOCKOUT_PARAMETERS) and, with a limit of its own, for this person from anywhere."""
+    AXES_LOCKOUT_PARAMETERS) and, with a limit of its own, for this person from anywhere,
+    except in a browser they have signed in with before (`remember_browser`)."""
 
     def get_failures(self, request, credentials=None) -> int:
         failures = super().get_failures(request, credentials)
         username = get_client_username(request, credentials)
-        if username and self.failures_anywhere(request, username) >= (
-            settings.SIGN_IN_FAILURE_LIMIT_PER_PERSON
+        if (
+            username
+            and _fingerprint(username) not in known_in_this_browser(request)
+            and self.failures_anywhere(request, username)
+            >= settings.SIGN_IN_FAILURE_LIMIT_PER_PERSON
         ):
             return max(failures, get_failure_limit(request, credentials))
         return failures

@@ -8,6 +8,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from people import lockout
 from people.demo import DEFAULT_DEMO_PASSWORD, DEMO_SIGNINS
 from people.forms import NoticePreferencesForm, SignInForm
 from people.selectors import people_matching
@@ -32,6 +33,11 @@ class SignInView(auth_views.LoginView):
     template_name = "people/sign_in.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        lockout.remember_browser(self.request, response, form.get_user().email)
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

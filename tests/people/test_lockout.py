@@ -8,6 +8,7 @@ import pytest
 from axes.models import AccessAttempt, AccessLog
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
 from people.roles import Role
@@ -115,6 +116,46 @@ def test_guesses_spread_over_many_addresses_lock_the_person_everywhere(client, s
 
     assert response.status_code == 429
     assert not signed_in(client)
+
+
+def test_a_stranger_guessing_cannot_lock_a_person_out_of_their_own_browser(client, staff):
+    """The person's limit from anywhere does not apply in a browser they have signed in with:
+    knowing somebody's email address is not enough to keep them out."""
+    sign_in(client, staff.email, PASSWORD)
+    client.post("/sign-out/")  # the browser keeps its cookie saying who has signed in with it
+    stranger = Client()
+    for n in range(5):
+        fail(stranger, staff.email, LIMIT - 1, REMOTE_ADDR=f"203.0.113.{n}")
+    assert sign_in(stranger, staff.email, PASSWORD, REMOTE_ADDR="203.0.113.9").status_code == 429
+
+    assert sign_in(client, staff.email, PASSWORD).status_code == 302
+    assert signed_in(client)
+
+
+def test_a_known_browser_still_has_the_limit_from_its_own_address(client, staff):
+    sign_in(client, staff.email, PASSWORD)
+    client.post("/sign-out/")
+    fail(client, staff.email, LIMIT)
+
+    assert sign_in(client, staff.email, PASSWORD).status_code == 429
+
+
+def test_the_browser_is_known_for_the_person_who_signed_in_only(client, staff, office):
+    colleague = UserFactory(office=office)
+    sign_in(client, colleague.email, PASSWORD)
+    client.post("/sign-out/")
+    for n in range(5):
+        fail(Client(), staff.email, LIMIT - 1, REMOTE_ADDR=f"203.0.113.{n}")
+
+    assert sign_in(client, staff.email, PASSWORD).status_code == 429
+
+
+def test_a_forged_known_browser_cookie_counts_for_nothing(client, staff):
+    for n in range(5):
+        fail(client, staff.email, LIMIT - 1, REMOTE_ADDR=f"203.0.113.{n}")
+    client.cookies["known_sign_in"] = "0123456789abcdef"
+
+    assert sign_in(client, staff.email, PASSWORD).status_code == 429
 
 
 def test_a_person_limit_reached_elsewhere_does_not_lock_out_colleagues(client, staff, office):
