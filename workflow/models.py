@@ -25,6 +25,19 @@ class StateMachine(ConcurrentTransitionMixin):
         instance._loaded_values = dict(zip(field_names, values, strict=True))  # by attname
         return instance
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # What is saved is what the database holds: as good as read.
+        saved = kwargs.get("update_fields")
+        fields = [
+            field
+            for field in self._meta.concrete_fields
+            if saved is None or field.name in saved or field.attname in saved
+        ]
+        loaded = getattr(self, "_loaded_values", {})
+        loaded.update({f.attname: f.value_from_object(self) for f in fields})
+        self._loaded_values = loaded
+
     def refresh_from_db(self, using=None, fields=None, from_queryset=None):
         reloaded = [
             field.attname

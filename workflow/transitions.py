@@ -112,15 +112,16 @@ def lock(obj) -> str:
     # Every other field as committed, too: the page read the object before the lock, and a
     # step saves the whole row, so a field another page changed meanwhile (a handle put right
     # while somebody pressed "Go live") would be written back as it was, and its rules checked
-    # against what is no longer true. A field the caller has set since reading the object
-    # (answers to be submitted with the step) is theirs to save, and kept.
+    # against what is no longer true. A field the caller has set since reading or saving the
+    # object (answers to be submitted with the step) is theirs to save, and kept; so is every
+    # field of an object this process made, of which nothing else is known.
     loaded = getattr(obj, "_loaded_values", {})
     for field in fields:
         name, value = field.attname, committed[field.attname]
         current = obj.__dict__.get(name, _UNREAD)
         if name == "state" or current == value:
             continue
-        if current is _UNREAD or name not in loaded or current == loaded[name]:
+        if current is _UNREAD or (name in loaded and current == loaded[name]):
             setattr(obj, name, value)
     state = committed["state"]
     obj._prefetched_objects_cache = {}
