@@ -1,4 +1,5 @@
 import datetime
+from collections import defaultdict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -68,6 +69,13 @@ class Platform(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Its accounts keep a copy of its place, which the register sorts on (Account).
+        self.accounts.exclude(platform_sort_order=self.sort_order).update(
+            platform_sort_order=self.sort_order
+        )
 
 
 class AccountState(models.TextChoices):
@@ -169,9 +177,38 @@ class Account(StateMachine, models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     retention_conditions = models.TextField(blank=True)
+    # Facts kept on the row, so that the register and DCCT's queues read a page from an index
+    # rather than join and count every account's history on each request.
+    platform_sort_order = models.PositiveSmallIntegerField(
+        default=100,
+        editable=False,
+        help_text="The platform's sort_order, copied as the account is created and kept in step "
+        "by Platform.save: the register's order.",
+    )
+    team_trained_from = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The first day of the run of days on which at least policy.MIN_TRAINED_TEAM "
+        "of the current team hold current training: the run today is in, or else the next one "
+        "(empty: none). Kept by accounts.services.refresh_team_training.",
+    )
+    team_trained_until = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The last day of that run (empty: its training does not expire).",
+    )
+    last_activity_on = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The latest day it was seen in use: a review submitted, or figures for that "
+        "day. Kept by evaluation, whose list of dormant accounts reads it.",
+    )
 
     class Meta:
-        ordering = ["platform__sort_order", "display_name"]
+        ordering = ["platform_sort_order", Lower("display_name"), "pk"]
         constraints = [
             models.UniqueConstraint(
                 "platform",
@@ -189,10 +226,36 @@ class Account(StateMachine, models.Model):
                 condition=models.Q(state="live"),
             ),
             models.Index(fields=["office", "state"], name="account_office_state"),
+            # The register's order: its first and its deepest pages are read from here.
+            models.Index(
+                "platform_sort_order", Lower("display_name"), "id", name="account_register_order"
+            ),
+            # DCCT's queue of teams below policy.MIN_TRAINED_TEAM (selectors.untrained_teams).
+            models.Index(
+                fields=["team_trained_from"],
+                name="account_team_trained_from",
+                condition=models.Q(state__in=[A.LIVE, A.SETTING_UP]),
+            ),
+            models.Index(
+                fields=["team_trained_until"],
+                name="account_team_trained_until",
+                condition=models.Q(state__in=[A.LIVE, A.SETTING_UP]),
+            ),
+            # DCCT's list of dormant accounts (evaluation.selectors.dormant_accounts).
+            models.Index(
+                fields=["last_activity_on"],
+                name="account_live_last_activity",
+                condition=models.Q(state=A.LIVE),
+            ),
         ]
 
     def __str__(self):
         return f"{self.display_name} on {self.platform}"
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.platform_id:
+            self.platform_sort_order = self.platform.sort_order
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("accounts:detail", args=[self.pk])
@@ -419,6 +482,46 @@ class AccountMember(models.Model):
         return any(record.is_current(on) for record in self.person.training_records.all())
 
 
+ONE_DAY = datetime.timedelta(days=1)
+
+
+def trained_period(training, *, on, minimum):
+    """When a team has at least `minimum` people with current training (TrainingRecord.
+    is_current), from `training`: each current member's (completed_on, expires_on) pairs.
+    Returns (first day, last day) of the run of such days that `on` falls in, or else of the
+    next run to begin; the last day is None when that run does not end, and both are None when
+    there is no such run. Stored as an account's team_trained_from/until."""
+    changes = defaultdict(int)  # day: how many more (or fewer) people hold training from then
+    for records in training.values():
+        # Each person counts once a day, however many of their records cover it.
+        for start, end in _merged(records):
+            changes[start] += 1
+            if end is not None:
+                changes[end + ONE_DAY] -= 1
+    trained, first = 0, None
+    for day in sorted(changes):
+        trained += changes[day]
+        if trained >= minimum and first is None:
+            first = day
+        elif trained < minimum and first is not None:
+            if day > on:
+                return first, day - ONE_DAY
+            first = None
+    return first, None
+
+
+def _merged(records):
+    """(start, end) spans of days covered by any of the records (inclusive; end None: open)."""
+    spans = []
+    for start, end in sorted(records, key=lambda record: record[0]):
+        if spans and (spans[-1][1] is None or start <= spans[-1][1] + ONE_DAY):
+            last = spans[-1][1]
+            spans[-1][1] = None if last is None or end is None else max(last, end)
+        else:
+            spans.append([start, end])
+    return spans
+
+
 class SetupChecklist(models.Model):
     """What DCCT ticks off before an account goes live. Where the sign-in is kept is recorded;
     the password itself never is."""
@@ -614,6 +717,14 @@ class ClosureEscalation(EscalationRecord):
                 fields=["account"],
                 condition=models.Q(decided_at__isnull=True),
                 name="one_open_closure_escalation_per_account",
+            ),
+        ]
+        indexes = [
+            # HEC's inbox: the most recently decided first.
+            models.Index(
+                fields=["-decided_at"],
+                name="closure_recently_decided",
+                condition=models.Q(decided_at__isnull=False),
             ),
         ]
 

@@ -36,7 +36,7 @@ def public_accounts():
     return (
         Account.objects.filter(state__in=[*OFFICIAL_STATES, AccountState.CLOSED])
         .select_related("platform", "office")
-        .order_by("platform__sort_order", Lower("display_name"))
+        .order_by("platform_sort_order", Lower("display_name"), "pk")  # account_register_order
     )
 
 

@@ -3,7 +3,7 @@
 import datetime
 
 from django.conf import settings
-from django.db.models import Case, Count, OuterRef, Prefetch, Subquery, Value, When
+from django.db.models import Case, Count, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -113,6 +113,18 @@ def waiting_for(user, limit=50):
         reports = impersonation_reports()[:limit]  # the states DCCT holds, open ones first
         items += [_report_item(report) for report in reports]
     return items
+
+
+def untrained_teams(*, today):
+    """Live accounts and those being set up whose team has fewer than policy.MIN_TRAINED_TEAM
+    people with current training today: read from the days kept on the account
+    (team_trained_from/until, services.refresh_team_training) through partial indexes."""
+    untrained = (
+        Q(team_trained_from__isnull=True)
+        | Q(team_trained_from__gt=today)
+        | Q(team_trained_until__lt=today)
+    )
+    return Account.objects.filter(untrained, state__in=[A.LIVE, A.SETTING_UP])
 
 
 def accounts_of(user):

@@ -2,6 +2,7 @@
 and training, closure with an exit strategy, escalation to HEC, and the inventory import.
 Each checks the actor's role for this account, runs in one transaction and logs an event."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -27,8 +28,10 @@ from accounts.models import (
     ReportState,
     SetupChecklist,
     Side,
+    trained_period,
 )
-from people.models import TrainingRecord
+from people import policy
+from people.models import TrainingRecord, User
 from workflow import transitions
 from workflow.models import save_fields
 from workflow.permissions import require
@@ -107,6 +110,18 @@ def _lock(account) -> None:
         transitions.reload_state(account)
 
 
+def _lock_people(people) -> None:
+    """Lock these people (ids) until the transaction commits, before any account: a change to
+    someone's place on a team and a change to their training happen one after the other, so
+    that each team's count of trained people (refresh_team_training) sees both."""
+    list(
+        User.objects.select_for_update(no_key=True)
+        .filter(pk__in=list(people))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 # --- Set-up and going live ----------------------------------------------------------------------
 
 
@@ -118,6 +133,8 @@ def open_for_set_up(*, proposal, actor) -> Account:
         handle = normalise_handle(proposal.platform, proposal.proposed_handle)
     except HandleError:
         handle = ""  # DCCT records the real handle during set-up; go-live waits for it
+    team = list(proposal.team.all())
+    _lock_people(member.person_id for member in team)
     account = Account(
         platform=proposal.platform,
         handle=handle,
@@ -131,8 +148,9 @@ def open_for_set_up(*, proposal, actor) -> Account:
     )
     account.save()
     SetupChecklist.objects.create(account=account)
-    for member in proposal.team.all():
-        AccountMember.objects.create(account=account, person=member.person, role=member.role)
+    for member in team:
+        AccountMember.objects.create(account=account, person_id=member.person_id, role=member.role)
+    refresh_team_training(account_ids=[account.pk])
     _log(account, actor, "created", f"From proposal {proposal.reference}.")
     return account
 
@@ -190,6 +208,7 @@ def _require_team_manager(account, actor):
 def add_member(*, account, actor, person, role, provides_cover=False, reason=""):
     """Add a person to the team; somebody already on it (added from another page at the same
     moment, too) is refused with a message, never added twice."""
+    _lock_people([person.pk])
     _lock(account)
     _require_team_manager(account, actor)
     if not person.is_active:
@@ -201,6 +220,7 @@ def add_member(*, account, actor, person, role, provides_cover=False, reason="")
             )
     except IntegrityError:
         raise ValidationError({"person": f"{person} is already on the team."}) from None
+    refresh_team_training(account_ids=[account.pk])
     _log(account, actor, "add_member", f"{person} as {member.get_role_display().lower()}. {reason}")
     return member
 
@@ -210,6 +230,7 @@ def remove_member(*, account, actor, member, reason):
     """A leaver or a change of duties; the record stays, with the date and reason. An account
     that is not closed keeps an owner: the owners are counted behind the account's lock, so of
     two owners removed at the same moment, the second is refused."""
+    _lock_people([member.person_id])
     _lock(account)
     _require_team_manager(account, actor)
     reason = (reason or "").strip()
@@ -229,6 +250,7 @@ def remove_member(*, account, actor, member, reason):
     member.removed_on = timezone.localdate()
     member.removal_reason = reason
     member.save(update_fields=["removed_on", "removal_reason"])
+    refresh_team_training(account_ids=[account.pk])
     _log(account, actor, "remove_member", f"{member.person}: {reason}")
 
 
@@ -253,7 +275,8 @@ def hand_over(*, account, actor, new_owner):
 
 @transaction.atomic
 def record_training(*, account, actor, person, course, completed_on, expires_on=None):
-    """DCCT records training a team member has completed."""
+    """DCCT records training a team member has completed (every team they are on counts it
+    again as the record is saved: refresh_training_of, in accounts.apps)."""
     require(permissions.can_record_training, account, actor)
     record = TrainingRecord(
         person=person,
@@ -266,6 +289,63 @@ def record_training(*, account, actor, person, course, completed_on, expires_on=
     record.save()
     _log(account, actor, "record_training", f"{person}: {course}, {completed_on:%d %b %Y}.")
     return record
+
+
+@transaction.atomic
+def refresh_team_training(*, account_ids, today=None) -> int:
+    """Keep on each account when its team has policy.MIN_TRAINED_TEAM people with current
+    training (team_trained_from/until: models.trained_period), which DCCT's queue of teams below
+    it reads by date. Run in the transaction of every change to a team or to a team member's
+    training, behind the accounts' locks, taken in one order (by id), so that a team change and
+    a training record committed at the same moment are both counted. Returns how many changed."""
+    today = today or timezone.localdate()
+    kept = {
+        pk: (trained_from, trained_until)
+        for pk, trained_from, trained_until in Account.objects.select_for_update(no_key=True)
+        .filter(pk__in=list(account_ids))
+        .order_by("pk")
+        .values_list("pk", "team_trained_from", "team_trained_until")
+    }
+    training = {pk: defaultdict(list) for pk in kept}
+    records = AccountMember.objects.filter(
+        account_id__in=list(kept), removed_on__isnull=True, person__training_records__isnull=False
+    ).values_list(
+        "account_id",
+        "person_id",
+        "person__training_records__completed_on",
+        "person__training_records__expires_on",
+    )
+    for account_id, person_id, completed_on, expires_on in records:
+        training[account_id][person_id].append((completed_on, expires_on))
+    changed = []
+    for pk, was in kept.items():
+        now = trained_period(training[pk], on=today, minimum=policy.MIN_TRAINED_TEAM)
+        if now != was:
+            changed.append(Account(pk=pk, team_trained_from=now[0], team_trained_until=now[1]))
+    Account.objects.bulk_update(changed, ["team_trained_from", "team_trained_until"])
+    return len(changed)
+
+
+@transaction.atomic
+def refresh_training_of(*, people) -> int:
+    """Someone's training was recorded, corrected or removed: every team they are on now counts
+    it again (accounts.apps connects this to every save of a TrainingRecord, from any page).
+    Their teams are read behind their lock, which joining or leaving a team takes too."""
+    _lock_people(people)
+    teams = AccountMember.objects.filter(person__in=people, removed_on__isnull=True)
+    return refresh_team_training(account_ids=teams.values_list("account_id", flat=True))
+
+
+def refresh_all_team_training(*, today=None, batch=500) -> int:
+    """The daily repair of team_trained_from/until on every account, a batch of accounts to a
+    transaction: a run of trained days that ended is followed by the next one, a changed
+    policy.MIN_TRAINED_TEAM is applied, and a value written past the services is put right.
+    Returns how many accounts changed."""
+    ids = list(Account.objects.order_by("pk").values_list("pk", flat=True))
+    return sum(
+        refresh_team_training(account_ids=ids[start : start + batch], today=today)
+        for start in range(0, len(ids), batch)
+    )
 
 
 # --- Closure -----------------------------------------------------------------------------------
@@ -424,6 +504,7 @@ def import_inventory(*, actor, rows) -> list[Account]:
 
     `rows` are the validated rows of accounts.inventory.read_inventory."""
     require(permissions.may_import_inventory, actor)
+    _lock_people(owner.pk for row in rows for owner in row.owners)
     created = []
     for row in rows:
         account = inventory.new_account(row)
@@ -439,6 +520,7 @@ def import_inventory(*, actor, rows) -> list[Account]:
             f"Registered as live from the inventory import (line {row.line}).",
         )
         created.append(account)
+    refresh_team_training(account_ids=[account.pk for account in created])
     signals.went_live.send(sender=Account, accounts=created, actor=actor)
     return created
 

@@ -195,6 +195,20 @@ class Review(StateMachine, models.Model):
                 name="review_open_by_due",
                 condition=models.Q(state__in=["due", "submitted"]),
             ),
+            # The reports count a day's assessments by outcome from the index alone.
+            models.Index(
+                fields=["assessed_at"],
+                include=["outcome"],
+                name="review_by_assessed",
+                condition=models.Q(assessed_at__isnull=False),
+            ),
+            # The open reviews of the accounts a person sees or helps run, however long each
+            # account's history of reviews.
+            models.Index(
+                fields=["account", "due_on"],
+                name="review_open_by_account",
+                condition=models.Q(state__in=["due", "submitted"]),
+            ),
         ]
 
     def __str__(self):

@@ -35,7 +35,7 @@ def can_view(review, user) -> bool:
 def visible_to(user):
     """The filter for what can_view allows: the reviews (or recertifications) of the accounts
     this person sees."""
-    return account_permissions.visible_to(user, account="account_id", office="account__office_id")
+    return account_permissions.visible_to(user, account="account_id")
 
 
 def works_review_queue(user) -> bool:

@@ -12,7 +12,6 @@ from evaluation import permissions
 from evaluation.models import (
     RECERTIFICATION_STATES,
     STATES,
-    MetricObservation,
     MetricValue,
     Recertification,
     RecertificationEvent,
@@ -27,17 +26,16 @@ from people.models import TrainingRecord
 
 def dormant_accounts(*, today: datetime.date):
     """Live accounts with no review submitted and no figures imported for
-    settings.DORMANT_AFTER_MONTHS months (and live for at least that long)."""
+    settings.DORMANT_AFTER_MONTHS months (and live for at least that long): read from the
+    latest of those kept on the account (last_activity_on, evaluation.services.in_use), through
+    its partial index, rather than from every account's reviews and figures."""
     since = add_months(today, -settings.DORMANT_AFTER_MONTHS)
-    recent_review = Review.objects.filter(account=OuterRef("pk"), submitted_at__date__gte=since)
-    recent_figures = MetricObservation.objects.filter(account=OuterRef("pk"), day__gte=since)
     return (
         Account.objects.filter(state=AccountState.LIVE)
+        .filter(Q(last_activity_on__isnull=True) | Q(last_activity_on__lt=since))
         .filter(
             Q(went_live_on__lt=since) | Q(went_live_on__isnull=True, created_at__date__lt=since)
         )
-        .exclude(Exists(recent_review))
-        .exclude(Exists(recent_figures))
         .select_related("platform", "office")
     )
 
@@ -119,10 +117,9 @@ def waiting_for(user, limit=50):
     listed = Review.objects.select_related("account__platform", "account__office").order_by(
         "due_on"
     )
-    office_ids = list(roles.offices_headed_ids(user))
-    mine = listed.filter(state=ReviewState.DUE, account__state=AccountState.LIVE).filter(
-        Q(account__office_id__in=office_ids)
-        | account_permissions.helps_run(user, account="account_id")
+    theirs = account_permissions.account_ids(user, offices=roles.offices_headed_ids(user))
+    mine = listed.filter(
+        state=ReviewState.DUE, account__state=AccountState.LIVE, account_id__in=theirs
     )[:limit]
     items = [
         _item(review, f"{STATES[ReviewState.DUE].to_do} by {review.due_on:%-d %b %Y}")
@@ -240,19 +237,16 @@ def _recertification_item(recertification, what, *, late=False):
     }
 
 
-def without_current_owner() -> Q:
-    """Recertifications of accounts with no owner who can still sign in, as an EXISTS (what
-    permissions.current_owners finds empty)."""
-    return ~Q(
-        Exists(
-            AccountMember.objects.filter(
-                account=OuterRef("account_id"),
-                role=AccountMember.Role.OWNER,
-                removed_on__isnull=True,
-                person__is_active=True,
-            )
-        )
+def _without_current_owner(accounts):
+    """The accounts with no owner who can still sign in (what permissions.current_owners finds
+    empty), through an EXISTS."""
+    current_owner = AccountMember.objects.filter(
+        account=OuterRef("pk"),
+        role=AccountMember.Role.OWNER,
+        removed_on__isnull=True,
+        person__is_active=True,
     )
+    return accounts.exclude(Exists(current_owner))
 
 
 def recertifications_waiting_for(user, limit=50):
@@ -264,10 +258,13 @@ def recertifications_waiting_for(user, limit=50):
     listed = Recertification.objects.select_related(
         "account__platform", "account__office"
     ).order_by("due_on")
-    owned = open_recertifications().filter(
-        account_permissions.helps_run(user, account="account_id", role="owner")
-        | (Q(account__office_id__in=roles.offices_headed_ids(user)) & without_current_owner())
-    )
+    # Account ids as a UNION of indexed lookups: an OR would test every open recertification.
+    answers_for = account_permissions.account_ids(user, role="owner")
+    headed = roles.offices_headed_ids(user)
+    if headed:
+        unowned = _without_current_owner(Account.objects.filter(office_id__in=headed))
+        answers_for = answers_for.union(unowned.order_by().values("pk"), all=True)
+    owned = open_recertifications().filter(account_id__in=answers_for)
     items = [
         _recertification_item(
             recertification,

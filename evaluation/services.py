@@ -8,7 +8,7 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from accounts import permissions as account_permissions
@@ -264,6 +264,9 @@ def submit_review(*, review, actor, comment="", expected_state=None):
         comment=comment,
         expected_state=expected_state,
         prepare=by,
+        record=lambda: note_activity(
+            account_id=review.account_id, on=timezone.localdate(review.submitted_at)
+        ),
     )
 
 
@@ -410,6 +413,8 @@ def import_metrics(*, account, actor, rows) -> int:
         unique_fields=["kpi", "day"],
         update_fields=["value", "imported_by"],
     )
+    if rows:
+        note_activity(account_id=account.pk, on=max(row.day for row in rows))
     AccountEvent.objects.create(
         account=account,
         actor=actor,
@@ -418,6 +423,44 @@ def import_metrics(*, account, actor, rows) -> int:
         comment=f"{len(rows)} figures imported.",
     )
     return len(rows)
+
+
+# --- Dormancy ------------------------------------------------------------------------------------
+
+
+def note_activity(*, account_id, on: datetime.date) -> None:
+    """The account was seen in use on `on` (a review submitted, figures for that day): its
+    last_activity_on, which the list of dormant accounts reads, moves forward to it and never
+    back, so that of two at the same moment the later stays."""
+    Account.objects.filter(pk=account_id).filter(
+        Q(last_activity_on__isnull=True) | Q(last_activity_on__lt=on)
+    ).update(last_activity_on=on)
+
+
+def refresh_last_activity(*, batch=500) -> int:
+    """The daily repair of every account's last_activity_on, from its reviews and figures: puts
+    right a value written past the services (an import of old data, a correction in the
+    database). Each is replaced only if it is still the value read, so that a review submitted
+    meanwhile is never moved back. Returns how many changed."""
+    reviewed = Review.objects.filter(account=OuterRef("pk"), submitted_at__isnull=False)
+    figures = MetricObservation.objects.filter(account=OuterRef("pk"))
+    latest = Account.objects.annotate(
+        reviewed_at=Subquery(reviewed.order_by("-submitted_at").values("submitted_at")[:1]),
+        figures_on=Subquery(figures.order_by("-day").values("day")[:1]),
+    )
+    changed = 0
+    ids = list(Account.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch):
+        for pk, kept, reviewed_at, figures_on in latest.filter(
+            pk__in=ids[start : start + batch]
+        ).values_list("pk", "last_activity_on", "reviewed_at", "figures_on"):
+            days = [figures_on, reviewed_at and timezone.localdate(reviewed_at)]
+            found = max((day for day in days if day), default=None)
+            if found != kept:
+                changed += Account.objects.filter(pk=pk, last_activity_on=kept).update(
+                    last_activity_on=found
+                )
+    return changed
 
 
 def figures_for(review) -> dict:

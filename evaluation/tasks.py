@@ -4,6 +4,7 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import services as account_services
 from accounts.models import AccountState
 from evaluation import notifications, reminders, services
 from evaluation.models import (
@@ -29,6 +30,18 @@ def raise_due_reviews() -> int:
             lambda day=period_end: notify_reviews_raised.delay(day.isoformat()), robust=True
         )
     return raised
+
+
+@shared_task
+def refresh_account_facts() -> int:
+    """Daily, before the day's work: put right what DCCT's queues read from each account, when
+    its team has enough people trained (a run of trained days that ended is followed by the
+    next) and the last day it was in use. The services keep both as things change; this repairs
+    what reached the database past them. Returns how many accounts changed."""
+    return (
+        account_services.refresh_all_team_training(today=timezone.localdate())
+        + services.refresh_last_activity()
+    )
 
 
 @shared_task(**EMAIL_RETRY)

@@ -6,7 +6,8 @@ import datetime
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django.utils import timezone
 from accounts import permissions as account_permissions
 from accounts.models import (
     Account,
+    AccountMember,
     AccountState,
     ClosureEscalation,
     ImpersonationReport,
@@ -21,6 +23,7 @@ from accounts.models import (
     ReportState,
 )
 from accounts.register import plausible_id
+from accounts.selectors import untrained_teams
 from evaluation.models import Recertification, RecertificationState, Review, ReviewState
 from evaluation.selectors import (
     dormant_accounts,
@@ -29,7 +32,7 @@ from evaluation.selectors import (
     overdue_recertifications,
 )
 from people import policy, roles
-from people.models import Office
+from people.models import Office, TrainingRecord
 from portal import permissions
 from proposals import permissions as proposal_permissions
 from proposals.models import Escalation, Proposal, ProposalState
@@ -112,17 +115,20 @@ def _read(queue, *, page=None):
     return queue
 
 
-def _trained_counts():
-    today = timezone.localdate()
-    current = (
-        Q(members__removed_on__isnull=True)
-        & Q(members__person__training_records__completed_on__lte=today)
-        & (
-            Q(members__person__training_records__expires_on__isnull=True)
-            | Q(members__person__training_records__expires_on__gte=today)
-        )
+def _trained_count(today):
+    """How many of the account's current team hold current training, as a subquery: after a
+    LIMIT, PostgreSQL reads it only for the rows shown (a join and GROUP BY counts them all)."""
+    current = TrainingRecord.objects.filter(person=OuterRef("person_id"), completed_on__lte=today)
+    current = current.filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+    trained = (
+        AccountMember.objects.filter(account=OuterRef("pk"), removed_on__isnull=True)
+        .filter(Exists(current))
+        .order_by()
+        .values("account")
+        .annotate(count=Count("person", distinct=True))
+        .values("count")
     )
-    return Count("members__person", filter=current, distinct=True)
+    return Coalesce(Subquery(trained), 0)
 
 
 def _due(recertification):
@@ -330,9 +336,9 @@ def dcct_dashboard(request):
         _queue(
             "untrained",
             f"Teams below {policy.MIN_TRAINED_TEAM} trained people",
-            accounts.filter(state__in=[AccountState.LIVE, AccountState.SETTING_UP])
-            .annotate(trained=_trained_counts())
-            .filter(trained__lt=policy.MIN_TRAINED_TEAM),
+            where(untrained_teams(today=today))
+            .select_related("office", "platform")
+            .order_by("state_changed_at"),
             kind="Account",
             when=lambda a: a.state_changed_at,
             what="Record training",
@@ -432,17 +438,17 @@ def office_view(request):
     accounts = (
         Account.objects.filter(office_id__in=office_ids)
         .select_related("platform", "office")
-        .annotate(trained=_trained_counts())
         .order_by("display_name")
     )
     today = timezone.localdate()
+    shown = accounts.exclude(state=AccountState.CLOSED).annotate(trained=_trained_count(today))
     return render(
         request,
         "portal/office_view.html",
         {
             "offices": Office.objects.filter(pk__in=office_ids),
             "awaiting": awaiting_approval(request.user)[:QUEUE_LENGTH],
-            "accounts": accounts.exclude(state=AccountState.CLOSED)[:100],
+            "accounts": shown[:100],
             "closures": accounts.filter(
                 state__in=[
                     AccountState.CLOSURE_PROPOSED,

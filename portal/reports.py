@@ -7,17 +7,20 @@ import datetime
 import heapq
 import statistics
 from collections import Counter, defaultdict
+from functools import cached_property
 
 from django.db.models import Count
+from django.db.models.functions import TruncMonth
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.models import Account, AccountEvent, AccountState, ClosureReason
 from accounts.register import OFFICIAL_STATES
-from evaluation.models import Outcome, Review, ReviewEvent
-from portal import permissions
-from proposals.models import Decision, Proposal, ProposalState
+from evaluation.models import Outcome, ReviewEvent
+from portal import figures, permissions
+from portal.models import STAGES, TimeAtStage
+from proposals.models import Decision, Proposal
 from workflow import transitions
 from workflow.csv_import import spreadsheet_safe
 from workflow.exports import LOG_COLUMNS, csv_download, log_row
@@ -32,11 +35,6 @@ OUTCOME_ACTIONS = [
     "decline",
     "reject",
     "withdraw",
-]
-STAGES = [
-    (ProposalState.WITH_OFFICE_HEAD, "Office head: approval in principle"),
-    (ProposalState.WITH_DCCT, "DCCT: assessment"),
-    (ProposalState.ESCALATED, "HEC: escalation"),
 ]
 
 
@@ -117,54 +115,74 @@ def accounts_by_state():
     }
 
 
-def proposal_outcomes(start, end):
-    counts = dict(
-        Decision.objects.filter(
-            action__in=OUTCOME_ACTIONS,
-            created_at__gte=_aware(start),
-            created_at__lte=_aware(end, end=True),
-        )
-        .values_list("action")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
+class Period:
+    """The dates a report covers, both included, and what the months between them count: read
+    once, however many tables use them."""
+
+    def __init__(self, start, end):
+        self.start, self.end = start, end
+
+    @cached_property
+    def months(self):
+        return figures.in_range(self.start, self.end)
+
+    def total(self, group):
+        return figures.total(self.months, group)
+
+
+def proposal_outcomes(period):
+    counts = period.total("decisions")
     return {
         "title": "Proposal decisions",
         "columns": ["Decision", "Proposals"],
         "rows": [
-            [transitions.action_label(Proposal, action), counts.get(action, 0)]
+            [transitions.action_label(Proposal, action), counts[action]]
             for action in OUTCOME_ACTIONS
         ],
     }
 
 
-def time_to_decision(start, end):
-    """The median days a proposal spent at each stage, for stages left within the range."""
-    decisions = (
-        Decision.objects.filter(
-            proposal__in=Decision.objects.filter(
-                created_at__gte=_aware(start), created_at__lte=_aware(end, end=True)
-            ).values("proposal")
-        )
-        .order_by("proposal_id", "created_at", "pk")
-        .values_list("proposal_id", "action", "from_state", "to_state", "created_at")
+def _days(microseconds):
+    return datetime.timedelta(microseconds=microseconds).total_seconds() / 86400
+
+
+def _middle(stage, days_taken, within):
+    """The middle value of a stage's times (the two middle ones, for an even count), in
+    microseconds: from the count of each whole number of days taken, the day in which the lower
+    middle one lies; from the first time of that day on, walked to in the database."""
+    count = days_taken.total()
+    lower = (count - 1) // 2
+    below = 0
+    for days in sorted(days_taken):
+        if below + days_taken[days] > lower:
+            break
+        below += days_taken[days]
+    return list(
+        TimeAtStage.objects.filter(stage=stage, microseconds__gte=days * figures.DAY, **within)
+        .order_by("microseconds")
+        .values_list("microseconds", flat=True)[lower - below : count // 2 - below + 1]
     )
-    entered = {}
-    durations = defaultdict(list)
-    for proposal_id, action, from_state, to_state, moment in decisions:
-        began = entered.pop((proposal_id, from_state), None)
-        # A withdrawal ends a stage, but nobody at that stage decided anything.
-        if (
-            began is not None
-            and action != "withdraw"
-            and (_aware(start) <= moment <= _aware(end, end=True))
-        ):
-            durations[from_state].append((moment - began).total_seconds() / 86400)
-        entered[(proposal_id, to_state)] = moment
+
+
+def time_to_decision(period):
+    """The median days a proposal spent at each stage, for stages left within the range."""
+    days_taken = defaultdict(Counter)
+    for key, count in period.total("stages").items():
+        stage, days = key.split(":")
+        days_taken[stage][int(days)] += count
+    within = {
+        "decided_at__gte": _aware(period.start),
+        "decided_at__lte": _aware(period.end, end=True),
+    }
     rows = []
-    for state, label in STAGES:
-        days = durations.get(state, [])
-        rows.append([label, len(days), round(statistics.median(days), 1) if days else "–"])
+    for stage, label in STAGES:
+        count = days_taken[stage].total()
+        middle = (
+            [_days(value) for value in _middle(stage, days_taken[stage], within)] if count else []
+        )
+        # One middle value, or two: the median is half-way between them.
+        median = round(statistics.median([middle[0], middle[-1]]), 1) if middle else "–"
+        rows.append([label, count, median])
     return {
         "title": "Time to decision",
         "columns": ["Stage", "Decisions", "Median days"],
@@ -172,23 +190,20 @@ def time_to_decision(start, end):
     }
 
 
-def review_outcomes(start, end):
-    counts = dict(
-        Review.objects.filter(assessed_at__gte=_aware(start), assessed_at__lte=_aware(end, True))
-        .values_list("outcome")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
+def review_outcomes(period):
+    counts = period.total("reviews")
     return {
         "title": "Review outcomes",
         "columns": ["Outcome", "Reviews"],
-        "rows": [[label, counts.get(value, 0)] for value, label in Outcome.choices],
+        "rows": [[label, counts[value]] for value, label in Outcome.choices],
     }
 
 
-def closures(start, end):
+def closures(period):
     counts = dict(
-        Account.objects.filter(state=AccountState.CLOSED, closed_on__gte=start, closed_on__lte=end)
+        Account.objects.filter(
+            state=AccountState.CLOSED, closed_on__gte=period.start, closed_on__lte=period.end
+        )
         .values_list("closure_reason")
         .annotate(count=Count("pk"))
         .order_by()
@@ -207,44 +222,28 @@ def _months(start, end):
         month = (month + datetime.timedelta(days=32)).replace(day=1)
 
 
-def trend(start, end):
-    def per_month(pairs):
-        counter = Counter()
-        for day in pairs:
-            if day is not None:
-                counter[(day.year, day.month)] += 1
-        return counter
+def _per_month(queryset, field):
+    """How many of `queryset` fall in each month, by its first day."""
+    return Counter(
+        dict(queryset.values_list(TruncMonth(field)).annotate(count=Count("*")).order_by())
+    )
 
-    within = {"created_at__gte": _aware(start), "created_at__lte": _aware(end, True)}
-    submitted = per_month(
-        timezone.localtime(moment).date()
-        for moment in Decision.objects.filter(action="submit", **within).values_list(
-            "created_at", flat=True
-        )
+
+def trend(period):
+    start, end, months = period.start, period.end, period.months
+    live = _per_month(
+        Account.objects.filter(went_live_on__gte=start, went_live_on__lte=end), "went_live_on"
     )
-    live = per_month(
-        Account.objects.filter(went_live_on__gte=start, went_live_on__lte=end).values_list(
-            "went_live_on", flat=True
-        )
-    )
-    closed = per_month(
-        Account.objects.filter(closed_on__gte=start, closed_on__lte=end).values_list(
-            "closed_on", flat=True
-        )
-    )
-    assessed = per_month(
-        timezone.localtime(moment).date()
-        for moment in Review.objects.filter(
-            assessed_at__gte=_aware(start), assessed_at__lte=_aware(end, True)
-        ).values_list("assessed_at", flat=True)
+    closed = _per_month(
+        Account.objects.filter(closed_on__gte=start, closed_on__lte=end), "closed_on"
     )
     rows = [
         [
             f"{month:%b %Y}",
-            submitted[(month.year, month.month)],
-            live[(month.year, month.month)],
-            closed[(month.year, month.month)],
-            assessed[(month.year, month.month)],
+            months[month]["decisions"]["submit"],
+            live[month],
+            closed[month],
+            months[month]["reviews"].total(),
         ]
         for month in _months(start, end)
     ]
@@ -262,9 +261,9 @@ def trend(start, end):
 
 
 TABLES = {
-    "platform": lambda start, end: accounts_by("platform", "platform"),
-    "office": lambda start, end: accounts_by("office", "office"),
-    "state": lambda start, end: accounts_by_state(),
+    "platform": lambda period: accounts_by("platform", "platform"),
+    "office": lambda period: accounts_by("office", "office"),
+    "state": lambda period: accounts_by_state(),
     "outcomes": proposal_outcomes,
     "decision_time": time_to_decision,
     "reviews": review_outcomes,
@@ -317,7 +316,7 @@ def reports(request):
             what=f"Every decision from {start:%-d %b %Y} to {end:%-d %b %Y} (CSV)",
         )
     if export in TABLES:
-        table = TABLES[export](start, end)
+        table = TABLES[export](Period(start, end))
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = (
             f'attachment; filename="{export}-{start:%Y%m%d}-{end:%Y%m%d}.csv"'
@@ -327,7 +326,8 @@ def reports(request):
         writer.writerow(table["columns"])
         writer.writerows([spreadsheet_safe(cell) for cell in row] for row in table["rows"])
         return response
-    tables = {key: build(start, end) for key, build in TABLES.items()}
+    period = Period(start, end)
+    tables = {key: build(period) for key, build in TABLES.items()}
     for key, table in tables.items():
         table["key"] = key
         table["chart_id"] = f"chart-{key}"

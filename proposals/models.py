@@ -639,7 +639,10 @@ class ProposalTeamMember(models.Model):
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="team")
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proposal_teams"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="proposal_teams",
+        db_index=False,  # proposal_team_by_person serves it
     )
     role = models.CharField(max_length=20, choices=Role, default=Role.EDITOR)
 
@@ -647,6 +650,10 @@ class ProposalTeamMember(models.Model):
         ordering = ["role", "person__full_name"]
         constraints = [
             models.UniqueConstraint(fields=["proposal", "person"], name="one_place_per_team"),
+        ]
+        indexes = [
+            # "Mine": the proposals a person is named in, read from the index alone.
+            models.Index(fields=["person", "proposal"], name="proposal_team_by_person"),
         ]
 
     def __str__(self):
@@ -686,7 +693,11 @@ class Decision(AppendOnlyRecord):
 
     class Meta(AppendOnlyRecord.Meta):
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["proposal", "created_at"])]
+        indexes = [
+            models.Index(fields=["proposal", "created_at"]),
+            # The reports count a day's decisions by action from the index alone.
+            models.Index(fields=["created_at"], include=["action"], name="decision_by_time"),
+        ]
 
     def __str__(self):
         return f"{self.proposal.reference}: {self.action} by {self.actor}"
@@ -745,6 +756,14 @@ class AlternativePlan(models.Model):
     class Meta:
         ordering = ["-created_at"]
         triggers = [append_only_trigger()]
+        indexes = [
+            # The DCCT queue's test for an agreed pilot, however many plans history holds.
+            models.Index(
+                fields=["proposal"],
+                name="alternative_plan_pilot",
+                condition=models.Q(approach=AlternativeApproach.PILOT),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_approach_display()} for {self.proposal.reference}"
@@ -777,6 +796,14 @@ class Escalation(EscalationRecord):
                 fields=["proposal"],
                 condition=models.Q(decided_at__isnull=True),
                 name="one_open_escalation_per_proposal",
+            ),
+        ]
+        indexes = [
+            # HEC's inbox: the most recently decided first.
+            models.Index(
+                fields=["-decided_at"],
+                name="escalation_recently_decided",
+                condition=models.Q(decided_at__isnull=False),
             ),
         ]
 

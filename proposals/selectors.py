@@ -12,6 +12,7 @@ from proposals.models import (
     OPEN_STATES,
     STATES,
     AlternativeApproach,
+    AlternativePlan,
     Decision,
     Outcome,
     Proposal,
@@ -34,9 +35,12 @@ def my_proposals(user):
 def awaiting_approval(user):
     """What waits for this person's approval in principle, oldest first: their offices'
     proposals, and the proposals of office heads whose line manager they are."""
+    waiting = Proposal.objects.filter(state=ProposalState.WITH_OFFICE_HEAD).order_by()
+    heads_own, theirs = (
+        waiting.filter(route).values("pk") for route in permissions.approval_routes(user)
+    )
     return (
-        _listed(Proposal.objects.filter(state=ProposalState.WITH_OFFICE_HEAD))
-        .filter(permissions.approvals_for(user))
+        _listed(Proposal.objects.filter(pk__in=heads_own.union(theirs, all=True)))
         .exclude(proposer=user)
         .exclude(team__person=user)
         .order_by("state_changed_at")
@@ -46,15 +50,18 @@ def awaiting_approval(user):
 def dcct_queue():
     """Open proposals past the office head, and approved ones waiting to be set up, oldest in
     their state first."""
-    awaiting_set_up = Q(state=ProposalState.APPROVED) & (
-        Q(outcome=Outcome.AS_PROPOSED)
-        | Q(outcome=Outcome.ALTERNATIVE, alternative_plans__approach=AlternativeApproach.PILOT)
+    # An EXISTS, not a join: a join would repeat a proposal per plan and need DISTINCT.
+    pilot_agreed = Exists(
+        AlternativePlan.objects.filter(
+            proposal_id=OuterRef("pk"), approach=AlternativeApproach.PILOT
+        )
     )
-    in_progress = Q(state__in=OPEN_STATES) & ~Q(state=ProposalState.WITH_OFFICE_HEAD)
-    return (
-        _listed(Proposal.objects.filter(in_progress | awaiting_set_up))
-        .distinct()
-        .order_by("state_changed_at")
+    awaiting_set_up = Q(state=ProposalState.APPROVED) & (
+        Q(outcome=Outcome.AS_PROPOSED) | (Q(outcome=Outcome.ALTERNATIVE) & pilot_agreed)
+    )
+    in_progress = Q(state__in=[s for s in OPEN_STATES if s != ProposalState.WITH_OFFICE_HEAD])
+    return _listed(Proposal.objects.filter(in_progress | awaiting_set_up)).order_by(
+        "state_changed_at"
     )
 
 
@@ -84,9 +91,14 @@ def nobody_free_to_act():
         When(office__head_id=F("proposer_id"), then=F("proposer__line_manager_id")),
         default=F("office__head_id"),
     )
+    approving = _states_judged_by(permissions.is_approver)
+    # The teams of waiting proposals only: PostgreSQL hashes this once, and every team there
+    # has ever been would grow with history.
     approver_on_team = Exists(
         ProposalTeamMember.objects.filter(
-            proposal_id=OuterRef("pk"), person_id=OuterRef("approver_now")
+            proposal_id=OuterRef("pk"),
+            person_id=OuterRef("approver_now"),
+            proposal__state__in=approving,
         )
     )
     stuck = (
@@ -95,7 +107,7 @@ def nobody_free_to_act():
             Q(state__in=_states_judged_by(permissions.may_decide_escalation))
             & ~_someone_free(Role.HEC)
         )
-        | (Q(state__in=_states_judged_by(permissions.is_approver)) & Q(approver_on_team))
+        | (Q(state__in=approving) & Q(approver_on_team))
     )
     return _listed(Proposal.objects.annotate(approver_now=approver).filter(stuck)).order_by(
         "state_changed_at"

@@ -336,3 +336,37 @@ def test_two_accounts_going_live_on_one_handle_at_once_make_one_live(
     refused = next(response for response in responses if response.status_code == 200)
     assert "already" in refused.text and "handle" in refused.text
     assert Account.objects.filter(state="live", handle__iexact="ScotParlYouth").count() == 1
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_training_recorded_as_its_person_joins_the_team_is_counted(
+    monkeypatch, make_account, dcct, second_dcct, owner, office
+):
+    """Each would count the team without the other's change, still uncommitted: the person's
+    lock, taken by both, makes the second count after the first has committed."""
+    import datetime
+
+    from accounts.selectors import untrained_teams
+    from tests.factories import TrainingRecordFactory
+
+    account = make_account("live", trained=False)
+    TrainingRecordFactory(person=owner, expires_on=None)
+    newcomer = UserFactory(office=office)
+    meet_before(monkeypatch, (services, "refresh_team_training"))
+
+    results = at_once(
+        lambda: services.add_member(
+            account=Account.objects.get(pk=account.pk), actor=dcct, person=newcomer, role="editor"
+        ),
+        lambda: services.record_training(
+            account=Account.objects.get(pk=account.pk),
+            actor=second_dcct,
+            person=newcomer,
+            course="Basics",
+            completed_on=datetime.date.today(),
+        ),
+    )
+
+    assert not [result for result in results if isinstance(result, Exception)]
+    assert account not in untrained_teams(today=datetime.date.today())

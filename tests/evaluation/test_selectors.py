@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from evaluation.models import MetricObservation, Review
 from evaluation.selectors import dormant_accounts
+from evaluation.services import refresh_last_activity
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 25)
@@ -35,6 +36,7 @@ def test_a_recent_review_or_recent_figures_keep_it_awake(make_review, make_accou
     MetricObservation.objects.create(
         account=figures, kpi=kpi, day=datetime.date(2026, 10, 1), value=5, imported_by=owner
     )
+    refresh_last_activity()  # written past the services, which keep it as they go
 
     dormant = set(dormant_accounts(today=TODAY))
 

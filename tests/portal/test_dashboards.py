@@ -6,7 +6,13 @@ from django.utils import timezone
 from accounts.models import Account, AccountMember
 from evaluation.models import Review
 from proposals.models import Escalation, Proposal
-from tests.factories import AccountFactory, PlatformFactory, ProposalFactory
+from tests.factories import (
+    AccountFactory,
+    PlatformFactory,
+    ProposalFactory,
+    TrainingRecordFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -280,3 +286,32 @@ def test_dcct_home_lists_each_report_of_impersonation_dcct_holds(
         client.force_login(person)
         kinds = {item["kind"] for item in client.get("/").context["waiting"]}
         assert "Impersonation report" not in kinds
+
+
+def test_office_view_counts_each_open_accounts_currently_trained_team(
+    client, make_account, office_head, office
+):
+    alpha = make_account("live", display_name="Alpha")
+    left = UserFactory(office=office)
+    TrainingRecordFactory(person=left)
+    AccountMember.objects.create(
+        account=alpha, person=left, role="editor", removed_on=datetime.date(2026, 1, 1)
+    )
+    lapsed = UserFactory(office=office)
+    today = timezone.localdate()
+    TrainingRecordFactory(
+        person=lapsed,
+        completed_on=today - datetime.timedelta(days=400),
+        expires_on=today - datetime.timedelta(days=35),
+    )
+    AccountMember.objects.create(account=alpha, person=lapsed, role="editor")
+    make_account("live", display_name="Beta", trained=False)  # its owner trained for Alpha
+    make_account("closed", display_name="Closed")
+    client.force_login(office_head)
+
+    accounts = client.get("/office/").context["accounts"]
+
+    assert [(account.display_name, account.trained) for account in accounts] == [
+        ("Alpha", 2),
+        ("Beta", 1),
+    ]

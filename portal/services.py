@@ -1,0 +1,119 @@
+"""What the portal keeps for its reports, written in the same transaction as what it counts:
+the time each proposal's stage took, and each day's and month's counts."""
+
+import datetime
+import itertools
+from collections import Counter, defaultdict
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from portal import figures
+from portal.models import STAGES, DailyCount, MonthlyCount, TimeAtStage
+from proposals.models import Decision
+
+COLUMNS = ("proposal_id", "pk", "action", "from_state", "to_state", "created_at")
+DECIDING = {stage for stage, _ in STAGES}
+BATCH = 5000
+ONE_DAY = datetime.timedelta(days=1)
+
+
+def _time_at_stage(previous, decision):
+    """The time at the stage `decision` ended, if it is one of the STAGES and the decision
+    before it (of the same proposal, in the log's order) began it; each is a row of COLUMNS."""
+    proposal, _, _, _, entered, began = previous
+    same, pk, action, from_state, _, moment = decision
+    if same != proposal or entered != from_state or from_state not in DECIDING:
+        return None
+    if action == "withdraw":  # it ends a stage, but nobody at that stage decided anything
+        return None
+    return TimeAtStage(
+        decision_id=pk,
+        stage=from_state,
+        decided_at=moment,
+        microseconds=(moment - began) // datetime.timedelta(microseconds=1),
+    )
+
+
+@transaction.atomic
+def _recount(groups, moment):
+    """Count `groups` again for the day of `moment`, and add up its month again. Behind the
+    month's row lock, so that of two writers the second counts after the first has committed."""
+    day = timezone.localtime(moment).date()
+    month = day.replace(day=1)
+    MonthlyCount.objects.bulk_create([MonthlyCount(month=month)], ignore_conflicts=True)
+    kept = MonthlyCount.objects.select_for_update().get(month=month)
+    daily, _ = DailyCount.objects.get_or_create(day=day)
+    for group in groups:
+        daily.counts[group] = dict(figures.count(group, day, day + ONE_DAY).get(day, {}))
+    daily.save(update_fields=["counts"])
+    totals = defaultdict(Counter)
+    days = DailyCount.objects.filter(day__gte=month, day__lt=figures.next_month(month))
+    for counts in days.values_list("counts", flat=True):
+        figures.add(totals, counts, groups)
+    kept.counts.update({group: dict(totals[group]) for group in groups})
+    kept.save(update_fields=["counts"])
+
+
+def count_decision(*, decision: Decision) -> None:
+    """A decision was logged: keep how long the stage it ends took, and count its day again."""
+    previous = (
+        Decision.objects.filter(proposal_id=decision.proposal_id)
+        .filter(
+            Q(created_at__lt=decision.created_at)
+            | Q(created_at=decision.created_at, pk__lt=decision.pk)
+        )
+        .order_by("-created_at", "-pk")
+        .values_list(*COLUMNS)
+        .first()
+    )
+    row = tuple(getattr(decision, column) for column in COLUMNS)
+    time = _time_at_stage(previous, row) if previous is not None else None
+    if time is not None:
+        time.save(force_insert=True)
+    _recount(["decisions", "stages"] if time else ["decisions"], decision.created_at)
+
+
+def count_review(*, review) -> None:
+    """A review was saved: once assessed, count the reviews of its day again."""
+    if review.assessed_at is not None:
+        _recount(["reviews"], review.assessed_at)
+
+
+@transaction.atomic
+def recount_report_figures() -> tuple[int, int]:
+    """Write every stage's time and every day's and month's counts again from the rows they
+    count: after decisions or reviews were loaded in bulk, or decisions logged out of the order
+    of their times. Returns how many times at a stage and how many days it wrote."""
+    TimeAtStage.objects.all().delete()
+    rows = (
+        Decision.objects.order_by("proposal_id", "created_at", "pk")
+        .values_list(*COLUMNS)
+        .iterator(chunk_size=BATCH)
+    )
+    times = (time for pair in itertools.pairwise(rows) if (time := _time_at_stage(*pair)))
+    written = 0
+    while batch := list(itertools.islice(times, BATCH)):
+        TimeAtStage.objects.bulk_create(batch)
+        written += len(batch)
+    DailyCount.objects.all().delete()
+    MonthlyCount.objects.all().delete()
+    days = defaultdict(dict)
+    for group in figures.COUNTED:
+        for day, counter in figures.count(group).items():
+            days[day][group] = dict(counter)
+    DailyCount.objects.bulk_create(
+        [DailyCount(day=day, counts=counts) for day, counts in days.items()], batch_size=BATCH
+    )
+    months = defaultdict(lambda: defaultdict(Counter))
+    for day, counts in days.items():
+        figures.add(months[day.replace(day=1)], counts, counts)
+    MonthlyCount.objects.bulk_create(
+        [
+            MonthlyCount(month=month, counts={group: dict(c) for group, c in counts.items()})
+            for month, counts in months.items()
+        ],
+        batch_size=BATCH,
+    )
+    return written, len(days)
