@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test install install-dev assets migrate seed bench lint format lock ci clean
+.PHONY: run test install install-dev assets migrate seed bench load lint format lock ci clean
 
 run: install-dev assets migrate seed ## Serve the demo on http://127.0.0.1:8000 with worker and scheduler
 	$(BIN)/honcho -f Procfile.dev start
@@ -41,9 +41,14 @@ migrate: install
 seed: install
 	$(BIN)/python manage.py seed_demo
 
-bench: install migrate ## Time raise_due_reviews on 100,000 accounts (rolled back)
-	$(BIN)/python manage.py load_catalogues
-	$(BIN)/python manage.py benchmark_reviews
+bench: install ## Time every page family on a small and a large history, and raise_due_reviews (PostgreSQL)
+	$(BIN)/python manage.py benchmark $(BENCH_ARGS)
+
+# The database `make load` serves: by default the large one `manage.py benchmark --keep` leaves.
+LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/load_bench_large
+
+load: install-dev assets ## gunicorn (production settings) under 50 locust users for 60 s: req/s, p50/p95/p99
+	LOAD_DATABASE_URL=$(LOAD_DATABASE_URL) BIN=$(BIN) bash loadtest/run
 
 lint: install-dev ## ruff and the layers contract (lint-imports)
 	$(BIN)/ruff check .

@@ -152,6 +152,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "people.tasks.forget_old_sign_ins",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Just past midnight: a team whose training ran out yesterday is listed from the morning.
+    "refresh-account-facts": {
+        "task": "evaluation.tasks.refresh_account_facts",
+        "schedule": crontab(hour=0, minute=20),
+    },
     "raise-due-reviews": {
         "task": "evaluation.tasks.raise_due_reviews",
         "schedule": crontab(hour=6, minute=0),
@@ -251,6 +256,16 @@ AXES_ENABLE_ADMIN = False
 SESSION_IDLE_HOURS = env.float("SESSION_IDLE_HOURS", default=9)
 SESSION_COOKIE_AGE = int(SESSION_IDLE_HOURS * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=False)
+# Argon2id (argon2-cffi) with Django's own parameters (time 2, memory 100 MiB, 8 lanes), as
+# Django's documentation recommends; the others still read older hashes, each upgraded to Argon2
+# the next time its person signs in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -278,8 +293,11 @@ USE_TZ = True
 
 # --- Static and media --------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(VAR_DIR / "staticfiles")))
+# Only what esbuild built (`npm run build`, into static/dist) is served, under the same dist/
+# prefix; static/src is its input: its CSS imports packages from node_modules by name, which the
+# manifest storage of production settings cannot resolve.
+STATICFILES_DIRS = [("dist", BASE_DIR / "static" / "dist")]
 # Uploaded evidence is private: it lives outside STATIC_ROOT and is only served through views
 # that check who may see it.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))

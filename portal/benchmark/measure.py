@@ -1,0 +1,333 @@
+"""The page families the benchmark times, each as the busiest person of the role that uses it,
+and the timing: request by request, small and large in turn, the cache emptied before each, so
+that what is timed is the page's own work."""
+
+import math
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Account, AccountMember
+from evaluation.models import Review
+from people.models import Office, User
+from people.roles import Role
+from proposals.models import Decision, Proposal
+
+# Past the last page: each list answers with its last page (Paginator.get_page), the deepest
+# OFFSET its history asks for.
+DEEP = 100_000
+GROWTH = 1.3  # p95 on the large set over p95 on the small one, beyond which a page is marked
+LIMIT_MS = 75
+REPORTS_LIMIT_MS = 150
+# A private cache for the run: clearing it never touches the project's Redis (which may hold
+# the Celery broker's queues).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+def _ten_years() -> str:
+    today = timezone.localdate()
+    return f"from={today.replace(year=today.year - 10, day=min(today.day, 28))}&to={today}"
+
+
+@dataclass(frozen=True)
+class Family:
+    key: str
+    label: str
+    who: str  # a role of the cast, or "public"
+    path: Callable[[dict], str]  # the address, from the cast of the database measured
+    limit_ms: float = LIMIT_MS
+
+
+FAMILIES = [
+    Family("home_staff", "Home: staff with most proposals", "staff", lambda c: reverse("home")),
+    Family("home_head", "Home: head of biggest office", "head", lambda c: reverse("home")),
+    Family("home_dcct", "Home: DCCT", "dcct", lambda c: reverse("home")),
+    Family("home_hec", "Home: HEC", "hec", lambda c: reverse("home")),
+    Family("home_owner", "Home: owner of most accounts", "owner", lambda c: reverse("home")),
+    Family("queue", "DCCT queue, first page", "dcct", lambda c: reverse("proposals:queue")),
+    Family(
+        "queue_deep",
+        "DCCT queue, last page",
+        "dcct",
+        lambda c: f"{reverse('proposals:queue')}?page={DEEP}",
+    ),
+    Family(
+        "my_proposals_deep",
+        "My proposals, last page",
+        "staff",
+        lambda c: f"{reverse('proposals:mine')}?page={DEEP}",
+    ),
+    Family("awaiting", "Awaiting approval", "head", lambda c: reverse("proposals:awaiting")),
+    Family("dcct_dashboard", "DCCT dashboard", "dcct", lambda c: reverse("dcct-dashboard")),
+    Family("hec_inbox", "HEC inbox", "hec", lambda c: reverse("hec-inbox")),
+    Family("office_view", "Office view", "head", lambda c: reverse("office-view")),
+    Family(
+        "reports",
+        "Reports, ten years",
+        "policy_owner",
+        lambda c: f"{reverse('reports')}?{_ten_years()}",
+        REPORTS_LIMIT_MS,
+    ),
+    Family(
+        "register_deep",
+        "Register of accounts, last page",
+        "dcct",
+        lambda c: f"{reverse('accounts:register')}?page={DEEP}",
+    ),
+    Family(
+        "reviews_overdue",
+        "Reviews, overdue",
+        "dcct",
+        lambda c: f"{reverse('evaluation:reviews')}?show=overdue",
+    ),
+    Family(
+        "recertifications",
+        "Recertifications",
+        "dcct",
+        lambda c: reverse("evaluation:recertifications"),
+    ),
+    Family("impersonation", "Impersonation reports", "dcct", lambda c: reverse("accounts:reports")),
+    Family(
+        "proposal",
+        "Proposal, longest history",
+        "dcct",
+        lambda c: reverse("proposals:detail", args=[c["proposal"]]),
+    ),
+    Family(
+        "account",
+        "Account, most reviews",
+        "dcct",
+        lambda c: reverse("accounts:detail", args=[c["account"]]),
+    ),
+    Family(
+        "review",
+        "Review of that account",
+        "dcct",
+        lambda c: reverse("evaluation:review", args=[c["review"]]),
+    ),
+    Family("public_register", "Public register", "public", lambda c: reverse("public-register")),
+    Family(
+        "public_register_deep",
+        "Public register, last page",
+        "public",
+        lambda c: f"{reverse('public-register')}?page={DEEP}",
+    ),
+    Family("api_list", "API: accounts", "public", lambda c: reverse("api-accounts")),
+    Family(
+        "api_verify",
+        "API: verify",
+        "public",
+        lambda c: f"{reverse('api-verify')}?{urlencode({'url': c['verify']})}",
+    ),
+    Family("register_csv", "Register CSV", "public", lambda c: reverse("register-csv")),
+    Family("register_feed", "Register feed", "public", lambda c: reverse("register-feed")),
+]
+
+
+def select(only: str) -> list[Family]:
+    """The families `only` names ("home,reports"): a name is a family's key or the start of
+    keys ("home" is every home page); empty: all of them."""
+    if not only:
+        return list(FAMILIES)
+    names = [name.strip() for name in only.split(",") if name.strip()]
+    unknown = [
+        name
+        for name in names
+        if not any(f.key == name or f.key.startswith(f"{name}_") for f in FAMILIES)
+    ]
+    if unknown:
+        raise ValueError(
+            f"No page family {', '.join(unknown)}; choose from {', '.join(f.key for f in FAMILIES)}"
+        )
+    return [
+        family
+        for family in FAMILIES
+        if any(family.key == name or family.key.startswith(f"{name}_") for name in names)
+    ]
+
+
+def _most(queryset, field_name):
+    row = queryset.values(field_name).annotate(n=Count("pk")).order_by("-n", field_name).first()
+    return row[field_name] if row else None
+
+
+def cast() -> dict:
+    """Who and what the families read, in the database the default connection points at: the
+    busiest person of each role, and the objects with the longest histories."""
+    role_holders = set(
+        User.objects.filter(groups__name__in=[role.value for role in Role]).values_list(
+            "pk", flat=True
+        )
+    )
+    heads = set(Office.objects.exclude(head=None).values_list("head_id", flat=True))
+    staff = _most(Proposal.objects.exclude(proposer__in=role_holders | heads), "proposer")
+    biggest = Office.objects.annotate(size=Count("members")).order_by("-size", "pk").first()
+    current_owners = AccountMember.objects.filter(role="owner", removed_on__isnull=True)
+    account = _most(Review.objects.all(), "account")
+    review = (
+        Review.objects.filter(account=account)
+        .order_by("state", "-period_end")  # the latest assessed one, where there is
+        .values_list("pk", flat=True)
+        .first()
+    )
+    verify = Account.objects.filter(state="live").exclude(url="").order_by("pk").first()
+
+    def holder(role):
+        return User.objects.filter(groups__name=role.value).order_by("pk").first()
+
+    return {
+        "staff": User.objects.get(pk=staff),
+        "head": biggest.head,
+        "dcct": holder(Role.DCCT),
+        "hec": holder(Role.HEC),
+        "policy_owner": holder(Role.POLICY_OWNER),
+        "owner": User.objects.get(
+            pk=_most(current_owners.exclude(person_id__in=role_holders | {staff}), "person")
+            or staff
+        ),
+        "proposal": _most(Decision.objects.all(), "proposal"),
+        "account": account,
+        "review": review,
+        "verify": verify.url,
+    }
+
+
+def _p95(samples: list[float]) -> float:
+    """The nearest-rank 95th percentile."""
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+@dataclass
+class Result:
+    family: Family
+    paths: dict = field(default_factory=dict)  # size: address
+    who: dict = field(default_factory=dict)  # size: the person's name
+    statuses: dict = field(default_factory=dict)  # size: the statuses answered
+    queries: dict = field(default_factory=dict)  # size: queries of one request
+    ms: dict = field(default_factory=dict)  # size: the timed requests, in ms
+    error: str = ""  # what the first failing request raised
+
+    def median(self, size):
+        return statistics.median(self.ms[size])
+
+    def p95(self, size):
+        return _p95(self.ms[size])
+
+    @property
+    def ratio(self) -> float:
+        return self.p95("large") / self.p95("small") if self.p95("small") else math.inf
+
+    @property
+    def ok(self) -> bool:
+        return all(statuses == {200} for statuses in self.statuses.values())
+
+    @property
+    def flags(self) -> list[str]:
+        marks = []
+        if self.ratio > GROWTH:
+            marks.append(f"grows >{GROWTH:g}x")
+        if self.p95("large") > self.family.limit_ms:
+            marks.append(f">{self.family.limit_ms:g} ms")
+        if not self.ok:
+            marks.append("NOT 200")
+        return marks
+
+
+def _get(client, path, result) -> tuple[int, float]:
+    """One request, read to its last byte; returns its status and milliseconds."""
+    started = time.perf_counter()
+    response = client.get(path)
+    if response.streaming:
+        b"".join(response.streaming_content)
+    elapsed = (time.perf_counter() - started) * 1000
+    response.close()
+    if response.exc_info and not result.error:
+        result.error = repr(response.exc_info[1])
+    return response.status_code, elapsed
+
+
+def measure(databases, families: list[Family], *, requests: int, sizes=("small", "large")):
+    """Time every family `requests` times at each size, interleaved: request by request, small
+    and large in turn (which goes first alternates), each on its own database connection kept
+    open between requests; the switch is not timed. First, one untimed request per family and
+    size counts its queries and warms the templates."""
+    results = {family.key: Result(family) for family in families}
+    clients = {}
+    # The test client's host, as the test runner allows it.
+    hosts = [*settings.ALLOWED_HOSTS, "testserver"]
+    with override_settings(CACHES=CACHES, ALLOWED_HOSTS=hosts):
+        for size in sizes:
+            with databases.using(databases[size]):
+                people = cast()
+                for family in families:
+                    result = results[family.key]
+                    result.paths[size] = family.path(people)
+                    client = Client(raise_request_exception=False)
+                    if family.who != "public":
+                        client.force_login(people[family.who])
+                        result.who[size] = str(people[family.who])
+                    else:
+                        result.who[size] = "(public)"
+                    clients[(size, family.key)] = client
+                    cache.clear()
+                    with CaptureQueriesContext(connection) as queries:
+                        status, _ = _get(client, result.paths[size], result)
+                    result.queries[size] = len(queries)
+                    result.statuses[size] = {status}
+                    result.ms[size] = []
+        for number in range(requests):
+            order = sizes if number % 2 == 0 else tuple(reversed(sizes))
+            for family in families:
+                result = results[family.key]
+                for size in order:
+                    databases.switch(databases[size])
+                    cache.clear()
+                    status, ms = _get(clients[(size, family.key)], result.paths[size], result)
+                    result.statuses[size].add(status)
+                    result.ms[size].append(ms)
+    return list(results.values())
+
+
+def table(results: list[Result]) -> list[str]:
+    """The results as lines of a table, and the addresses under it."""
+    header = (
+        f"{'family':<22} {'status':>7} {'queries S/L':>11} {'median ms S/L':>15} "
+        f"{'p95 ms S/L':>15} {'p95 L/S':>7}  marks"
+    )
+    lines = [header, "-" * len(header)]
+    for result in results:
+        status = (
+            "200"
+            if result.ok
+            else "/".join(
+                str(code) for code in sorted(result.statuses["small"] | result.statuses["large"])
+            )
+        )
+        flags = ", ".join(result.flags)
+        lines.append(
+            f"{result.family.key:<22} {status:>7} "
+            f"{result.queries['small']:>5}/{result.queries['large']:<5} "
+            f"{result.median('small'):>7.1f}/{result.median('large'):<7.1f} "
+            f"{result.p95('small'):>7.1f}/{result.p95('large'):<7.1f} "
+            f"{result.ratio:>7.2f}  {('!! ' + flags) if flags else ''}"
+        )
+    lines.append("")
+    lines.append("Pages (as the large set's busiest users see them):")
+    for result in results:
+        lines.append(
+            f"  {result.family.key:<22} {result.family.label}; {result.who['large']}: "
+            f"{result.paths['large']}"
+        )
+    return lines

@@ -1,0 +1,66 @@
+"""manage.py benchmark (issue 13): it refuses where it cannot run, and on PostgreSQL, at a tiny
+scale, prints a row for every page family, each answering 200."""
+
+import datetime
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from evaluation.models import add_months
+from portal.benchmark.generate import months_after
+from portal.benchmark.measure import FAMILIES, select
+from tests.races import on_postgresql
+
+
+def test_refuses_sqlite(monkeypatch):
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+    with pytest.raises(CommandError, match="PostgreSQL only"):
+        call_command("benchmark")
+
+
+def test_refuses_production_settings(settings):
+    settings.ALLOW_DEMO_DATA = False
+    with pytest.raises(CommandError, match="production settings"):
+        call_command("benchmark")
+
+
+def test_only_names_families_or_the_start_of_their_keys():
+    assert [family.key for family in select("home_dcct,queue")] == [
+        "home_dcct",
+        "queue",
+        "queue_deep",
+    ]
+    assert len(select("home")) == 5
+    with pytest.raises(ValueError, match="No page family nowhere"):
+        select("nowhere")
+
+
+def test_generator_months_are_add_months():
+    start = datetime.date(2015, 12, 1)
+    for offset in range(0, 800, 7):
+        day = start + datetime.timedelta(days=offset)
+        for months in (1, 3, 6, 12, 37):
+            for anchor in (day.day, 29, 30, 31):
+                assert months_after(day, months, anchor) == add_months(day, months, anchor)
+
+
+@on_postgresql
+def test_times_every_page_family_on_both_sizes(django_db_blocker):
+    out, err = StringIO(), StringIO()
+    with django_db_blocker.unblock():
+        try:
+            call_command("benchmark", "--scale", "0.002", "--requests", "1", stdout=out, stderr=err)
+        except CommandError as error:  # a page that did not answer 200: show what it said
+            pytest.fail(f"{error}\n{out.getvalue()}\n{err.getvalue()}")
+    printed = out.getvalue()
+    missing = [
+        family.key
+        for family in FAMILIES
+        if not re.search(rf"^{family.key} +200 ", printed, re.MULTILINE)
+    ]
+    assert not missing, f"no row with 200 for {missing}:\n{printed}\n{err.getvalue()}"
+    assert "raise_due_reviews first run" in printed
+    assert re.search(r"^Dropped \S+_bench_small and \S+_bench_large\.$", printed, re.MULTILINE)
