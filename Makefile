@@ -9,8 +9,12 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 run: install-dev assets migrate seed ## Serve the demo on http://127.0.0.1:8000 with worker and scheduler
 	$(BIN)/honcho -f Procfile.dev start
 
+# One test process per CPU (pytest-xdist); each has its own database, broker queue and cache keys.
+# TEST_WORKERS=0 runs them in this one process.
+TEST_WORKERS ?= auto
+
 test: install-dev assets ## Run the whole suite (SQLite, or DATABASE_URL/REDIS_URL when set)
-	$(BIN)/pytest
+	$(BIN)/pytest --numprocesses $(TEST_WORKERS) --dist worksteal
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -4,6 +4,7 @@ import datetime
 import os
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 from hypothesis import settings as hypothesis_settings
@@ -29,6 +30,15 @@ hypothesis_settings.register_profile("dev")
 hypothesis_settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev")
 )
+
+
+@pytest.fixture
+def empty_cache():
+    """Rate limits and cached pages live in the cache: start and leave it empty. Only this
+    run's keys go (workflow.cache), so runs sharing one Redis leave each other alone."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

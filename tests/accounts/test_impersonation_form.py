@@ -12,16 +12,9 @@ from accounts.models import ImpersonationReport, Platform
 from accounts.services import load_platform_catalogue
 from tests.factories import AccountFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 URL = "/register/report/"
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limit():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

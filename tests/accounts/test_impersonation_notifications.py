@@ -8,7 +8,6 @@ from smtplib import SMTPRecipientsRefused, SMTPServerDisconnected
 import pytest
 from django.conf import settings as django_settings
 from django.core import mail
-from django.core.cache import cache
 
 from accounts import notifications, services, tasks
 from accounts.models import ImpersonationReport
@@ -19,19 +18,12 @@ from tests.factories import UserFactory
 from workflow import limits
 from workflow.models import NoticeKind, Notification
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 
 @pytest.fixture(autouse=True)
 def catalogue(db):
     load_platform_catalogue()
-
-
-@pytest.fixture(autouse=True)
-def fresh_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def file(address="https://x.com/FakeScotParl", email="reporter@example.net"):

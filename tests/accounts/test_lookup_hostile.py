@@ -567,13 +567,8 @@ REPORT_URL = "/register/report/"
 
 
 @pytest.fixture
-def no_limit(settings):
-    from django.core.cache import cache
-
-    cache.clear()
+def no_limit(settings, empty_cache):
     settings.IMPERSONATION_REPORTS_PER_HOUR = 1000
-    yield
-    cache.clear()
 
 
 def report(client, address):

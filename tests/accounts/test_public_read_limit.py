@@ -5,7 +5,6 @@ Retry-After, and signed-in pages are not counted."""
 import datetime
 
 import pytest
-from django.core.cache import cache
 
 from tests.factories import AccountFactory
 
@@ -25,12 +24,9 @@ PUBLIC_READS = [
 
 
 @pytest.fixture(autouse=True)
-def limit_of_three(settings, time_machine):
+def limit_of_three(settings, time_machine, empty_cache):
     settings.PUBLIC_READS_PER_MINUTE = 3
     time_machine.move_to(START, tick=False)
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.mark.parametrize("path", PUBLIC_READS)

@@ -269,16 +269,7 @@ def test_the_public_register_says_whose_it_is_and_links_to_their_website(client,
     assert "Social media governance" not in page
 
 
-@pytest.fixture
-def fresh_cache():
-    from django.core.cache import cache
-
-    cache.clear()  # the feed and the CSV are cached for a quarter of an hour
-    yield
-    cache.clear()
-
-
-def test_the_feed_is_atom_and_names_register_changes_but_no_one(client, register, fresh_cache):
+def test_the_feed_is_atom_and_names_register_changes_but_no_one(client, register, empty_cache):
     import feedparser
 
     from accounts.models import AccountEvent
@@ -303,7 +294,7 @@ def test_the_feed_is_atom_and_names_register_changes_but_no_one(client, register
     assert "max-age=900" in response["Cache-Control"]
 
 
-def test_the_register_downloads_as_csv_with_the_pages_filters(client, register, fresh_cache):
+def test_the_register_downloads_as_csv_with_the_pages_filters(client, register, empty_cache):
     import csv as csv_module
 
     live = register["live"]

@@ -38,7 +38,9 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, django_db_setup, live_server):
+    # The test database is made before the live server starts, so that it is dropped after the
+    # server (and its connection) has stopped: pytest ends session fixtures in reverse order.
     context = browser.new_context(
         base_url=live_server.url, locale="en-GB", viewport={"width": 1280, "height": 800}
     )

@@ -5,7 +5,6 @@ import datetime
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.urls import reverse
 
 from tests.factories import UserFactory
@@ -18,13 +17,10 @@ START = datetime.datetime(2026, 3, 2, 9, 20, tzinfo=datetime.UTC)
 
 
 @pytest.fixture(autouse=True)
-def fresh_limits(settings, time_machine):
+def fresh_limits(settings, time_machine, empty_cache):
     settings.PASSWORD_RESETS_PER_ADDRESS = 10
     settings.PASSWORD_RESETS_PER_EMAIL = 3
     time_machine.move_to(START, tick=False)
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def ask(client, email, **extra):

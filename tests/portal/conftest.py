@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-from django.core.cache import cache
 
 from accounts.models import Account, ExitStrategy, SetupChecklist
 from evaluation.models import KPI
@@ -11,14 +10,6 @@ from tests.evaluation.conftest import (  # noqa: F401  (the fixtures, shared her
 )
 from tests.factories import AccountFactory, PlatformFactory, UserFactory
 from tests.portal.test_every_page import every_state  # noqa: F401  (the fixture, shared here)
-
-
-@pytest.fixture
-def fresh_limits():
-    """Rate limits count in the cache: start and leave it empty."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -29,6 +29,26 @@ PERSONAS = [
 ODD_QUERIES = ["?page=abc", "?page=-1&show=nope", "?office=x&platform=%00&state=zz&status=all"]
 SKIPPED = ("admin/",)  # Django's own admin, tested by Django
 BOGUS = 999_999
+# The matrix and fuzz tests send tens of thousands of requests: each runs in this many parts,
+# which pytest-xdist spreads over the processes of a run.
+SHARDS = 4
+
+
+def sharded(items, shard):
+    """Every SHARDS-th of `items` (in their given order), starting at `shard`."""
+    return [item for index, item in enumerate(items) if index % SHARDS == shard]
+
+
+def urls_in(shard, *, posted=False):
+    """{route: its URLs} for one part of the matrix: every SHARDS-th URL of all the routes', so
+    that the parts are about the same size. `posted`: only the URLs a form is sent to."""
+    pairs = [
+        (route, url) for route in routes() for url in urls_for(route) if not (posted and "?" in url)
+    ]
+    found = {}
+    for route, url in sharded(pairs, shard):
+        found.setdefault(route, []).append(url)
+    return found
 
 
 def routes(resolver=None, prefix=""):
@@ -126,13 +146,16 @@ def every_state(make_proposal, make_account, make_review, make_report, make_rece
     make_report("open", platform=None, handle="", handle_key="", address="https://example.net/x")
 
 
-def test_every_page_answers_each_role_by_its_rule_and_reading_changes_nothing(request, every_state):
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_every_page_answers_each_role_by_its_rule_and_reading_changes_nothing(
+    request, every_state, shard
+):
     """The GET half of the access matrix (the POST half: test_access_matrix.py): never a 500;
     the status each role's rule gives (tests/portal/access.py: 302 to sign in, 404 for what
     they may not see, 403 for what they may see but not do, 405 for a form's own URL); and
     nothing stored is changed by reading any page."""
-    urls = {route: urls_for(route) for route in routes()}
-    assert sum(len(found) for found in urls.values()) > 500  # the resolver was read, objects made
+    urls = urls_in(shard)
+    assert sum(len(found) for found in urls.values()) > 500 / SHARDS  # read the resolver
     clients = {"anonymous": (Client(raise_request_exception=False), None)}
     for persona in PERSONAS:
         user = request.getfixturevalue(persona)

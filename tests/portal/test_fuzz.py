@@ -26,9 +26,9 @@ from accounts.models import Account
 from tests.portal.access import WRITES, expected_get
 from tests.portal.pages import changes, forms_on, query_names_on, snapshot
 from tests.portal.senders import Personas, form_key, post
-from tests.portal.test_every_page import routes, urls_for
+from tests.portal.test_every_page import SHARDS, routes, sharded, urls_for
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_limits")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 # Per form and per page; FUZZ_EXAMPLES=200 for a deeper run by hand.
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", 10))
 FUZZ = settings(
@@ -164,7 +164,8 @@ def _sending(url, client, form, base):
     return send
 
 
-def test_no_form_answers_500_and_a_refused_form_saves_nothing(request, ready, spare):
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_no_form_answers_500_and_a_refused_form_saves_nothing(request, ready, spare, shard):
     """Every field of every form with each kind of edge value in turn (the rest as its person
     fills it in), then generated values in several fields at once."""
     matrix = Personas(request, spare)
@@ -172,7 +173,8 @@ def test_no_form_answers_500_and_a_refused_form_saves_nothing(request, ready, sp
     assert len(forms) > 40  # the pages were read and their forms found
 
     failures = []
-    for key, (url, client, form, base) in forms.items():
+    for key in sharded(sorted(forms), shard):
+        url, client, form, base = forms[key]
         for name in _fuzzed_fields(form):
             for value in FORM_EDGES:
                 with transaction.atomic():
@@ -229,7 +231,8 @@ def _reading(url, client, names):
     return read
 
 
-def test_no_query_answers_500_and_reading_changes_nothing(request, ready, spare):
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_no_query_answers_500_and_reading_changes_nothing(request, ready, spare, shard):
     """Every page's every parameter with each edge value in turn, then generated ones."""
     matrix = Personas(request, spare)
     pages = _pages(matrix)
@@ -239,7 +242,8 @@ def test_no_query_answers_500_and_reading_changes_nothing(request, ready, spare)
 
     failures = []
     before = snapshot()
-    for url, (client, names) in sorted(pages.items()):
+    for url in sharded(sorted(pages), shard):
+        client, names = pages[url]
         for name in sorted(names):
             for value in EDGE_VALUES:
                 status = client.get(url, {name: value}).status_code

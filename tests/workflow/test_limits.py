@@ -8,12 +8,7 @@ from django.core.cache import cache
 
 from workflow import limits
 
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("empty_cache")
 
 
 def test_each_call_gets_the_next_number():
