@@ -31,6 +31,19 @@ hypothesis_settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev")
 )
 
+# The longest tests (the access matrix and the fuzz tests, each in parts) run first: with one
+# process per CPU (make test), a long one left for the end would run alone while the others
+# sit idle.
+LONGEST = (
+    "tests/portal/test_access_matrix.py::test_nobody_can_post",
+    "tests/portal/test_every_page.py::test_every_page_answers",
+    "tests/portal/test_fuzz.py::test_no_",
+)
+
+
+def pytest_collection_modifyitems(items):
+    items.sort(key=lambda item: not item.nodeid.startswith(LONGEST))  # stable: the rest in order
+
 
 @pytest.fixture
 def empty_cache():
