@@ -241,6 +241,9 @@ class Account(StateMachine, models.Model):
                 name="account_team_trained_until",
                 condition=models.Q(state__in=[A.LIVE, A.SETTING_UP]),
             ),
+            # "Of a live account", which DCCT's counts of reviews and recertifications ask,
+            # answered from the index alone.
+            models.Index(fields=["id"], name="account_live", condition=models.Q(state=A.LIVE)),
             # DCCT's list of dormant accounts (evaluation.selectors.dormant_accounts).
             models.Index(
                 fields=["last_activity_on"],

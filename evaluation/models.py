@@ -209,6 +209,19 @@ class Review(StateMachine, models.Model):
                 name="review_open_by_account",
                 condition=models.Q(state__in=["due", "submitted"]),
             ),
+            # DCCT's queues: reviews waiting for assessment, oldest first, and overdue ones;
+            # counted from the index alone (with the account, to keep only live ones).
+            models.Index(
+                fields=["state_changed_at"],
+                name="review_submitted",
+                condition=models.Q(state="submitted"),
+            ),
+            models.Index(
+                fields=["due_on"],
+                include=["account"],
+                name="review_due",
+                condition=models.Q(state="due"),
+            ),
         ]
 
     def __str__(self):
@@ -524,6 +537,7 @@ class Recertification(StateMachine, models.Model):
             # The open ones, by due date: the job, the reminders, the overdue queue and flags.
             models.Index(
                 fields=["due_on"],
+                include=["account"],
                 name="recertification_open_by_due",
                 condition=models.Q(state="open"),
             ),

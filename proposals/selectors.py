@@ -1,5 +1,7 @@
 """Reads for proposal pages; each returns a queryset whose page costs a fixed number of queries."""
 
+from collections import defaultdict
+
 from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -71,15 +73,45 @@ def _states_judged_by(rule) -> list[str]:
     return sorted({t.source for t in field.get_all_transitions(Proposal) if t.permission is rule})
 
 
-def _someone_free(role: Role):
-    """A member of `role` who is neither the proposal's proposer nor on its team."""
-    on_team = ProposalTeamMember.objects.filter(
-        proposal_id=OuterRef(OuterRef("pk")), person_id=OuterRef("pk")
+def _nobody_free(role: Role, states) -> list[int]:
+    """The proposals in `states` that no active member of `role` may judge, because each is
+    the proposer or on the team. Read from the few proposals those members are on (a role has
+    a handful of members), never by testing every open proposal."""
+    judges = set(
+        User.objects.filter(groups__name=role.value, is_active=True).values_list("pk", flat=True)
     )
-    return Exists(
-        User.objects.filter(groups__name=role.value, is_active=True)
-        .exclude(pk=OuterRef("proposer_id"))
-        .exclude(Exists(on_team))
+    waiting = Proposal.objects.filter(state__in=states)
+    if not judges:
+        return list(waiting.values_list("pk", flat=True))
+    barred = defaultdict(set)
+    on_teams = ProposalTeamMember.objects.filter(
+        proposal__state__in=states, person_id__in=judges
+    ).order_by()  # not the team's display order, which joins each person
+    for proposal_id, person_id in on_teams.values_list("proposal_id", "person_id"):
+        barred[proposal_id].add(person_id)
+    for proposal_id, proposer_id in waiting.filter(proposer_id__in=judges).values_list(
+        "pk", "proposer_id"
+    ):
+        barred[proposal_id].add(proposer_id)
+    return [pk for pk, people in barred.items() if people >= judges]
+
+
+def _approver_on_team(states) -> list[int]:
+    """The proposals in `states` whose approver (the office head, or the proposer's line
+    manager when the proposer is the head) is on the team, found from the waiting teams."""
+    approver = Case(
+        When(
+            proposal__office__head_id=F("proposal__proposer_id"),
+            then=F("proposal__proposer__line_manager_id"),
+        ),
+        default=F("proposal__office__head_id"),
+    )
+    return list(
+        ProposalTeamMember.objects.filter(proposal__state__in=states)
+        .annotate(approver=approver)
+        .filter(person_id=F("approver"))
+        .order_by()
+        .values_list("proposal_id", flat=True)
     )
 
 
@@ -87,31 +119,12 @@ def nobody_free_to_act():
     """Open proposals nobody may take forward, because everyone who judges them is their
     proposer or on their team: roles changed after the team was settled (the team form and
     submitting refuse such a team). DCCT's dashboard lists them, so none waits silently."""
-    approver = Case(
-        When(office__head_id=F("proposer_id"), then=F("proposer__line_manager_id")),
-        default=F("office__head_id"),
-    )
-    approving = _states_judged_by(permissions.is_approver)
-    # The teams of waiting proposals only: PostgreSQL hashes this once, and every team there
-    # has ever been would grow with history.
-    approver_on_team = Exists(
-        ProposalTeamMember.objects.filter(
-            proposal_id=OuterRef("pk"),
-            person_id=OuterRef("approver_now"),
-            proposal__state__in=approving,
-        )
-    )
-    stuck = (
-        (Q(state__in=_states_judged_by(permissions.may_assess)) & ~_someone_free(Role.DCCT))
-        | (
-            Q(state__in=_states_judged_by(permissions.may_decide_escalation))
-            & ~_someone_free(Role.HEC)
-        )
-        | (Q(state__in=approving) & Q(approver_on_team))
-    )
-    return _listed(Proposal.objects.annotate(approver_now=approver).filter(stuck)).order_by(
-        "state_changed_at"
-    )
+    stuck = [
+        *_nobody_free(Role.DCCT, _states_judged_by(permissions.may_assess)),
+        *_nobody_free(Role.HEC, _states_judged_by(permissions.may_decide_escalation)),
+        *_approver_on_team(_states_judged_by(permissions.is_approver)),
+    ]
+    return _listed(Proposal.objects.filter(pk__in=stuck)).order_by("state_changed_at")
 
 
 def proposal_for(user, pk) -> Proposal:

@@ -45,6 +45,20 @@ def test_a_proposal_waiting_for_an_office_head_on_its_team_is_listed(make_propos
     assert list(nobody_free_to_act()) == [proposal]
 
 
+def test_every_judge_counts_whether_proposer_on_the_team_or_gone(make_proposal, dcct, second_dcct):
+    proposal = make_proposal("with_dcct")
+    on_team(proposal, dcct)
+    assert list(nobody_free_to_act()) == []  # the second DCCT member may assess it
+
+    proposal.proposer = second_dcct
+    proposal.save(update_fields=["proposer"])
+    assert list(nobody_free_to_act()) == [proposal]  # one on the team, the other proposed it
+
+    third = UserFactory(is_active=False)
+    assign_role(user=third, role=Role.DCCT)
+    assert list(nobody_free_to_act()) == [proposal]  # one who has left frees nothing
+
+
 def test_proposals_someone_may_act_on_are_not_listed(make_proposal, dcct, hec, office_head):
     for state in ("draft", "with_office_head", "with_dcct", "contested", "escalated", "revising"):
         make_proposal(state)
