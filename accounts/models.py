@@ -729,6 +729,11 @@ class ClosureEscalation(EscalationRecord):
                 name="closure_recently_decided",
                 condition=models.Q(decided_at__isnull=False),
             ),
+            models.Index(
+                fields=["escalated_at"],
+                name="closure_escalation_waiting",
+                condition=models.Q(decided_at__isnull=True),
+            ),
         ]
 
     def __str__(self):

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +24,7 @@ from accounts.models import AccountState, ReportState
 from workflow import csv_import, transitions
 from workflow.exports import log_download, log_export
 from workflow.forms import EscalationForm, TransitionForm
+from workflow.paging import KeysFirstPaginator
 from workflow.permissions import require
 from workflow.views import add_errors, transition_page
 
@@ -33,7 +33,7 @@ PAGE_SIZE = 25
 
 def register(request):
     filters = RegisterFilter(request.GET, queryset=selectors.visible_accounts(request.user))
-    page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = KeysFirstPaginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     # Marks other apps put on the rows (pages.register_marks), one lookup for the page.
     page.object_list = list(page.object_list)
     marks = pages.register_marks(page.object_list, request.user)
@@ -416,7 +416,7 @@ def reports(request):
     state = request.GET.get("state", "")
     if state not in dict(REPORT_LISTS):
         state = ""
-    page = Paginator(selectors.impersonation_reports(state), PAGE_SIZE).get_page(
+    page = KeysFirstPaginator(selectors.impersonation_reports(state), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(

@@ -3,7 +3,6 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -33,6 +32,7 @@ from evaluation.models import (
     ReviewState,
 )
 from workflow import csv_import, transitions
+from workflow.paging import KeysFirstPaginator
 from workflow.permissions import require
 from workflow.views import add_errors, attempt, transition_page
 
@@ -56,7 +56,7 @@ def review_list(request):
         request,
         "evaluation/reviews.html",
         {
-            "page": Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page")),
+            "page": KeysFirstPaginator(reviews, PAGE_SIZE).get_page(request.GET.get("page")),
             "lists": [(key, label) for key, (label, _) in LISTS.items()],
             "show": show,
             "today": today,
@@ -347,7 +347,7 @@ def recertification_list(request):
         request,
         "evaluation/recertifications.html",
         {
-            "page": Paginator(listed.order_by(order, "pk"), PAGE_SIZE).get_page(
+            "page": KeysFirstPaginator(listed.order_by(order, "pk"), PAGE_SIZE).get_page(
                 request.GET.get("page")
             ),
             "lists": [(key, label) for key, (label, _) in RECERTIFICATION_LISTS.items()],

@@ -805,6 +805,12 @@ class Escalation(EscalationRecord):
                 name="escalation_recently_decided",
                 condition=models.Q(decided_at__isnull=False),
             ),
+            # HEC's inbox: the open ones, longest waiting first.
+            models.Index(
+                fields=["escalated_at"],
+                name="escalation_waiting",
+                condition=models.Q(decided_at__isnull=True),
+            ),
         ]
 
     def __str__(self):

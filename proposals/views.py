@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,6 +21,7 @@ from proposals.models import ProposalState
 from workflow import transitions
 from workflow.exports import log_download, log_export
 from workflow.forms import EscalationForm, TransitionForm
+from workflow.paging import KeysFirstPaginator
 from workflow.permissions import require
 from workflow.views import attempt, transition_page
 
@@ -29,7 +29,7 @@ PAGE_SIZE = 25
 
 
 def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return KeysFirstPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def my_proposals(request):

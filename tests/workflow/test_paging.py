@@ -1,0 +1,54 @@
+"""KeysFirstPaginator: the same pages as Django's Paginator, read keys first."""
+
+import pytest
+from django.core.paginator import Paginator
+from django.db.models.functions import Lower
+
+from accounts.models import Account
+from tests.factories import AccountFactory
+from workflow.paging import KeysFirstPaginator
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def accounts():
+    names = ["beta", "Alpha", "gamma", "alpha", "Delta", "epsilon", "Zeta", "eta"]
+    for name in names:
+        AccountFactory(display_name=name)
+    return (
+        Account.objects.select_related("platform", "office")
+        .prefetch_related("members")
+        .order_by(Lower("display_name"), "pk")
+    )
+
+
+@pytest.mark.parametrize("per_page,orphans", [(3, 0), (3, 1), (8, 0), (20, 0)])
+def test_every_page_holds_what_djangos_paginator_gives_in_the_same_order(
+    accounts, per_page, orphans
+):
+    ours = KeysFirstPaginator(accounts, per_page, orphans=orphans)
+    django = Paginator(accounts, per_page, orphans=orphans)
+
+    assert ours.num_pages == django.num_pages
+    for number in django.page_range:
+        assert list(ours.page(number)) == list(django.page(number))
+        assert ours.page(number).has_next() == django.page(number).has_next()
+
+
+def test_a_page_costs_the_same_queries_however_deep(accounts, django_assert_num_queries):
+    paginator = KeysFirstPaginator(accounts, 2)
+    paginator.count  # noqa: B018 (counted once, as the page's template does)
+    for number in (1, paginator.num_pages):
+        # The keys, the rows (joined), the prefetched teams.
+        with django_assert_num_queries(3):
+            page = paginator.get_page(number)
+            assert [account.platform.name for account in page]
+            assert [list(account.members.all()) for account in page]
+
+
+def test_an_empty_list_and_a_page_out_of_range(accounts):
+    assert list(KeysFirstPaginator(Account.objects.none(), 5).get_page(1)) == []
+    last = KeysFirstPaginator(accounts, 3).get_page(999)
+    assert last.number == 3
+    assert [a.display_name for a in last] == ["gamma", "Zeta"]
