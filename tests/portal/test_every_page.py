@@ -39,6 +39,17 @@ def sharded(items, shard):
     return [item for index, item in enumerate(items) if index % SHARDS == shard]
 
 
+def balanced(items, shard, *, weight):
+    """The items of one part when each part should carry about the same total `weight`: the
+    heaviest first, each to the lightest part so far (in their given order on a tie)."""
+    loads, parts = [0] * SHARDS, [[] for _ in range(SHARDS)]
+    for item in sorted(items, key=weight, reverse=True):
+        lightest = loads.index(min(loads))
+        loads[lightest] += weight(item)
+        parts[lightest].append(item)
+    return parts[shard]
+
+
 def urls_in(shard, *, posted=False):
     """{route: its URLs} for one part of the matrix: every SHARDS-th URL of all the routes', so
     that the parts are about the same size. `posted`: only the URLs a form is sent to."""
@@ -177,3 +188,14 @@ def test_every_page_answers_each_role_by_its_rule_and_reading_changes_nothing(
         before = after
 
     assert failures == []
+
+
+def test_the_parts_of_the_matrix_hold_every_item_once():
+    items = [f"item-{n}" for n in range(23)]
+    for parts in (
+        [sharded(items, shard) for shard in range(SHARDS)],
+        [balanced(items, shard, weight=len) for shard in range(SHARDS)],
+    ):
+        assert sorted(item for part in parts for item in part) == sorted(items)
+    weights = [sum(map(len, balanced(items, shard, weight=len))) for shard in range(SHARDS)]
+    assert max(weights) - min(weights) <= max(map(len, items))

@@ -26,7 +26,7 @@ from accounts.models import Account
 from tests.portal.access import WRITES, expected_get
 from tests.portal.pages import changes, forms_on, query_names_on, snapshot
 from tests.portal.senders import Personas, form_key, post
-from tests.portal.test_every_page import SHARDS, routes, sharded, urls_for
+from tests.portal.test_every_page import SHARDS, balanced, routes, sharded, urls_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 # Per form and per page; FUZZ_EXAMPLES=200 for a deeper run by hand.
@@ -173,7 +173,8 @@ def test_no_form_answers_500_and_a_refused_form_saves_nothing(request, ready, sp
     assert len(forms) > 40  # the pages were read and their forms found
 
     failures = []
-    for key in sharded(sorted(forms), shard):
+    fields = {key: len(_fuzzed_fields(form)) for key, (_, _, form, _) in forms.items()}
+    for key in balanced(sorted(forms), shard, weight=lambda key: fields[key] + 1):
         url, client, form, base = forms[key]
         for name in _fuzzed_fields(form):
             for value in FORM_EDGES:
