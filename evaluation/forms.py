@@ -6,7 +6,7 @@ from accounts.models import Account
 from evaluation.models import KPI, RECERTIFICATION_ITEMS, Outcome, training_contradiction
 from people import policy
 from workflow.csv_import import CSVUploadForm
-from workflow.forms import DateField, TransitionForm
+from workflow.forms import DateField, DecimalField, TransitionForm
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -20,7 +20,7 @@ class ReportForm(forms.Form):
     not_well = forms.CharField(
         label="What did not go well", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-    hours_spent = forms.DecimalField(
+    hours_spent = DecimalField(
         label="Hours actually spent a week",
         min_value=0,
         max_digits=5,
@@ -33,7 +33,7 @@ class ReportForm(forms.Form):
         self.kpis = list(kpis)
         figures = figures or {}
         for kpi in reversed(self.kpis):
-            field = forms.DecimalField(
+            field = DecimalField(
                 label=f"{kpi.metric} ({kpi.unit})",
                 help_text=f"Target {kpi.target.normalize():f} – "
                 f"{kpi.get_direction_display().lower()}."
@@ -75,6 +75,13 @@ class AssessForm(TransitionForm):
 KPI_FIELDS = ("metric", "unit", "target", "direction", "aggregation", "active")
 
 
+class KPIForm(forms.ModelForm):
+    class Meta:
+        model = KPI
+        fields = list(KPI_FIELDS)
+        field_classes = {"target": DecimalField}
+
+
 class BaseKPIFormSet(forms.BaseInlineFormSet):
     def rows(self) -> list[dict]:
         """What the service is given: each filled-in row, with its KPI's id when it has one."""
@@ -99,6 +106,7 @@ class BaseKPIFormSet(forms.BaseInlineFormSet):
 KPIFormSet = inlineformset_factory(
     Account,
     KPI,
+    form=KPIForm,
     formset=BaseKPIFormSet,
     fields=list(KPI_FIELDS),
     extra=1,

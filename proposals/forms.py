@@ -13,7 +13,7 @@ from proposals.models import (
     ProposalKPI,
     ProposalTeamMember,
 )
-from workflow.forms import DateField, TransitionForm
+from workflow.forms import DateField, DecimalField, TransitionForm
 from workflow.validators import single_line
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -141,6 +141,7 @@ class ResourcingForm(forms.ModelForm):
     class Meta:
         model = Proposal
         fields = ["hours_per_week", "cover_arrangements", "monitoring_plan", "response_time"]
+        field_classes = {"hours_per_week": DecimalField}
 
 
 class EvaluationForm(forms.ModelForm):
@@ -289,6 +290,7 @@ class KPIRowForm(RowForm):
     class Meta:
         model = ProposalKPI
         fields = ["metric", "unit", "target", "direction"]
+        field_classes = {"target": DecimalField}
 
 
 KPIFormSet = inlineformset_factory(

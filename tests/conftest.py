@@ -22,14 +22,13 @@ from tests.factories import (
     UserFactory,
 )
 
-# Generated inputs (hypothesis): in CI the same examples every run (derandomized), so that a
-# failure there is reproducible and a pass means what the last one meant; elsewhere new ones
-# each run. HYPOTHESIS_PROFILE=ci or =dev chooses either by hand.
-hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
-hypothesis_settings.register_profile("dev")
-hypothesis_settings.load_profile(
-    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev")
-)
+# Generated inputs (hypothesis): the same examples every run (derandomized), so that `make test`
+# passes or fails the same way each time, and a failure is reproducible. To look for new
+# failures, HYPOTHESIS_PROFILE=explore draws new examples each run (and FUZZ_EXAMPLES=200 draws
+# more of them); a failure it finds becomes a test of its own.
+hypothesis_settings.register_profile("repeatable", derandomize=True, database=None, print_blob=True)
+hypothesis_settings.register_profile("explore")
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 # The longest tests (the access matrix and the fuzz tests, each in parts) run first: with one
 # process per CPU (make test), a long one left for the end would run alone while the others

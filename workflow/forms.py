@@ -30,6 +30,18 @@ class DateField(forms.DateField):
             )
 
 
+class DecimalField(forms.DecimalField):
+    """A number that is a number: "NaN", "sNaN" and "Infinity" are refused as not numbers when
+    read, where Django's field lets them through to its comparisons (a signalling NaN there is
+    an exception, and the page a 500)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is not None and not value.is_finite():
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return value
+
+
 class TransitionForm(forms.Form):
     """A decision with optional or required comments (or none); `expected_state` is the state
     the person saw, so that a decision made on stale information is refused."""
