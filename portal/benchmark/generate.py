@@ -340,7 +340,8 @@ class History:
         self.scale = scale
         self.rng = random.Random(seed)
         self.today = today or timezone.localdate()
-        self.now = dt.datetime.combine(self.today, dt.time(7), tzinfo=dt.UTC)
+        # The start of today: the same all day (for the same data), and never ahead of the clock.
+        self.now = timezone.make_aware(dt.datetime.combine(self.today, dt.time.min))
         self.start = self.today.replace(year=self.today.year - 10, day=min(self.today.day, 28))
         self.written = Counter()
         self.ids = Counter()
@@ -1160,7 +1161,7 @@ class History:
             )
             if target == "closure_contested":
                 return state, moment
-            escalated_by, escalated_at = rng.choice(self.dcct), moment + self.days(1, 5)
+            escalated_by = rng.choice(self.dcct)
             step(
                 "escalate_closure",
                 escalated_by,
@@ -1169,6 +1170,7 @@ class History:
                 "closure_escalated",
                 (1, 5),
             )
+            escalated_at = moment  # the escalation's row and its event, at one time
             if target == "closure_escalated":
                 self._closure_escalation(aid, escalated_by, escalated_at, None, None, "", "")
                 return state, moment

@@ -197,7 +197,8 @@ class Command(BaseCommand):
         for line in measure.table(results):
             self.stdout.write(line)
         self.stdout.write(
-            f"\nMarks (!!): p95 on the large set over {measure.GROWTH:g}x the small one's, or "
+            f"\nMarks (!!): p95 on the large set over {measure.GROWTH:g}x the small one's (and "
+            f"over {measure.NOISE_MS} ms more), or "
             f"over {measure.LIMIT_MS} ms ({measure.REPORTS_LIMIT_MS} ms for reports). Each "
             "request ran with the cache emptied; the database connections stayed open."
         )
