@@ -76,16 +76,13 @@ def _column(state):
     return "official" if state in OFFICIAL_STATES else "setting_up"
 
 
-def accounts_by(field, label):
+def accounts_by(counts, field, label):
     """Official accounts (live, or closing but not yet closed), accounts being set up, and
     closed ones."""
     rows = Counter()
     names = {}
-    for key, name, state, count in (
-        Account.objects.values_list(f"{field}_id", f"{field}__name", "state")
-        .annotate(count=Count("pk"))
-        .order_by()
-    ):
+    for (platform, office, state), count in counts.items():
+        key, name = platform if field == "platform" else office
         names[key] = name
         rows[(key, _column(state))] += count
     return {
@@ -106,8 +103,10 @@ def accounts_by(field, label):
     }
 
 
-def accounts_by_state():
-    counts = dict(Account.objects.values_list("state").annotate(count=Count("pk")).order_by())
+def accounts_by_state(accounts):
+    counts = Counter()
+    for (_, _, state), count in accounts.items():
+        counts[state] += count
     return {
         "title": "Accounts by state",
         "columns": ["State", "Accounts"],
@@ -128,6 +127,25 @@ class Period:
 
     def total(self, group):
         return figures.total(self.months, group)
+
+    @cached_property
+    def accounts(self) -> Counter:
+        """Every account (whatever the dates), counted by (platform, office, state), each a
+        (key, name) pair but the state: one pass over the accounts for the three tables that
+        count them."""
+        rows = (
+            Account.objects.values_list(
+                "platform_id", "platform__name", "office_id", "office__name", "state"
+            )
+            .annotate(count=Count("pk"))
+            .order_by()
+        )
+        return Counter(
+            {
+                ((platform, platform_name), (office, office_name), state): count
+                for platform, platform_name, office, office_name, state, count in rows
+            }
+        )
 
 
 def proposal_outcomes(period):
@@ -261,9 +279,9 @@ def trend(period):
 
 
 TABLES = {
-    "platform": lambda period: accounts_by("platform", "platform"),
-    "office": lambda period: accounts_by("office", "office"),
-    "state": lambda period: accounts_by_state(),
+    "platform": lambda period: accounts_by(period.accounts, "platform", "platform"),
+    "office": lambda period: accounts_by(period.accounts, "office", "office"),
+    "state": lambda period: accounts_by_state(period.accounts),
     "outcomes": proposal_outcomes,
     "decision_time": time_to_decision,
     "reviews": review_outcomes,

@@ -157,6 +157,8 @@ def test_report_figures_match_the_hand_computed_ones(client, known, policy_owner
     }
     # Official, being set up, closed.
     assert rows(t["platform"]) == {"X (Twitter)": [3, 1, 1], "Instagram": [1, 0, 1]}
+    by_office = list(rows(t["office"]).values())
+    assert [sum(column) for column in zip(*by_office, strict=True)] == [4, 1, 2]
     assert rows(t["state"])["Live"] == [4]
     assert rows(t["state"])["Closed"] == [2]
     assert rows(t["trend"]) == {"Mar 2026": [3, 0, 1, 3]}
