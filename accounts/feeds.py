@@ -9,11 +9,11 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from accounts.models import AccountEvent
+from accounts.models import REGISTER_ACTIONS, AccountEvent
 from accounts.register import OFFICIAL_STATES
 
 FEED_LENGTH = 50
-# The steps of an account's log that change the register, and how the feed says them.
+# How the feed says each step of an account's log that changes the register.
 REGISTER_CHANGES = {
     "go_live": "is now an official account",
     "import": "is now listed as an official account",
@@ -43,7 +43,7 @@ class RegisterChanges(Feed):
 
     def items(self):
         return (
-            AccountEvent.objects.filter(action__in=REGISTER_CHANGES)
+            AccountEvent.objects.filter(action__in=REGISTER_ACTIONS)
             .filter(account__state__in=[*OFFICIAL_STATES, "closed"])
             .select_related("account__platform", "account__office")
             .order_by("-created_at", "-pk")[:FEED_LENGTH]

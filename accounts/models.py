@@ -668,6 +668,10 @@ class ExitStrategy(models.Model):
         return all(done for *_, done in self.steps)
 
 
+# The steps of an account's log that change the public register (its feed says each).
+REGISTER_ACTIONS = ["go_live", "import", "update_details", "mark_closed"]
+
+
 class AccountEvent(AppendOnlyRecord):
     """The account's timeline: every transition and team change, append-only."""
 
@@ -677,7 +681,15 @@ class AccountEvent(AppendOnlyRecord):
 
     class Meta(AppendOnlyRecord.Meta):
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["account", "created_at"])]
+        indexes = [
+            models.Index(fields=["account", "created_at"]),
+            # The register's feed: its latest changes, newest first.
+            models.Index(
+                fields=["-created_at", "-id"],
+                name="account_event_register_change",
+                condition=models.Q(action__in=REGISTER_ACTIONS),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.account}: {self.action} by {self.actor}"

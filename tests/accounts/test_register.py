@@ -389,3 +389,10 @@ def test_a_bare_handle_with_a_dot_is_a_web_address_unless_written_as_a_handle(
     assert body["official"] is official
     if not official:
         assert "write it with @ in front" in body["message"]
+
+
+def test_the_feed_says_every_step_that_changes_the_register():
+    from accounts.feeds import REGISTER_CHANGES
+    from accounts.models import REGISTER_ACTIONS
+
+    assert sorted(REGISTER_CHANGES) == sorted(REGISTER_ACTIONS)
