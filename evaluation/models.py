@@ -546,6 +546,11 @@ class Recertification(StateMachine, models.Model):
                 name="recertification_follow_ups",
                 condition=models.Q(state="needs_follow_up"),
             ),
+            models.Index(
+                fields=["due_on"],
+                name="recertification_follow_ups_due",
+                condition=models.Q(state="needs_follow_up"),
+            ),
             # The done ones, latest first: the list's "Done" tab, however long the history.
             models.Index(
                 fields=["-due_on", "id"],

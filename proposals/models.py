@@ -265,6 +265,12 @@ class Proposal(StateMachine, models.Model):
                 name="proposal_open_by_state",
                 condition=models.Q(state__in=[*OPEN_STATES, S.APPROVED]),
             ),
+            # Queues across several states, longest waiting first (DCCT's "waiting for you").
+            models.Index(
+                fields=["state_changed_at"],
+                name="proposal_open_by_time",
+                condition=models.Q(state__in=[*OPEN_STATES, S.APPROVED]),
+            ),
             models.Index(fields=["office", "state"], name="proposal_office_state"),
         ]
 
