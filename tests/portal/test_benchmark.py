@@ -62,5 +62,8 @@ def test_times_every_page_family_on_both_sizes(django_db_blocker):
         if not re.search(rf"^{family.key} +200 ", printed, re.MULTILINE)
     ]
     assert not missing, f"no row with 200 for {missing}:\n{printed}\n{err.getvalue()}"
+    counted = re.findall(r"^\w+ +200 +(\d+)/(\d+) ", printed, re.MULTILINE)
+    assert len(counted) == len(FAMILIES)
+    assert all(int(small) > 0 and int(large) > 0 for small, large in counted), printed
     assert "raise_due_reviews first run" in printed
     assert re.search(r"^Dropped \S+_bench_small and \S+_bench_large\.$", printed, re.MULTILINE)
