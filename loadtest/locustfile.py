@@ -41,10 +41,12 @@ NOT_OFFICIAL = [
 
 
 class Visitor(FastHttpUser):
-    """Somebody behind the TLS proxy, thinking a few seconds between pages."""
+    """Somebody behind the TLS proxy, thinking a few seconds between pages. With 50 of them the
+    rate is about 20 requests a second whatever the server can do; LOAD_THINK="0.1 0.5"
+    (seconds, least and most) makes them impatient, to find the server's capacity."""
 
     abstract = True
-    wait_time = between(1, 4)
+    wait_time = between(*map(float, os.environ.get("LOAD_THINK", "1 4").split()))
 
     def on_start(self):
         # Each visitor its own address, as the proxy reports it (limits count by address).
