@@ -1,3 +1,4 @@
+import os
 import uuid
 
 import pytest
@@ -41,3 +42,20 @@ def test_a_task_sent_to_the_configured_broker_can_be_received():
             assert message.headers["task"] == "people.tasks.clear_expired_sessions"
         finally:
             queue.delete()
+
+
+def test_the_filesystem_broker_writes_each_message_whole_before_it_is_listed(tmp_path):
+    """A worker lists the folder for "<name>.<queue>.msg": a message being written must not
+    carry that name until it is complete (kombu's own transport created it empty first)."""
+    from kombu import Connection
+
+    from workflow.broker import Transport
+
+    options = {"data_folder_in": str(tmp_path), "data_folder_out": str(tmp_path)}
+    with Connection("filesystem://", transport_options=options) as connection:
+        assert isinstance(connection.transport, Transport)
+        channel = connection.default_channel
+        channel._put("work", {"body": "x" * 100_000})
+        names = os.listdir(tmp_path)
+        assert len(names) == 1 and names[0].endswith(".work.msg")
+        assert channel._get("work") == {"body": "x" * 100_000}
