@@ -244,6 +244,20 @@ class Account(StateMachine, models.Model):
             # "Of a live account", which DCCT's counts of reviews and recertifications ask,
             # answered from the index alone.
             models.Index(fields=["id"], name="account_live", condition=models.Q(state=A.LIVE)),
+            # "Waiting for you": the accounts in a state somebody must act on, longest first.
+            models.Index(
+                fields=["state_changed_at"],
+                name="account_in_hand_by_time",
+                condition=models.Q(
+                    state__in=[
+                        A.SETTING_UP,
+                        A.CLOSURE_PROPOSED,
+                        A.CLOSURE_CONTESTED,
+                        A.CLOSURE_ESCALATED,
+                        A.CLOSING,
+                    ]
+                ),
+            ),
             # DCCT's list of dormant accounts (evaluation.selectors.dormant_accounts).
             models.Index(
                 fields=["last_activity_on"],

@@ -3,7 +3,7 @@
 import datetime
 
 from django.conf import settings
-from django.db.models import Case, Count, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -26,6 +26,7 @@ from accounts.models import (
 )
 from accounts.models import AccountState as A
 from people.models import TrainingRecord
+from workflow.waiting import Kind, Source
 
 CURRENT_TEAM = Prefetch(
     "members",
@@ -66,7 +67,7 @@ def timeline(account):
     return AccountEvent.objects.filter(account=account).select_related("actor")
 
 
-def _item(account):
+def _item(account, user):
     """An account on someone's "waiting for you" list, with what its holder is asked to do."""
     return {
         "kind": "Account",
@@ -80,39 +81,65 @@ def _item(account):
     }
 
 
-def waiting_for(user, limit=50):
-    """Every account where this person must act next: each candidate is checked with the same
-    rule the action itself uses, so nothing is listed that the person may not do."""
-    listed = (
-        Account.objects.select_related("platform", "office")
-        .prefetch_related("members", "escalations")
-        .order_by("state_changed_at")
-    )
+WAITING = Kind("account", Account, _item, related=("platform", "office"))
+WAITING_REPORT = Kind(
+    "impersonation_report",
+    ImpersonationReport,
+    lambda report, user: _report_item(report),
+    related=("platform",),
+)
+
+
+def waiting_for(user) -> list[Source]:
+    """The accounts where this person must act next, each filtered by the rule the action
+    itself uses (permissions.is_other_side, may_decide_escalation, can_tick_exit_steps), so
+    that nothing is listed that the person may not do; for DCCT, the open reports of
+    impersonation too."""
     business_area = permissions.business_area_of(user)
-    candidates = list(listed.filter(business_area, state=A.CLOSURE_PROPOSED)[:limit])
-    candidates += listed.filter(business_area, state=A.CLOSING)[:limit]
-    if permissions.works_dcct_queue(user):
-        dcct_states = [A.SETTING_UP, A.CLOSURE_CONTESTED, A.CLOSING]
-        candidates += listed.filter(state__in=dcct_states)[:limit]
-        candidates += listed.filter(state=A.CLOSURE_PROPOSED, closure_proposed_by="business_area")[
-            :limit
-        ]
-    if permissions.decides_escalations(user):
-        candidates += listed.filter(state=A.CLOSURE_ESCALATED)[:limit]
-    may = {
-        A.CLOSURE_PROPOSED: permissions.is_other_side,
-        A.CLOSURE_ESCALATED: permissions.may_decide_escalation,
-        A.CLOSING: permissions.can_tick_exit_steps,
-    }
-    items = [
-        _item(account)
-        for account in candidates
-        if may.get(account.state, lambda *_: True)(account, user)
+    not_proposed_by_them = ~Q(closure_proposer=user)
+    sources = [
+        # The business area answers a closure DCCT proposed (is_other_side).
+        Source(
+            WAITING,
+            Account.objects.filter(
+                business_area,
+                not_proposed_by_them,
+                state=A.CLOSURE_PROPOSED,
+                closure_proposed_by="dcct",
+            ),
+        ),
     ]
     if permissions.works_dcct_queue(user):
-        reports = impersonation_reports()[:limit]  # the states DCCT holds, open ones first
-        items += [_report_item(report) for report in reports]
-    return items
+        # DCCT ticks every closing account's exit steps (permissions.can_tick_exit_steps).
+        dcct_states = [A.SETTING_UP, A.CLOSURE_CONTESTED, A.CLOSING]
+        sources.append(Source(WAITING, Account.objects.filter(state__in=dcct_states)))
+        # DCCT answers a closure the business area proposed, unless it is theirs too.
+        sources.append(
+            Source(
+                WAITING,
+                Account.objects.filter(
+                    not_proposed_by_them,
+                    state=A.CLOSURE_PROPOSED,
+                    closure_proposed_by="business_area",
+                ).exclude(business_area),
+            )
+        )
+    else:
+        sources.append(Source(WAITING, Account.objects.filter(business_area, state=A.CLOSING)))
+    if permissions.decides_escalations(user):
+        own_escalation = ClosureEscalation.objects.filter(
+            account=OuterRef("pk"), escalated_by=user, decided_at__isnull=True
+        )
+        escalated = (
+            Account.objects.filter(not_proposed_by_them, state=A.CLOSURE_ESCALATED)
+            .exclude(business_area)
+            .exclude(Exists(own_escalation))
+        )
+        sources.append(Source(WAITING, escalated))
+    if permissions.works_dcct_queue(user):
+        open_reports = ImpersonationReport.objects.filter(state__in=OPEN_REPORT_STATES)
+        sources.append(Source(WAITING_REPORT, open_reports))
+    return sources
 
 
 def untrained_teams(*, today):

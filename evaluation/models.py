@@ -541,6 +541,12 @@ class Recertification(StateMachine, models.Model):
                 name="recertification_open_by_due",
                 condition=models.Q(state="open"),
             ),
+            # "Waiting for you": the open ones, longest open first.
+            models.Index(
+                fields=["state_changed_at"],
+                name="recertification_open_by_time",
+                condition=models.Q(state="open"),
+            ),
             models.Index(
                 fields=["state_changed_at"],
                 name="recertification_follow_ups",

@@ -22,6 +22,7 @@ from evaluation.models import (
 )
 from people import roles
 from people.models import TrainingRecord
+from workflow.waiting import Kind, Source
 
 
 def dormant_accounts(*, today: datetime.date):
@@ -97,7 +98,10 @@ def kpi_history(account):
     return list(series.values())
 
 
-def _item(review, what):
+def _item(review, user):
+    what = STATES[review.state].to_do
+    if review.state == ReviewState.DUE:
+        what = f"{what} by {review.due_on:%-d %b %Y}"
     return {
         "kind": "Review",
         "title": f"Review of {review.account}, {review.period_label}",
@@ -111,30 +115,35 @@ def _item(review, what):
     }
 
 
-def waiting_for(user, limit=50):
+WAITING = Kind("review", Review, _item, related=("account__platform", "account__office"))
+
+
+def _not_theirs(objects, user):
+    """Without the reviews (or recertifications) of accounts this person helps run or heads,
+    and those they submitted: DCCT never judges their own (permissions.may_assess,
+    may_close_follow_up)."""
+    on_team = AccountMember.objects.filter(
+        account_id=OuterRef("account_id"), person=user, removed_on__isnull=True
+    )
+    return (
+        objects.exclude(Exists(on_team))
+        .exclude(account__office_id__in=roles.offices_headed_ids(user))
+        .exclude(submitted_by=user)
+    )
+
+
+def waiting_for(user) -> list[Source]:
     """Reviews this person's team must report on, and, for DCCT, reviews to assess; then the
     recertifications waiting for them (recertifications_waiting_for)."""
-    listed = Review.objects.select_related("account__platform", "account__office").order_by(
-        "due_on"
-    )
     theirs = account_permissions.account_ids(user, offices=roles.offices_headed_ids(user))
-    mine = listed.filter(
+    mine = Review.objects.filter(
         state=ReviewState.DUE, account__state=AccountState.LIVE, account_id__in=theirs
-    )[:limit]
-    items = [
-        _item(review, f"{STATES[ReviewState.DUE].to_do} by {review.due_on:%-d %b %Y}")
-        for review in mine
-    ]
+    )
+    sources = [Source(WAITING, mine)]
     if permissions.works_review_queue(user):
-        to_assess = listed.filter(state=ReviewState.SUBMITTED).prefetch_related("account__members")[
-            :limit
-        ]
-        items += [
-            _item(review, STATES[ReviewState.SUBMITTED].to_do)
-            for review in to_assess
-            if permissions.may_assess(review, user)
-        ]
-    return items + recertifications_waiting_for(user, limit)
+        to_assess = Review.objects.filter(state=ReviewState.SUBMITTED)
+        sources.append(Source(WAITING, _not_theirs(to_assess, user)))
+    return sources + recertifications_waiting_for(user)
 
 
 def open_reviews_for(user):
@@ -146,10 +155,14 @@ def open_reviews_for(user):
     )
 
 
-def reviews_of(user):
-    """Recent reviews of the accounts this person helps run."""
+def reviews_of(user, *, today=None):
+    """The reviews of the last year of the accounts this person helps run, latest first (read
+    through each account's reviews by date, however long their histories)."""
+    since = add_months(today or timezone.localdate(), -12)
     return (
-        Review.objects.filter(account_permissions.helps_run(user, account="account_id"))
+        Review.objects.filter(
+            account_permissions.helps_run(user, account="account_id"), period_end__gte=since
+        )
         .select_related("account__platform")
         .order_by("-period_end")
     )
@@ -222,8 +235,21 @@ def recertification_log(recertification):
     )
 
 
-def _recertification_item(recertification, what, *, late=False):
+def _recertification_item(recertification, user):
+    """A recertification waiting for its owner (or office head), or for DCCT: a follow-up to
+    close, or an overdue one to chase (past the grace period, to consider closing)."""
     account = recertification.account
+    today = timezone.localdate()
+    late = False
+    what = RECERTIFICATION_STATES[recertification.state].to_do
+    if recertification.state == RS.OPEN:
+        if permissions.may_recertify(recertification, user):
+            what = f"{what} by {recertification.due_on:%-d %b %Y}"
+            late = recertification.is_overdue(today)
+        elif recertification.past_grace(today):
+            what, late = "Not recertified: consider proposing closure", True
+        else:
+            what = f"Overdue since {recertification.due_on:%-d %b %Y}: chase the owner"
     return {
         "kind": "Recertification",
         "title": f"Recertification of {account}, {recertification.due_label}",
@@ -237,69 +263,44 @@ def _recertification_item(recertification, what, *, late=False):
     }
 
 
-def _without_current_owner(accounts):
-    """The accounts with no owner who can still sign in (what permissions.current_owners finds
-    empty), through an EXISTS."""
-    current_owner = AccountMember.objects.filter(
-        account=OuterRef("pk"),
-        role=AccountMember.Role.OWNER,
-        removed_on__isnull=True,
-        person__is_active=True,
-    )
-    return accounts.exclude(Exists(current_owner))
+WAITING_RECERTIFICATION = Kind(
+    "recertification",
+    Recertification,
+    _recertification_item,
+    related=("account__platform", "account__office"),
+    prefetch=("account__members__person",),
+)
 
 
-def recertifications_waiting_for(user, limit=50):
+def recertifications_waiting_for(user) -> list[Source]:
     """The open recertifications of the accounts this person owns, and, for an office head,
     those of the office's accounts without a current owner (permissions.may_recertify); for
     DCCT, the follow-ups they may close and the recertifications overdue (chase the owner; past
     the grace period, consider closure)."""
-    today = timezone.localdate()
-    listed = Recertification.objects.select_related(
-        "account__platform", "account__office"
-    ).order_by("due_on")
-    # Account ids as a UNION of indexed lookups: an OR would test every open recertification.
-    answers_for = account_permissions.account_ids(user, role="owner")
-    headed = roles.offices_headed_ids(user)
-    if headed:
-        unowned = _without_current_owner(Account.objects.filter(office_id__in=headed))
-        answers_for = answers_for.union(unowned.order_by().values("pk"), all=True)
-    owned = open_recertifications().filter(account_id__in=answers_for)
-    items = [
-        _recertification_item(
-            recertification,
-            f"{RECERTIFICATION_STATES[RS.OPEN].to_do} by {recertification.due_on:%-d %b %Y}",
-            late=recertification.is_overdue(today),
-        )
-        for recertification in owned.select_related(
-            "account__platform", "account__office"
-        ).order_by("due_on")[:limit]
+    owned = Q(account_id__in=account_permissions.account_ids(user, role="owner"))
+    # An office head answers for the office's accounts with no owner who can still sign in:
+    # tested on the open recertifications only, never on every account of the office. An
+    # account this person owns has a current owner, so none is listed twice.
+    current_owner = AccountMember.objects.filter(
+        account=OuterRef("account_id"),
+        role=AccountMember.Role.OWNER,
+        removed_on__isnull=True,
+        person__is_active=True,
+    )
+    unowned = Q(account__office_id__in=roles.offices_headed_ids(user)) & ~Q(Exists(current_owner))
+    sources = [
+        Source(WAITING_RECERTIFICATION, open_recertifications().filter(owned)),
+        Source(WAITING_RECERTIFICATION, open_recertifications().filter(unowned)),
     ]
     if permissions.works_recertification_queue(user):
-        follow_ups = listed.filter(state=RS.NEEDS_FOLLOW_UP).prefetch_related("account__members")[
-            :limit
+        follow_ups = Recertification.objects.filter(state=RS.NEEDS_FOLLOW_UP)
+        # Those they answer for themselves are listed once, above.
+        overdue = overdue_recertifications(today=timezone.localdate()).exclude(owned | unowned)
+        sources += [
+            Source(WAITING_RECERTIFICATION, _not_theirs(follow_ups, user)),
+            Source(WAITING_RECERTIFICATION, overdue),
         ]
-        items += [
-            _recertification_item(recertification, RECERTIFICATION_STATES[RS.NEEDS_FOLLOW_UP].to_do)
-            for recertification in follow_ups
-            if permissions.may_close_follow_up(recertification, user)
-        ]
-        overdue = (
-            overdue_recertifications(today=today)
-            .select_related("account__platform", "account__office")
-            .order_by("due_on")[:limit]
-        )
-        items += [
-            _recertification_item(
-                recertification,
-                "Not recertified: consider proposing closure"
-                if recertification.past_grace(today)
-                else f"Overdue since {recertification.due_on:%-d %b %Y}: chase the owner",
-                late=recertification.past_grace(today),
-            )
-            for recertification in overdue
-        ]
-    return items
+    return sources
 
 
 def not_recertified_marks(accounts, user) -> dict[int, list[str]]:

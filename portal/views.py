@@ -9,6 +9,7 @@ from evaluation import selectors as evaluation_selectors
 from people.selectors import training_of
 from portal.selectors import waiting_for
 from proposals import selectors as proposal_selectors
+from workflow.paging import first_rows
 
 WAITING_PAGE_SIZE = 10
 
@@ -34,9 +35,9 @@ def home(request):
             "waiting": Paginator(waiting_for(user), WAITING_PAGE_SIZE).get_page(
                 request.GET.get("page")
             ),
-            "proposals": proposal_selectors.my_proposals(user)[:8],
-            "accounts": accounts[:8],
-            "reviews": reviews[:8],
+            "proposals": first_rows(proposal_selectors.my_proposals(user), 8),
+            "accounts": first_rows(accounts, 8),
+            "reviews": first_rows(reviews, 8),
             "whole_organisation": whole_organisation,
         },
     )

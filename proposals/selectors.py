@@ -21,6 +21,7 @@ from proposals.models import (
     ProposalState,
     ProposalTeamMember,
 )
+from workflow.waiting import Kind, Source
 
 
 def _listed(queryset):
@@ -158,7 +159,7 @@ def existing_corporate_accounts(platform):
     ).select_related("office")
 
 
-def _item(proposal):
+def _item(proposal, user):
     """A proposal on someone's "waiting for you" list, with what its holder is asked to do."""
     return {
         "kind": "Proposal",
@@ -172,30 +173,30 @@ def _item(proposal):
     }
 
 
-def waiting_for(user, limit=50):
-    """Every proposal where this person must act next, with what they must do."""
-    items = [_item(p) for p in awaiting_approval(user)[:limit]]
-    mine = _listed(
-        Proposal.objects.filter(proposer=user).filter(
-            Q(state__in=[ProposalState.REVISING, ProposalState.ALTERNATIVE_OFFERED])
-            | Q(state=ProposalState.DRAFT, submitted_at__isnull=False)
-        )
-    )[:limit]
-    items += [_item(p) for p in mine]
+WAITING = Kind("proposal", Proposal, _item, related=("office", "platform", "proposer"))
+
+
+def _not_theirs(proposals, user):
+    """Without the proposals this person proposed or is on the team of: nobody judges their
+    own (may_assess, may_decide_escalation, is_approver)."""
+    on_team = ProposalTeamMember.objects.filter(proposal_id=OuterRef("pk"), person=user)
+    return proposals.exclude(proposer=user).exclude(Exists(on_team))
+
+
+def waiting_for(user) -> list[Source]:
+    """The proposals where this person must act next: to approve, to revise or resubmit their
+    own, to assess (DCCT) and to decide (HEC), each with the rule its action uses."""
+    mine = Proposal.objects.filter(proposer=user).filter(
+        Q(state__in=[ProposalState.REVISING, ProposalState.ALTERNATIVE_OFFERED])
+        | Q(state=ProposalState.DRAFT, submitted_at__isnull=False)
+    )
+    sources = [Source(WAITING, awaiting_approval(user)), Source(WAITING, mine)]
     if permissions.works_dcct_queue(user):
         dcct_states = [state for state, row in STATES.items() if row.holder == "dcct"]
-        queue = (
-            dcct_queue()
-            .filter(state__in=dcct_states)
-            .exclude(proposer=user)
-            .exclude(team__person=user)
-        )[:limit]
-        items += [_item(p) for p in queue]
-    if permissions.decides_escalations(user):
-        escalated = (
-            _listed(Proposal.objects.filter(state=ProposalState.ESCALATED))
-            .prefetch_related("team")
-            .order_by("state_changed_at")[:limit]
+        sources.append(
+            Source(WAITING, _not_theirs(dcct_queue().filter(state__in=dcct_states), user))
         )
-        items += [_item(p) for p in escalated if permissions.may_decide_escalation(p, user)]
-    return items
+    if permissions.decides_escalations(user):
+        escalated = Proposal.objects.filter(state=ProposalState.ESCALATED)
+        sources.append(Source(WAITING, _not_theirs(escalated, user)))
+    return sources

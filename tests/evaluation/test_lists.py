@@ -9,6 +9,7 @@ from accounts.models import AccountMember
 from evaluation import selectors
 from evaluation.models import Review
 from tests.factories import AccountFactory, UserFactory
+from workflow.waiting import WaitingList
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +54,8 @@ def test_an_office_head_on_the_team_is_asked_for_the_review_once(make_review, of
     review = make_review("due")
     AccountMember.objects.create(account=review.account, person=office_head, role="editor")
 
-    urls = [item["url"] for item in selectors.waiting_for(office_head) if item["kind"] == "Review"]
+    waiting = WaitingList(selectors.waiting_for(office_head), office_head)
+    urls = [item["url"] for item in waiting if item["kind"] == "Review"]
 
     assert urls == [review.get_absolute_url()]
 
@@ -74,8 +76,24 @@ def test_a_head_answers_for_the_accounts_they_own_and_their_offices_ownerless_on
     AccountMember.objects.filter(account=owner_left.account, role="owner").update(person=gone)
     make_recertification(account=make_account("live"))  # its owner answers
 
-    urls = [item["url"] for item in selectors.recertifications_waiting_for(office_head)]
+    waiting = WaitingList(selectors.recertifications_waiting_for(office_head), office_head)
+    urls = [item["url"] for item in waiting]
 
     assert sorted(urls) == sorted(
         r.get_absolute_url() for r in [owned_here, owned_elsewhere, ownerless, owner_left]
     )
+
+
+def test_the_home_pages_reviews_of_the_accounts_one_runs_are_the_last_years(make_review, owner):
+    recent = make_review("assessed")  # its period ended on 1 July 2026
+    older = Review.objects.create(
+        account=recent.account,
+        period_start=datetime.date(2025, 1, 1),
+        period_end=datetime.date(2025, 4, 1),
+        due_on=datetime.date(2025, 4, 15),
+        state="assessed",
+    )
+
+    listed = list(selectors.reviews_of(owner, today=datetime.date(2026, 11, 26)))
+
+    assert listed == [recent]

@@ -6,7 +6,7 @@ from django.db.models.functions import Lower
 
 from accounts.models import Account
 from tests.factories import AccountFactory
-from workflow.paging import KeysFirstPaginator
+from workflow.paging import KeysFirstPaginator, first_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +52,22 @@ def test_an_empty_list_and_a_page_out_of_range(accounts):
     last = KeysFirstPaginator(accounts, 3).get_page(999)
     assert last.number == 3
     assert [a.display_name for a in last] == ["gamma", "Zeta"]
+
+
+def test_a_page_past_the_middle_is_read_from_the_end(accounts, django_assert_num_queries):
+    paginator = KeysFirstPaginator(accounts, 3)
+    paginator.count  # noqa: B018 (counted first, as a page's links need)
+
+    with django_assert_num_queries(3) as captured:  # keys, rows, the rows' team
+        page = list(paginator.page(3))
+
+    assert [account.display_name for account in page] == ["gamma", "Zeta"]
+    assert "DESC" in captured.captured_queries[0]["sql"]
+
+
+def test_first_rows_are_the_lists_first_in_its_order(accounts, django_assert_num_queries):
+    with django_assert_num_queries(3):  # keys, rows, the rows' team
+        rows = first_rows(accounts, 3)
+
+    assert rows == list(accounts[:3])
+    assert first_rows(accounts.none(), 3) == []

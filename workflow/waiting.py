@@ -1,0 +1,125 @@
+"""A person's "waiting for you" list across every workflow, read a page at a time.
+
+Each app says what can wait for a person (a `Kind`: a model, what its page rows need, and how
+one is shown) and, for a given person, which of its objects wait for them now (`Source`s:
+querysets that hold exactly those objects, every rule applied in the database). `WaitingList`
+merges the sources without reading them whole: one UNION ALL of their keys counts the list,
+the same UNION ALL, ordered by how long each object has waited, gives a page's keys, and only
+that page's objects are then read and shown.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from django.db import connection
+from django.db.models import CharField, F, Model, QuerySet, Value
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of object that can wait for somebody."""
+
+    name: str  # unique among the kinds, e.g. "proposal"
+    model: type[Model]
+    show: Callable  # (object, user) -> the item's dict, as includes/work_items.html reads it
+    related: tuple[str, ...] = ()  # select_related for a page's objects
+    prefetch: tuple = ()  # prefetch_related for a page's objects
+
+
+@dataclass(frozen=True)
+class Source:
+    """The objects of one kind that wait for a person for one reason: a queryset of exactly
+    those objects, every rule already in its filter (a list that shows a page needs its
+    count from the database, so no rule may be left to Python)."""
+
+    kind: Kind
+    objects: QuerySet
+
+    def keys(self) -> QuerySet:
+        """(kind, pk, since) of each object: since is when it reached its state."""
+        return (
+            self.objects.order_by()
+            .annotate(waiting_kind=Value(self.kind.name, output_field=CharField()))
+            .annotate(waiting_since=F("state_changed_at"))
+            .values_list("waiting_kind", "pk", "waiting_since")
+        )
+
+
+@dataclass
+class WaitingList:
+    """The items waiting for `user` from `sources`, oldest first, as a sequence a Paginator
+    pages: `count()` and slices read the database, nothing else does.
+
+    The sources must not overlap (each app's `waiting_for` keeps them apart, and a test holds
+    them to it): they are joined with UNION ALL, so that each is read in its own order only as
+    far as a page (or the count's cap) needs, where a UNION would read them whole to remove
+    duplicates. The count stops at COUNT_CAP: past it a person is told "1,000+", and the list
+    pages that far; DCCT's own queues list everything."""
+
+    sources: list[Source]
+    user: object
+    _count: int | None = field(default=None, repr=False)
+
+    COUNT_CAP: ClassVar[int] = 1000
+
+    def _keys(self, oldest=None):
+        """The sources' keys as one UNION ALL; with `oldest`, only that many of each source's,
+        its oldest, where the database allows a LIMIT inside a UNION (SQLite does not, and
+        reads each whole, which its small data allows)."""
+        parts = [source.keys() for source in self.sources]
+        if oldest is not None and connection.features.supports_slicing_ordering_in_compound:
+            parts = [part.order_by("waiting_since", "pk")[:oldest] for part in parts]
+        first, *rest = parts
+        return first.union(*rest, all=True) if rest else first
+
+    def _counted(self) -> int:
+        """How many wait, counted up to one past COUNT_CAP."""
+        if self._count is None:
+            # The LIMIT outside the UNION ALL stops reading at the cap, whatever the sources.
+            keys = self._keys()[: self.COUNT_CAP + 1] if self.sources else None
+            self._count = 0 if keys is None else keys.count()
+        return self._count
+
+    def count(self) -> int:
+        """How many are listed (and paged): no more than COUNT_CAP."""
+        return min(self._counted(), self.COUNT_CAP)
+
+    @property
+    def capped(self) -> bool:
+        """More wait than are listed: the count reads "1,000+"."""
+        return self._counted() > self.COUNT_CAP
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self):
+        return iter(self[0 : self.count()])
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        if not self.sources or (index.stop is not None and index.stop <= (index.start or 0)):
+            return []
+        stop = min(self.COUNT_CAP if index.stop is None else index.stop, self.COUNT_CAP)
+        keys = self._keys(stop).order_by("waiting_since", "waiting_kind", "pk")
+        rows = list(keys[index.start or 0 : stop])
+        kinds = {source.kind.name: source.kind for source in self.sources}
+        wanted = defaultdict(list)
+        for name, pk, _since in rows:
+            wanted[name].append(pk)
+        found = {}
+        for name, pks in wanted.items():
+            kind = kinds[name]
+            objects = (
+                kind.model.objects.filter(pk__in=pks)
+                .select_related(*kind.related)
+                .prefetch_related(*kind.prefetch)
+            )
+            found.update({(name, obj.pk): obj for obj in objects})
+        return [
+            kinds[name].show(found[(name, pk)], self.user)
+            for name, pk, _since in rows
+            if (name, pk) in found
+        ]
