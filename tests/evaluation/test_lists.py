@@ -86,7 +86,7 @@ def test_a_head_answers_for_the_accounts_they_own_and_their_offices_ownerless_on
 
 def test_the_home_pages_reviews_of_the_accounts_one_runs_are_the_last_years(make_review, owner):
     recent = make_review("assessed")  # its period ended on 1 July 2026
-    older = Review.objects.create(
+    Review.objects.create(  # its period ended in April 2025
         account=recent.account,
         period_start=datetime.date(2025, 1, 1),
         period_end=datetime.date(2025, 4, 1),
