@@ -38,6 +38,7 @@ from proposals import permissions as proposal_permissions
 from proposals.models import Escalation, Proposal, ProposalState
 from proposals.selectors import awaiting_approval, nobody_free_to_act
 from workflow.permissions import require
+from workflow.waiting import Kind, Source, WaitingList
 
 QUEUE_LENGTH = 5  # the overview shows each queue's oldest few
 QUEUE_PAGE_SIZE = 25  # one queue shown in full, a page at a time
@@ -366,67 +367,88 @@ def dcct_dashboard(request):
     )
 
 
-def hec_inbox(request):
-    require(permissions.may_see_hec_inbox, request.user)
-    user = request.user
-    proposal_escalations = Escalation.objects.select_related(
+def _escalation_entry(escalation, user):
+    """An escalation as the inbox shows it: its case, both positions, and whether this person
+    may decide it."""
+    proposal = isinstance(escalation, Escalation)
+    subject = escalation.proposal if proposal else escalation.account
+    decide = proposal_permissions if proposal else account_permissions
+    return {
+        "escalation": escalation,
+        "kind": "Proposal" if proposal else "Closure",
+        "title": str(subject),
+        "url": subject.get_absolute_url(),
+        "office": subject.office,
+        "platform": subject.platform_name if proposal else subject.platform,
+        "may_decide": escalation.decided_at is None and decide.may_decide_escalation(subject, user),
+    }
+
+
+PROPOSAL_ESCALATIONS = Kind(
+    "proposal_escalation",
+    Escalation,
+    _escalation_entry,
+    related=(
         "proposal__office",
         "proposal__platform",
         "proposal__proposer",
         "escalated_by",
         "decided_by",
-    ).prefetch_related("proposal__team")
-    closure_escalations = ClosureEscalation.objects.select_related(
-        "account__office", "account__platform", "escalated_by", "decided_by"
-    ).prefetch_related("account__members", "account__escalations")
+    ),
+    prefetch=("proposal__team",),
+)
+CLOSURE_ESCALATIONS = Kind(
+    "closure_escalation",
+    ClosureEscalation,
+    _escalation_entry,
+    related=("account__office", "account__platform", "escalated_by", "decided_by"),
+    prefetch=("account__members", "account__escalations"),
+)
+INBOX_PAGE_SIZE = 20
 
-    def entries(escalations, kind):
-        for escalation in escalations:
-            subject = escalation.proposal if kind == "Proposal" else escalation.account
-            decide = proposal_permissions if kind == "Proposal" else account_permissions
-            yield {
-                "escalation": escalation,
-                "kind": kind,
-                "title": str(subject),
-                "url": subject.get_absolute_url(),
-                "office": subject.office,
-                "platform": subject.platform_name if kind == "Proposal" else subject.platform,
-                "may_decide": escalation.decided_at is None
-                and decide.may_decide_escalation(subject, user),
-            }
 
-    open_items = [
-        *entries(
-            proposal_escalations.filter(decided_at__isnull=True).order_by("escalated_at")[:100],
-            "Proposal",
-        ),
-        *entries(
-            closure_escalations.filter(decided_at__isnull=True).order_by("escalated_at")[:100],
-            "Closure",
-        ),
-    ]
-    decided = [
-        *entries(
-            proposal_escalations.filter(decided_at__isnull=False).order_by("-decided_at")[
-                :QUEUE_LENGTH
-            ],
-            "Proposal",
-        ),
-        *entries(
-            closure_escalations.filter(decided_at__isnull=False).order_by("-decided_at")[
-                :QUEUE_LENGTH
-            ],
-            "Closure",
-        ),
-    ]
+def _latest_decided(kind: Kind) -> list:
+    return list(
+        kind.model.objects.filter(decided_at__isnull=False)
+        .select_related(*kind.related)
+        .prefetch_related(*kind.prefetch)
+        .order_by("-decided_at")[:QUEUE_LENGTH]
+    )
+
+
+def hec_inbox(request):
+    """The open escalations, longest waiting first, a page at a time; then the latest decided."""
+    require(permissions.may_see_hec_inbox, request.user)
+    user = request.user
+    open_escalations = WaitingList(
+        [
+            Source(
+                PROPOSAL_ESCALATIONS,
+                Escalation.objects.filter(decided_at__isnull=True),
+                since="escalated_at",
+            ),
+            Source(
+                CLOSURE_ESCALATIONS,
+                ClosureEscalation.objects.filter(decided_at__isnull=True),
+                since="escalated_at",
+            ),
+        ],
+        user,
+    )
+    decided = sorted(
+        [
+            *_latest_decided(PROPOSAL_ESCALATIONS),
+            *_latest_decided(CLOSURE_ESCALATIONS),
+        ],
+        key=lambda escalation: escalation.decided_at,
+        reverse=True,
+    )
     return render(
         request,
         "portal/hec_inbox.html",
         {
-            "open_items": sorted(open_items, key=lambda item: item["escalation"].escalated_at),
-            "decided": sorted(
-                decided, key=lambda item: item["escalation"].decided_at, reverse=True
-            ),
+            "open": Paginator(open_escalations, INBOX_PAGE_SIZE).get_page(request.GET.get("page")),
+            "decided": [_escalation_entry(escalation, user) for escalation in decided],
         },
     )
 

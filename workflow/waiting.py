@@ -36,13 +36,14 @@ class Source:
 
     kind: Kind
     objects: QuerySet
+    since: str = "state_changed_at"  # the field that says since when it has waited
 
     def keys(self) -> QuerySet:
-        """(kind, pk, since) of each object: since is when it reached its state."""
+        """(kind, pk, since) of each object."""
         return (
             self.objects.order_by()
             .annotate(waiting_kind=Value(self.kind.name, output_field=CharField()))
-            .annotate(waiting_since=F("state_changed_at"))
+            .annotate(waiting_since=F(self.since))
             .values_list("waiting_kind", "pk", "waiting_since")
         )
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from accounts.models import Account, AccountMember
 from evaluation.models import Review
+from portal import dashboards
 from proposals.models import Escalation, Proposal
 from tests.factories import (
     AccountFactory,
@@ -162,12 +163,35 @@ def test_hec_inbox_shows_both_positions_and_decided_ones_below(
 
     page = client.get("/hec/")
 
-    open_titles = [item["title"] for item in page.context["open_items"]]
+    open_items = page.context["open"].object_list
+    open_titles = [item["title"] for item in open_items]
     assert len(open_titles) == 2 and any("Disputed proposal" in t for t in open_titles)
-    assert all(item["may_decide"] for item in page.context["open_items"])
+    assert all(item["may_decide"] for item in open_items)
     assert '<span class="badge text-bg-primary">2</span>' in page.text
     assert "Disputed account" in page.text and "Keep it." in page.text
     assert "Rejected" in page.text and "Not now." in page.text
+
+
+def test_hec_inbox_pages_the_open_escalations_longest_waiting_first(
+    client, make_proposal, hec, monkeypatch
+):
+    monkeypatch.setattr(dashboards, "INBOX_PAGE_SIZE", 2)
+    for number in range(3):
+        proposal = make_proposal("escalated", title=f"Dispute {number}")
+        Escalation.objects.filter(proposal=proposal).update(
+            escalated_at=timezone.now() - datetime.timedelta(days=10 - number)
+        )
+    client.force_login(hec)
+
+    first, second = client.get("/hec/"), client.get("/hec/?page=2")
+
+    def titles(page):
+        return [item["title"].split(": ", 1)[1] for item in page.context["open"].object_list]
+
+    assert titles(first) == ["Dispute 0", "Dispute 1"]
+    assert titles(second) == ["Dispute 2"]
+    assert '<span class="badge text-bg-primary">3</span>' in first.text
+    assert "Page 1 of 2" in first.text
 
 
 def test_office_view_shows_the_heads_office_only(client, make_account, office_head, other_office):
