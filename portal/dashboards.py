@@ -434,6 +434,7 @@ def hec_inbox(request):
             ),
         ],
         user,
+        first=INBOX_PAGE_SIZE,
     )
     decided = sorted(
         [

@@ -7,9 +7,11 @@ from proposals.selectors import waiting_for as proposals_waiting
 from workflow.waiting import WaitingList
 
 
-def waiting_for(user) -> WaitingList:
+def waiting_for(user, *, page_size=10) -> WaitingList:
     """Every item where this person must act, from every workflow, oldest first, read a page
-    at a time."""
+    (of `page_size`) at a time."""
     return WaitingList(
-        [*proposals_waiting(user), *accounts_waiting(user), *reviews_waiting(user)], user
+        [*proposals_waiting(user), *accounts_waiting(user), *reviews_waiting(user)],
+        user,
+        first=page_size,
     )

@@ -32,9 +32,9 @@ def home(request):
         {
             "office": user.office,
             "training": training_of(user),
-            "waiting": Paginator(waiting_for(user), WAITING_PAGE_SIZE).get_page(
-                request.GET.get("page")
-            ),
+            "waiting": Paginator(
+                waiting_for(user, page_size=WAITING_PAGE_SIZE), WAITING_PAGE_SIZE
+            ).get_page(request.GET.get("page")),
             "proposals": first_rows(proposal_selectors.my_proposals(user), 8),
             "accounts": first_rows(accounts, 8),
             "reviews": first_rows(reviews, 8),

@@ -61,7 +61,9 @@ class WaitingList:
 
     sources: list[Source]
     user: object
+    first: int = 10  # the first page's length: the keys read first, which may answer the count
     _count: int | None = field(default=None, repr=False)
+    _first_keys: list | None = field(default=None, repr=False)
 
     COUNT_CAP: ClassVar[int] = 1000
 
@@ -75,12 +77,24 @@ class WaitingList:
         first, *rest = parts
         return first.union(*rest, all=True) if rest else first
 
+    def _ordered_keys(self, start: int, stop: int) -> list:
+        """(kind, pk, since) of the items from `start` to `stop`, oldest first."""
+        keys = self._keys(stop).order_by("waiting_since", "waiting_kind", "pk")
+        return list(keys[start:stop])
+
     def _counted(self) -> int:
-        """How many wait, counted up to one past COUNT_CAP."""
+        """How many wait, counted up to one past COUNT_CAP: from the first page's keys (read
+        with one more), when there are no more than a page, which is most people's list; else
+        by a count whose LIMIT, outside the UNION ALL, stops reading at the cap."""
         if self._count is None:
-            # The LIMIT outside the UNION ALL stops reading at the cap, whatever the sources.
-            keys = self._keys()[: self.COUNT_CAP + 1] if self.sources else None
-            self._count = 0 if keys is None else keys.count()
+            if not self.sources:
+                self._count = 0
+            else:
+                self._first_keys = self._ordered_keys(0, self.first + 1)
+                if len(self._first_keys) <= self.first:
+                    self._count = len(self._first_keys)
+                else:
+                    self._count = self._keys()[: self.COUNT_CAP + 1].count()
         return self._count
 
     def count(self) -> int:
@@ -103,9 +117,13 @@ class WaitingList:
             return self[index : index + 1][0]
         if not self.sources or (index.stop is not None and index.stop <= (index.start or 0)):
             return []
+        start = index.start or 0
         stop = min(self.COUNT_CAP if index.stop is None else index.stop, self.COUNT_CAP)
-        keys = self._keys(stop).order_by("waiting_since", "waiting_kind", "pk")
-        rows = list(keys[index.start or 0 : stop])
+        first_keys = self._first_keys
+        if first_keys is not None and (stop <= len(first_keys) or len(first_keys) <= self.first):
+            rows = first_keys[start:stop]  # read with the count
+        else:
+            rows = self._ordered_keys(start, stop)
         kinds = {source.kind.name: source.kind for source in self.sources}
         wanted = defaultdict(list)
         for name, pk, _since in rows:

@@ -323,9 +323,9 @@ STORAGES = {
 }
 
 # Form widgets (crispy-forms lays the fields out; the widgets render themselves) from Django's
-# Jinja2 widget templates: the same HTML, several times faster for long lists of choices (a
-# select of every office was a third of the DCCT queue's time on a large organisation).
-FORM_RENDERER = "django.forms.renderers.Jinja2"
+# Jinja2 widget templates where Django has one (workflow/renderers.py): the same HTML, several
+# times faster for long lists of choices; the admin's own widgets as before.
+FORM_RENDERER = "workflow.renderers.FormRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
