@@ -244,6 +244,8 @@ class Account(StateMachine, models.Model):
             # "Of a live account", which DCCT's counts of reviews and recertifications ask,
             # answered from the index alone.
             models.Index(fields=["id"], name="account_live", condition=models.Q(state=A.LIVE)),
+            # A home page's "your office's accounts": an office's first few by name.
+            models.Index(fields=["office", "display_name", "id"], name="account_office_by_name"),
             # "Waiting for you": the accounts in a state somebody must act on, longest first.
             models.Index(
                 fields=["state_changed_at"],

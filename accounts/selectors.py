@@ -26,6 +26,7 @@ from accounts.models import (
 )
 from accounts.models import AccountState as A
 from people.models import TrainingRecord
+from workflow.paging import first_rows
 from workflow.waiting import Kind, Source
 
 CURRENT_TEAM = Prefetch(
@@ -42,6 +43,13 @@ def visible_accounts(user):
         .select_related("platform", "office")
         .prefetch_related(CURRENT_TEAM)
     )
+
+
+def first_visible_accounts(user, count: int) -> list[Account]:
+    """The first `count` accounts, by name, of those this person sees (someone who does not see
+    every account): their offices' and those they help run, each read through its own index."""
+    listed = Account.objects.select_related("platform", "office").order_by("display_name", "pk")
+    return first_rows(listed, count, any_of=permissions.visible_to_any_of(user))
 
 
 def account_for(user, pk) -> Account:

@@ -24,7 +24,7 @@ def home(request):
         accounts = account_selectors.accounts_of(user)
         reviews = evaluation_selectors.reviews_of(user)
     else:
-        accounts = account_selectors.visible_accounts(user).order_by("display_name")
+        accounts = account_selectors.first_visible_accounts(user, 8)
         reviews = evaluation_selectors.open_reviews_for(user)
     return render(
         request,
@@ -36,7 +36,7 @@ def home(request):
                 waiting_for(user, page_size=WAITING_PAGE_SIZE), WAITING_PAGE_SIZE
             ).get_page(request.GET.get("page")),
             "proposals": first_rows(proposal_selectors.my_proposals(user), 8),
-            "accounts": first_rows(accounts, 8),
+            "accounts": first_rows(accounts, 8) if whole_organisation else accounts,
             "reviews": first_rows(reviews, 8),
             "whole_organisation": whole_organisation,
         },

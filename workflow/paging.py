@@ -1,6 +1,7 @@
 """Paging long lists without reading every row of them for a deep page."""
 
 from django.core.paginator import Paginator
+from django.db import connection
 
 
 class KeysFirstPaginator(Paginator):
@@ -27,11 +28,33 @@ class KeysFirstPaginator(Paginator):
         return self._get_page([rows[key] for key in keys if key in rows], number, self)
 
 
-def first_rows(queryset, count: int) -> list:
+def first_rows(queryset, count: int, *, any_of=None) -> list:
     """The first `count` rows of a list, read as KeysFirstPaginator reads a page: their keys
     in the list's order, then those rows with what the list joins. For the short lists of a
     page (a home page's "your accounts"), whose join the planner would otherwise make for
-    every row of the list before keeping a few."""
-    keys = list(queryset.values_list("pk", flat=True)[:count])
+    every row of the list before keeping a few.
+
+    With `any_of` (filters), the list is the rows that match any of them, and its keys come
+    from a UNION of each filter's first `count` in the list's order (which must be by plain
+    fields, ending with a unique one): each read through its own index, where an OR of them
+    would sort every row that matches either."""
+    if any_of:
+        order = queryset.query.order_by
+        parts = [
+            queryset.filter(condition).order_by().values_list("pk", *_fields(order))
+            for condition in any_of
+        ]
+        if connection.features.supports_slicing_ordering_in_compound:  # not SQLite
+            parts = [part.order_by(*order)[:count] for part in parts]
+        first, *rest = parts
+        keys = [row[0] for row in first.union(*rest).order_by(*order)[:count]]
+    else:
+        keys = list(queryset.values_list("pk", flat=True)[:count])
     rows = {row.pk: row for row in queryset.filter(pk__in=keys).order_by()}
     return [rows[key] for key in keys if key in rows]
+
+
+def _fields(order) -> list[str]:
+    """The fields an order_by names ("-name" is "name"), but the key, which is selected first."""
+    fields = [name.removeprefix("-") for name in order]
+    return [name for name in fields if name not in ("pk", "id")]

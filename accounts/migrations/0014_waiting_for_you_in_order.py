@@ -16,6 +16,12 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="account",
             index=models.Index(
+                fields=["office", "display_name", "id"], name="account_office_by_name"
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="account",
+            index=models.Index(
                 condition=models.Q(
                     (
                         "state__in",

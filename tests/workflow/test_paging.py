@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.db.models.functions import Lower
 
 from accounts.models import Account
@@ -71,3 +72,12 @@ def test_first_rows_are_the_lists_first_in_its_order(accounts, django_assert_num
 
     assert rows == list(accounts[:3])
     assert first_rows(accounts.none(), 3) == []
+
+
+def test_first_rows_of_any_of_several_filters_are_those_of_their_or(accounts):
+    names = [Q(display_name__istartswith="a"), Q(display_name__in=["Zeta", "beta", "alpha"])]
+    ordered = accounts.order_by("display_name", "pk")
+
+    for count in (1, 2, 3, 10):
+        rows = first_rows(ordered, count, any_of=names)
+        assert rows == list(ordered.filter(names[0] | names[1])[:count]), count
