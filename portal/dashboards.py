@@ -37,6 +37,7 @@ from portal import permissions
 from proposals import permissions as proposal_permissions
 from proposals.models import Escalation, Proposal, ProposalState
 from proposals.selectors import awaiting_approval, nobody_free_to_act
+from workflow.paging import counts
 from workflow.permissions import require
 from workflow.waiting import Kind, Source, WaitingList
 
@@ -103,11 +104,11 @@ def _items(queue, objects):
     return items
 
 
-def _read(queue, *, page=None):
-    """The queue's count and items: its oldest few, or one page of all of them."""
+def _read(queue, *, page=None, count=None):
+    """The queue's count (unless given) and items: its oldest few, or one page of all of them."""
     queryset = queue["queryset"]
     if page is None:
-        queue["count"] = queryset.count()
+        queue["count"] = queryset.count() if count is None else count
         queue["items"] = _items(queue, queryset[:QUEUE_LENGTH])
     else:
         queue["page"] = Paginator(queryset, QUEUE_PAGE_SIZE).get_page(page)
@@ -351,8 +352,8 @@ def dcct_dashboard(request):
     if shown is not None:
         _read(shown, page=request.GET.get("page") or 1)
     else:
-        for queue in queues:
-            _read(queue)
+        for queue, count in zip(queues, counts([q["queryset"] for q in queues]), strict=True):
+            _read(queue, count=count)
     return render(
         request,
         "portal/dcct_dashboard.html",

@@ -173,14 +173,13 @@ def test_hec_inbox_shows_both_positions_and_decided_ones_below(
 
 
 def test_hec_inbox_pages_the_open_escalations_longest_waiting_first(
-    client, make_proposal, hec, monkeypatch
+    client, make_proposal, hec, monkeypatch, time_machine
 ):
     monkeypatch.setattr(dashboards, "INBOX_PAGE_SIZE", 2)
-    for number in range(3):
-        proposal = make_proposal("escalated", title=f"Dispute {number}")
-        Escalation.objects.filter(proposal=proposal).update(
-            escalated_at=timezone.now() - datetime.timedelta(days=10 - number)
-        )
+    time_machine.move_to(timezone.now() - datetime.timedelta(days=10))
+    for number in range(3):  # escalated a day apart (the record is fixed once written)
+        make_proposal("escalated", title=f"Dispute {number}")
+        time_machine.shift(datetime.timedelta(days=1))
     client.force_login(hec)
 
     first, second = client.get("/hec/"), client.get("/hec/?page=2")

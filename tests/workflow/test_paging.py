@@ -7,7 +7,7 @@ from django.db.models.functions import Lower
 
 from accounts.models import Account
 from tests.factories import AccountFactory
-from workflow.paging import KeysFirstPaginator, first_rows
+from workflow.paging import KeysFirstPaginator, counts, first_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +81,20 @@ def test_first_rows_of_any_of_several_filters_are_those_of_their_or(accounts):
     for count in (1, 2, 3, 10):
         rows = first_rows(ordered, count, any_of=names)
         assert rows == list(ordered.filter(names[0] | names[1])[:count]), count
+
+
+def test_counts_are_each_querysets_count_in_one_query(accounts, django_assert_num_queries):
+    querysets = [
+        accounts,
+        accounts.filter(display_name__istartswith="a"),
+        accounts.none(),
+        accounts.filter(pk__in=[]),
+        Account.objects.filter(display_name="nobody's"),
+        accounts.filter(display_name__in=["Zeta", "eta"]).select_related("office"),
+    ]
+
+    with django_assert_num_queries(1):
+        found = counts(querysets)
+
+    assert found == [8, 2, 0, 0, 0, 2]
+    assert counts([]) == [] and counts([accounts.none()]) == [0]
