@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 
 from accounts.models import Account, AccountKind, AccountState, Platform
-from people.models import Office
+from people.selectors import office_choices
 from workflow.forms import SEARCH_MAX_LENGTH
 
 
@@ -11,8 +11,9 @@ class RegisterFilter(django_filters.FilterSet):
     platform = django_filters.ModelChoiceFilter(
         queryset=Platform.objects.filter(internal=False), empty_label="All platforms"
     )
-    office = django_filters.ModelChoiceFilter(
-        queryset=Office.objects.all(), empty_label="All offices"
+    # Plain (id, name) pairs, from the cache: a large organisation has hundreds of offices.
+    office = django_filters.ChoiceFilter(
+        choices=office_choices, empty_label="All offices", label="Office"
     )
     state = django_filters.ChoiceFilter(choices=AccountState.choices, empty_label="All states")
     kind = django_filters.ChoiceFilter(choices=AccountKind.choices, empty_label="All kinds")

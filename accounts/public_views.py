@@ -16,7 +16,7 @@ from accounts.api import verification
 from accounts.feeds import RegisterChanges
 from accounts.forms import ImpersonationReportForm
 from accounts.models import AccountState
-from people.models import Office
+from people.selectors import office_choices
 from workflow import limits
 from workflow.csv_import import spreadsheet_safe
 from workflow.paging import KeysFirstPaginator
@@ -94,7 +94,7 @@ def public_register(request):
         {
             "page": KeysFirstPaginator(accounts, PAGE_SIZE).get_page(request.GET.get("page")),
             "platforms": register.listed_platforms(),
-            "offices": Office.objects.all(),
+            "offices": office_choices(),
             "query": query,
             "platform": platform,
             "office": office,

@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.auth.signals import user_logged_in
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 from people.middleware import mark_seen_on_sign_in
 
@@ -21,3 +21,9 @@ class PeopleConfig(AppConfig):
         post_migrate.connect(_sync_role_groups)
         # Signing in is activity: the session it starts begins its idle time then.
         user_logged_in.connect(mark_seen_on_sign_in, dispatch_uid="people-mark-seen-on-sign-in")
+        # The filters' list of offices (selectors.office_choices) is kept in the cache.
+        from people.models import Office
+        from people.selectors import forget_office_choices
+
+        for signal in (post_save, post_delete):
+            signal.connect(forget_office_choices, sender=Office, dispatch_uid="people-offices")

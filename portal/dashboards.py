@@ -33,6 +33,7 @@ from evaluation.selectors import (
 )
 from people import policy, roles
 from people.models import Office, TrainingRecord
+from people.selectors import office_choices
 from portal import permissions
 from proposals import permissions as proposal_permissions
 from proposals.models import Escalation, Proposal, ProposalState
@@ -360,7 +361,7 @@ def dcct_dashboard(request):
         {
             "queues": queues if shown is None else [shown],
             "shown": shown,
-            "offices": Office.objects.all(),
+            "offices": office_choices(),
             "platforms": Platform.objects.filter(internal=False),
             "office": office,
             "platform": platform,

@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 
 from accounts.models import Platform
-from people.models import Office
+from people.selectors import office_choices
 from proposals.models import OPEN_STATES, ProposalState
 from workflow.forms import SEARCH_MAX_LENGTH
 
@@ -17,8 +17,9 @@ class QueueFilter(django_filters.FilterSet):
         ],
         empty_label="All open states",
     )
-    office = django_filters.ModelChoiceFilter(
-        queryset=Office.objects.all(), empty_label="All offices"
+    # Plain (id, name) pairs, from the cache: a large organisation has hundreds of offices.
+    office = django_filters.ChoiceFilter(
+        choices=office_choices, empty_label="All offices", label="Office"
     )
     platform = django_filters.ModelChoiceFilter(
         queryset=Platform.objects.filter(internal=False), empty_label="All platforms"
