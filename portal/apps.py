@@ -21,10 +21,33 @@ class PortalConfig(AppConfig):
     verbose_name = "Pages for each role"
 
     def ready(self):
-        from django.db.models.signals import post_save
+        from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from evaluation.models import Review
-        from proposals.models import Decision
+        from accounts.models import Account, AccountMember, ClosureEscalation, ImpersonationReport
+        from evaluation.models import Recertification, Review
+        from people.models import Office, User
+        from proposals.models import Decision, Escalation, Proposal, ProposalTeamMember
+        from workflow.waiting import changed
 
         post_save.connect(_decision_logged, sender=Decision, dispatch_uid="portal-decision")
         post_save.connect(_review_saved, sender=Review, dispatch_uid="portal-review")
+        # What the home page's "waiting for you" reads (the objects, their teams and
+        # escalations, who heads which office, who holds which role): a change to any of them
+        # makes every cached list stale (workflow.waiting).
+        read_by_waiting_lists = [
+            Proposal,
+            ProposalTeamMember,
+            Escalation,
+            Account,
+            AccountMember,
+            ClosureEscalation,
+            ImpersonationReport,
+            Review,
+            Recertification,
+            Office,
+            User,
+        ]
+        for model in read_by_waiting_lists:
+            for signal in (post_save, post_delete):
+                signal.connect(changed, sender=model, dispatch_uid=f"waiting-{model.__name__}")
+        m2m_changed.connect(changed, sender=User.groups.through, dispatch_uid="waiting-roles")

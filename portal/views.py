@@ -33,7 +33,7 @@ def home(request):
             "office": user.office,
             "training": training_of(user),
             "waiting": Paginator(
-                waiting_for(user, page_size=WAITING_PAGE_SIZE), WAITING_PAGE_SIZE
+                waiting_for(user, page_size=WAITING_PAGE_SIZE, cached=True), WAITING_PAGE_SIZE
             ).get_page(request.GET.get("page")),
             "proposals": first_rows(proposal_selectors.my_proposals(user), 8),
             "accounts": first_rows(accounts, 8) if whole_organisation else accounts,

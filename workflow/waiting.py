@@ -13,8 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import CharField, F, Model, QuerySet, Value
+from django.utils import timezone
+
+KINDS: dict[str, "Kind"] = {}  # every Kind by name, for keys read back from the cache
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,9 @@ class Kind:
     show: Callable  # (object, user) -> the item's dict, as includes/work_items.html reads it
     related: tuple[str, ...] = ()  # select_related for a page's objects
     prefetch: tuple = ()  # prefetch_related for a page's objects
+
+    def __post_init__(self):
+        KINDS[self.name] = self
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,33 @@ class Source:
         )
 
 
+CACHE_VERSION_KEY = "waiting:version"
+CACHE_SECONDS = 60
+
+
+def changed(**kwargs) -> None:
+    """Something a list may turn on was saved or deleted: every cached list is stale. Marked at
+    once, and again once the change is committed (a list read in between, from before it,
+    would otherwise be kept as current)."""
+    _next_version()
+    transaction.on_commit(_next_version)
+
+
+def _next_version() -> None:
+    try:
+        cache.incr(CACHE_VERSION_KEY)
+    except ValueError:  # not there (new, or the cache was emptied): any number is new
+        cache.set(CACHE_VERSION_KEY, 1, timeout=None)
+
+
+def _version() -> int:
+    version = cache.get(CACHE_VERSION_KEY)
+    if version is None:
+        cache.add(CACHE_VERSION_KEY, 1, timeout=None)
+        version = cache.get(CACHE_VERSION_KEY, 1)
+    return version
+
+
 @dataclass
 class WaitingList:
     """The items waiting for `user` from `sources`, oldest first, as a sequence a Paginator
@@ -59,19 +93,28 @@ class WaitingList:
     duplicates. The count stops at COUNT_CAP: past it a person is told "1,000+", and the list
     pages that far; DCCT's own queues list everything."""
 
-    sources: list[Source]
+    sources: list[Source] | Callable[[], list[Source]]  # or what makes them, when first needed
     user: object
     first: int = 10  # the first page's length: the keys read first, which may answer the count
+    # Where set (the home page: "home:<person>"), the count and the first page's keys are kept
+    # in the cache for CACHE_SECONDS, until any change to what the sources read (`changed`,
+    # connected in portal.apps) or the day's end; the objects shown are always read afresh.
+    cache_key: str = ""
     _count: int | None = field(default=None, repr=False)
     _first_keys: list | None = field(default=None, repr=False)
 
     COUNT_CAP: ClassVar[int] = 1000
 
+    def _sources(self) -> list[Source]:
+        if callable(self.sources):
+            self.sources = self.sources()
+        return self.sources
+
     def _keys(self, oldest=None):
         """The sources' keys as one UNION ALL; with `oldest`, only that many of each source's,
         its oldest, where the database allows a LIMIT inside a UNION (SQLite does not, and
         reads each whole, which its small data allows)."""
-        parts = [source.keys() for source in self.sources]
+        parts = [source.keys() for source in self._sources()]
         if oldest is not None and connection.features.supports_slicing_ordering_in_compound:
             parts = [part.order_by("waiting_since", "pk")[:oldest] for part in parts]
         first, *rest = parts
@@ -87,7 +130,11 @@ class WaitingList:
         with one more), when there are no more than a page, which is most people's list; else
         by a count whose LIMIT, outside the UNION ALL, stops reading at the cap."""
         if self._count is None:
-            if not self.sources:
+            key = self._cached_as()
+            kept = cache.get(key) if key else None
+            if kept is not None:
+                self._count, self._first_keys = kept
+            elif not self._sources():
                 self._count = 0
             else:
                 self._first_keys = self._ordered_keys(0, self.first + 1)
@@ -95,7 +142,15 @@ class WaitingList:
                     self._count = len(self._first_keys)
                 else:
                     self._count = self._keys()[: self.COUNT_CAP + 1].count()
+                if key:
+                    cache.set(key, (self._count, self._first_keys), timeout=CACHE_SECONDS)
         return self._count
+
+    def _cached_as(self) -> str:
+        if not self.cache_key:
+            return ""
+        today = timezone.localdate().isoformat()  # what is overdue changes with the day
+        return f"waiting:{self.cache_key}:{self.first}:{_version()}:{today}"
 
     def count(self) -> int:
         """How many are listed (and paged): no more than COUNT_CAP."""
@@ -115,16 +170,18 @@ class WaitingList:
     def __getitem__(self, index):
         if not isinstance(index, slice):
             return self[index : index + 1][0]
-        if not self.sources or (index.stop is not None and index.stop <= (index.start or 0)):
+        if index.stop is not None and index.stop <= (index.start or 0):
             return []
         start = index.start or 0
         stop = min(self.COUNT_CAP if index.stop is None else index.stop, self.COUNT_CAP)
         first_keys = self._first_keys
         if first_keys is not None and (stop <= len(first_keys) or len(first_keys) <= self.first):
             rows = first_keys[start:stop]  # read with the count
+        elif not self._sources():
+            return []
         else:
             rows = self._ordered_keys(start, stop)
-        kinds = {source.kind.name: source.kind for source in self.sources}
+        kinds = KINDS
         wanted = defaultdict(list)
         for name, pk, _since in rows:
             wanted[name].append(pk)

@@ -220,6 +220,39 @@ def test_a_page_of_the_list_costs_the_same_queries_however_long_it_is(
         make_report("open")
     waiting = waiting_for(dcct)
 
-    with django_assert_max_num_queries(3):  # the count, the page's keys, the page's reports
+    # The person's roles (their groups, the offices they head), the first page's keys (and
+    # one more), the count, the page's reports.
+    with django_assert_max_num_queries(5):
         waiting.count()
         assert len(waiting[0:10]) == 10
+
+
+def test_the_home_pages_list_is_kept_until_something_it_reads_changes(
+    make_report, dcct, empty_cache, django_assert_num_queries
+):
+    first = make_report("open")
+    second = make_report("open")
+    assert [i["url"] for i in waiting_for(dcct, cached=True)] == [
+        first.get_absolute_url(),
+        second.get_absolute_url(),
+    ]
+
+    kept = waiting_for(dcct, cached=True)
+    with django_assert_num_queries(1):  # the reports themselves: no count, no keys
+        assert kept.count() == 2 and len(kept[0:10]) == 2
+
+    ImpersonationReport.objects.filter(pk=first.pk).update(state="resolved")
+    first.refresh_from_db()
+    first.save()  # any save of what the lists read makes them stale (this one, a signal's)
+
+    assert [i["url"] for i in waiting_for(dcct, cached=True)] == [second.get_absolute_url()]
+
+
+def test_a_list_not_asked_to_be_kept_is_read_every_time(make_report, dcct, empty_cache):
+    make_report("open")
+    waiting_for(dcct).count()
+
+    fresh = waiting_for(dcct)
+    ImpersonationReport.objects.update(state="resolved")  # no signal: only a fresh read sees it
+
+    assert fresh.count() == 0
