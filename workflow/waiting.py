@@ -56,13 +56,17 @@ class Source:
 
 
 CACHE_VERSION_KEY = "waiting:version"
+UNREAD_FIELDS = {"last_login"}
 CACHE_SECONDS = 60
 
 
-def changed(**kwargs) -> None:
+def changed(update_fields=None, **kwargs) -> None:
     """Something a list may turn on was saved or deleted: every cached list is stale. Marked at
     once, and again once the change is committed (a list read in between, from before it,
-    would otherwise be kept as current)."""
+    would otherwise be kept as current). A save of fields no list reads (a person's last
+    sign-in, which every sign-in writes) changes nothing."""
+    if update_fields is not None and set(update_fields) <= UNREAD_FIELDS:
+        return
     _next_version()
     transaction.on_commit(_next_version)
 

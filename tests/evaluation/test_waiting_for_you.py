@@ -256,3 +256,14 @@ def test_a_list_not_asked_to_be_kept_is_read_every_time(make_report, dcct, empty
     ImpersonationReport.objects.update(state="resolved")  # no signal: only a fresh read sees it
 
     assert fresh.count() == 0
+
+
+def test_signing_in_does_not_make_the_kept_lists_stale(make_report, dcct, empty_cache, client):
+    make_report("open")
+    kept = waiting_for(dcct, cached=True)
+    kept.count()
+
+    client.force_login(dcct)  # writes the person's last sign-in
+    ImpersonationReport.objects.update(state="resolved")  # no signal: unseen while kept
+
+    assert waiting_for(dcct, cached=True).count() == 1
