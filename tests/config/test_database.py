@@ -18,3 +18,10 @@ def test_postgresql_splits_no_query_of_ours_across_workers():
     with connection.cursor() as cursor:
         cursor.execute("SHOW max_parallel_workers_per_gather")
         assert cursor.fetchone() == ("0",)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner costs")
+def test_postgresql_plans_for_data_in_memory_or_on_ssd():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone() == ("1.1",)
