@@ -51,7 +51,7 @@ def review_list(request):
     if show not in LISTS:
         show = "due"
     today = timezone.localdate()
-    reviews = LISTS[show][1](selectors.reviews_for(request.user), today).order_by("due_on")
+    reviews = LISTS[show][1](selectors.reviews_for(request.user), today).order_by("due_on", "pk")
     return render(
         request,
         "evaluation/reviews.html",

@@ -1,6 +1,7 @@
 """Reads about people for pages."""
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q
 
 from people.models import Office, TrainingRecord, User
@@ -44,4 +45,7 @@ def office_choices() -> list[tuple[int, str]]:
 
 
 def forget_office_choices(**kwargs) -> None:
+    """An office changed: forget the list now, and again once the change is committed (a page
+    read in between would otherwise keep the list from before it)."""
     cache.delete(OFFICE_CHOICES_KEY)
+    transaction.on_commit(lambda: cache.delete(OFFICE_CHOICES_KEY))

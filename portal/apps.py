@@ -26,17 +26,24 @@ class PortalConfig(AppConfig):
         from accounts.models import Account, AccountMember, ClosureEscalation, ImpersonationReport
         from evaluation.models import Recertification, Review
         from people.models import Office, User
-        from proposals.models import Decision, Escalation, Proposal, ProposalTeamMember
+        from proposals.models import (
+            AlternativePlan,
+            Decision,
+            Escalation,
+            Proposal,
+            ProposalTeamMember,
+        )
         from workflow.waiting import changed
 
         post_save.connect(_decision_logged, sender=Decision, dispatch_uid="portal-decision")
         post_save.connect(_review_saved, sender=Review, dispatch_uid="portal-review")
-        # What the home page's "waiting for you" reads (the objects, their teams and
+        # What the home page's "waiting for you" reads (the objects, their teams, plans and
         # escalations, who heads which office, who holds which role): a change to any of them
-        # makes every cached list stale (workflow.waiting).
+        # makes every kept list stale (workflow.waiting; the rest show within a minute).
         read_by_waiting_lists = [
             Proposal,
             ProposalTeamMember,
+            AlternativePlan,
             Escalation,
             Account,
             AccountMember,

@@ -31,7 +31,7 @@ def _listed(queryset):
 def my_proposals(user):
     """Proposals this person made or is named in the team of."""
     return _listed(Proposal.objects.filter(permissions.is_proposer_or_team(user))).order_by(
-        "-updated_at"
+        "-updated_at", "-pk"
     )
 
 
@@ -46,7 +46,7 @@ def awaiting_approval(user):
         _listed(Proposal.objects.filter(pk__in=heads_own.union(theirs, all=True)))
         .exclude(proposer=user)
         .exclude(team__person=user)
-        .order_by("state_changed_at")
+        .order_by("state_changed_at", "pk")
     )
 
 
@@ -64,7 +64,7 @@ def dcct_queue():
     )
     in_progress = Q(state__in=[s for s in OPEN_STATES if s != ProposalState.WITH_OFFICE_HEAD])
     return _listed(Proposal.objects.filter(in_progress | awaiting_set_up)).order_by(
-        "state_changed_at"
+        "state_changed_at", "pk"
     )
 
 
@@ -192,10 +192,17 @@ def waiting_for(user) -> list[Source]:
     )
     sources = [Source(WAITING, awaiting_approval(user)), Source(WAITING, mine)]
     if permissions.works_dcct_queue(user):
-        dcct_states = [state for state, row in STATES.items() if row.holder == "dcct"]
-        sources.append(
-            Source(WAITING, _not_theirs(dcct_queue().filter(state__in=dcct_states), user))
-        )
+        # DCCT assesses only what none of them proposed or will help run (may_assess); any of
+        # them sets up an approved account (may_set_up), theirs too.
+        to_assess = [
+            state
+            for state, row in STATES.items()
+            if row.holder == "dcct" and state != ProposalState.APPROVED
+        ]
+        sources += [
+            Source(WAITING, _not_theirs(dcct_queue().filter(state__in=to_assess), user)),
+            Source(WAITING, dcct_queue().filter(state=ProposalState.APPROVED)),
+        ]
     if permissions.decides_escalations(user):
         escalated = Proposal.objects.filter(state=ProposalState.ESCALATED)
         sources.append(Source(WAITING, _not_theirs(escalated, user)))

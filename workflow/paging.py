@@ -18,15 +18,28 @@ class KeysFirstPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        if bottom > self.count - top and self.object_list.ordered:
+        if bottom > self.count - top and _ordered_to_the_key(self.object_list):
             # Nearer the end: read from the end in the reverse order, so that the last page
-            # skips as few rows as the first (the list's order must end with its key).
+            # skips as few rows as the first. Only for an order that ends with the key: with
+            # ties left to the database, the reverse order need not mirror the forward one.
             from_end = self.object_list.reverse().values_list("pk", flat=True)
             keys = list(from_end[self.count - top : self.count - bottom])[::-1]
         else:
             keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
         rows = {row.pk: row for row in self.object_list.filter(pk__in=keys).order_by()}
         return self._get_page([rows[key] for key in keys if key in rows], number, self)
+
+
+KEYS = {"pk", "-pk", "id", "-id"}
+
+
+def _ordered_to_the_key(queryset) -> bool:
+    """The queryset's order is total: its last term is the key (so ties never reach the
+    database's whim)."""
+    order = list(queryset.query.order_by) or (
+        list(queryset.model._meta.ordering) if queryset.query.default_ordering else []
+    )
+    return bool(order) and isinstance(order[-1], str) and order[-1] in KEYS
 
 
 def first_rows(queryset, count: int, *, any_of=None) -> list:
@@ -41,6 +54,8 @@ def first_rows(queryset, count: int, *, any_of=None) -> list:
     would sort every row that matches either."""
     if any_of:
         order = queryset.query.order_by
+        if not _ordered_to_the_key(queryset) or not all(isinstance(term, str) for term in order):
+            raise ValueError("first_rows(any_of=...) needs an order of field names ending with pk")
         parts = [
             queryset.filter(condition).order_by().values_list("pk", *_fields(order))
             for condition in any_of

@@ -60,15 +60,20 @@ UNREAD_FIELDS = {"last_login"}
 CACHE_SECONDS = 60
 
 
-def changed(update_fields=None, **kwargs) -> None:
+def changed(update_fields=None, action=None, **kwargs) -> None:
     """Something a list may turn on was saved or deleted: every cached list is stale. Marked at
     once, and again once the change is committed (a list read in between, from before it,
-    would otherwise be kept as current). A save of fields no list reads (a person's last
-    sign-in, which every sign-in writes) changes nothing."""
+    would otherwise be kept as current), once however many rows the transaction changes. A
+    save of fields no list reads (a person's last sign-in, which every sign-in writes), and
+    the "pre_" half of a change of roles, change nothing."""
     if update_fields is not None and set(update_fields) <= UNREAD_FIELDS:
         return
+    if action is not None and not action.startswith("post_"):
+        return
     _next_version()
-    transaction.on_commit(_next_version)
+    already = any(func is _next_version for _, func, _ in connection.run_on_commit)
+    if not already:
+        transaction.on_commit(_next_version)
 
 
 def _next_version() -> None:
@@ -101,8 +106,10 @@ class WaitingList:
     user: object
     first: int = 10  # the first page's length: the keys read first, which may answer the count
     # Where set (the home page: "home:<person>"), the count and the first page's keys are kept
-    # in the cache for CACHE_SECONDS, until any change to what the sources read (`changed`,
-    # connected in portal.apps) or the day's end; the objects shown are always read afresh.
+    # in the cache for CACHE_SECONDS at most: less when a model the sources read is saved or
+    # deleted (`changed`, connected in portal.apps) or the day ends. Writes that send no
+    # signal (the review job's bulk insert, a bulk update) show within that minute. The
+    # objects shown are always read afresh, and each person's list is their own.
     cache_key: str = ""
     _count: int | None = field(default=None, repr=False)
     _first_keys: list | None = field(default=None, repr=False)
@@ -119,7 +126,12 @@ class WaitingList:
         its oldest, where the database allows a LIMIT inside a UNION (SQLite does not, and
         reads each whole, which its small data allows)."""
         parts = [source.keys() for source in self._sources()]
-        if oldest is not None and connection.features.supports_slicing_ordering_in_compound:
+        compound = len(parts) > 1
+        if (
+            compound
+            and oldest is not None
+            and connection.features.supports_slicing_ordering_in_compound
+        ):
             parts = [part.order_by("waiting_since", "pk")[:oldest] for part in parts]
         first, *rest = parts
         return first.union(*rest, all=True) if rest else first
@@ -185,13 +197,12 @@ class WaitingList:
             return []
         else:
             rows = self._ordered_keys(start, stop)
-        kinds = KINDS
         wanted = defaultdict(list)
         for name, pk, _since in rows:
             wanted[name].append(pk)
         found = {}
         for name, pks in wanted.items():
-            kind = kinds[name]
+            kind = KINDS[name]
             objects = (
                 kind.model.objects.filter(pk__in=pks)
                 .select_related(*kind.related)
@@ -199,7 +210,7 @@ class WaitingList:
             )
             found.update({(name, obj.pk): obj for obj in objects})
         return [
-            kinds[name].show(found[(name, pk)], self.user)
+            KINDS[name].show(found[(name, pk)], self.user)
             for name, pk, _since in rows
             if (name, pk) in found
         ]

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts import permissions as account_permissions
 from accounts.models import Account, AccountMember, ImpersonationReport
+from accounts.selectors import WAITING_REPORT
 from evaluation import permissions as evaluation_permissions
 from evaluation.models import Recertification, Review
 from people import roles
@@ -19,7 +20,7 @@ from proposals import permissions as proposal_permissions
 from proposals.models import Proposal, ProposalTeamMember
 from proposals.selectors import dcct_queue
 from tests.factories import UserFactory
-from workflow.waiting import WaitingList
+from workflow.waiting import Source, WaitingList
 
 pytestmark = pytest.mark.django_db
 
@@ -36,9 +37,11 @@ def _proposal_waits(proposal, user) -> bool:
         return proposal.submitted_at is not None and proposal_permissions.is_proposer(
             proposal, user
         )
-    if state in ("with_dcct", "contested", "approved"):
-        waiting_for_dcct = dcct_queue().filter(pk=proposal.pk).exists()
-        return waiting_for_dcct and proposal_permissions.may_assess(proposal, user)
+    if state in ("with_dcct", "contested"):
+        return proposal_permissions.may_assess(proposal, user)
+    if state == "approved":  # to set up, where a new account is what was agreed
+        waiting_to_be_set_up = dcct_queue().filter(pk=proposal.pk).exists()
+        return waiting_to_be_set_up and proposal_permissions.may_set_up(proposal, user)
     if state == "escalated":
         return proposal_permissions.may_decide_escalation(proposal, user)
     return False
@@ -132,6 +135,8 @@ def everything(
     Proposal.objects.filter(pk=returned.pk).update(submitted_at=timezone.now())
     on_their_team = make_proposal("with_dcct")
     ProposalTeamMember.objects.create(proposal=on_their_team, person=dcct, role="editor")
+    theirs_to_set_up = make_proposal("approved", outcome="as_proposed")
+    ProposalTeamMember.objects.create(proposal=theirs_to_set_up, person=dcct, role="editor")
     by_hec = make_proposal("escalated")
     ProposalTeamMember.objects.create(proposal=by_hec, person=hec, role="editor")
 
@@ -267,3 +272,12 @@ def test_signing_in_does_not_make_the_kept_lists_stale(make_report, dcct, empty_
     ImpersonationReport.objects.update(state="resolved")  # no signal: unseen while kept
 
     assert waiting_for(dcct, cached=True).count() == 1
+
+
+def test_a_list_of_one_source_pages_as_well(make_report, dcct):
+    reports = [make_report("open") for _ in range(3)]
+    source = Source(WAITING_REPORT, ImpersonationReport.objects.all())
+    waiting = WaitingList([source], dcct, first=2)
+
+    assert waiting.count() == 3
+    assert [item["url"] for item in waiting[2:4]] == [reports[2].get_absolute_url()]

@@ -98,3 +98,20 @@ def test_counts_are_each_querysets_count_in_one_query(accounts, django_assert_nu
 
     assert found == [8, 2, 0, 0, 0, 2]
     assert counts([]) == [] and counts([accounts.none()]) == [0]
+
+
+def test_a_list_whose_order_may_tie_is_read_forward_to_its_last_page(
+    accounts, django_assert_num_queries
+):
+    paginator = KeysFirstPaginator(accounts.order_by("display_name"), 3)
+    paginator.count  # noqa: B018
+
+    with django_assert_num_queries(3) as captured:
+        list(paginator.page(3))
+
+    assert "DESC" not in captured.captured_queries[0]["sql"]
+
+
+def test_first_rows_of_any_of_needs_an_order_ending_with_the_key(accounts):
+    with pytest.raises(ValueError, match="ending with pk"):
+        first_rows(accounts.order_by("display_name"), 3, any_of=[Q(pk=1), Q(pk=2)])
