@@ -26,8 +26,7 @@ class KeysFirstPaginator(Paginator):
             keys = list(from_end[self.count - top : self.count - bottom])[::-1]
         else:
             keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        rows = {row.pk: row for row in self.object_list.filter(pk__in=keys).order_by()}
-        return self._get_page([rows[key] for key in keys if key in rows], number, self)
+        return self._get_page(_in_order(self.object_list, keys), number, self)
 
 
 KEYS = {"pk", "-pk", "id", "-id"}
@@ -66,6 +65,12 @@ def first_rows(queryset, count: int, *, any_of=None) -> list:
         keys = [row[0] for row in first.union(*rest).order_by(*order)[:count]]
     else:
         keys = list(queryset.values_list("pk", flat=True)[:count])
+    return _in_order(queryset, keys)
+
+
+def _in_order(queryset, keys) -> list:
+    """The queryset's rows with these keys, in the keys' order (with what it joins and
+    prefetches), read without sorting: the keys came in the list's order."""
     rows = {row.pk: row for row in queryset.filter(pk__in=keys).order_by()}
     return [rows[key] for key in keys if key in rows]
 
