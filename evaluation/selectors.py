@@ -122,11 +122,8 @@ def _not_theirs(objects, user):
     """Without the reviews (or recertifications) of accounts this person helps run or heads,
     and those they submitted: DCCT never judges their own (permissions.may_assess,
     may_close_follow_up)."""
-    on_team = AccountMember.objects.filter(
-        account_id=OuterRef("account_id"), person=user, removed_on__isnull=True
-    )
     return (
-        objects.exclude(Exists(on_team))
+        objects.exclude(account_permissions.helps_run(user, account="account_id"))
         .exclude(account__office_id__in=roles.offices_headed_ids(user))
         .exclude(submitted_by=user)
     )

@@ -35,6 +35,12 @@ def my_proposals(user):
     )
 
 
+def _not_theirs(proposals, user):
+    """Without the proposals this person proposed or is on the team of: nobody judges their
+    own (is_approver, may_assess, may_decide_escalation)."""
+    return proposals.exclude(permissions.is_proposer_or_team(user))
+
+
 def awaiting_approval(user):
     """What waits for this person's approval in principle, oldest first: their offices'
     proposals, and the proposals of office heads whose line manager they are."""
@@ -42,12 +48,8 @@ def awaiting_approval(user):
     heads_own, theirs = (
         waiting.filter(route).values("pk") for route in permissions.approval_routes(user)
     )
-    return (
-        _listed(Proposal.objects.filter(pk__in=heads_own.union(theirs, all=True)))
-        .exclude(proposer=user)
-        .exclude(team__person=user)
-        .order_by("state_changed_at", "pk")
-    )
+    waiting_for_them = Proposal.objects.filter(pk__in=heads_own.union(theirs, all=True))
+    return _listed(_not_theirs(waiting_for_them, user)).order_by("state_changed_at", "pk")
 
 
 def dcct_queue():
@@ -174,13 +176,6 @@ def _item(proposal, user):
 
 
 WAITING = Kind("proposal", Proposal, _item, related=("office", "platform", "proposer"))
-
-
-def _not_theirs(proposals, user):
-    """Without the proposals this person proposed or is on the team of: nobody judges their
-    own (may_assess, may_decide_escalation, is_approver)."""
-    on_team = ProposalTeamMember.objects.filter(proposal_id=OuterRef("pk"), person=user)
-    return proposals.exclude(proposer=user).exclude(Exists(on_team))
 
 
 def waiting_for(user) -> list[Source]:
