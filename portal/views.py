@@ -21,7 +21,7 @@ def home(request):
     user = request.user
     whole_organisation = account_permissions.sees_every_account(user)
     if whole_organisation:
-        accounts = account_selectors.accounts_of(user)
+        accounts = first_rows(account_selectors.accounts_of(user), 8)
         reviews = evaluation_selectors.reviews_of(user)
     else:
         accounts = account_selectors.first_visible_accounts(user, 8)
@@ -36,7 +36,7 @@ def home(request):
                 waiting_for(user, page_size=WAITING_PAGE_SIZE, cached=True), WAITING_PAGE_SIZE
             ).get_page(request.GET.get("page")),
             "proposals": first_rows(proposal_selectors.my_proposals(user), 8),
-            "accounts": first_rows(accounts, 8) if whole_organisation else accounts,
+            "accounts": accounts,
             "reviews": first_rows(reviews, 8),
             "whole_organisation": whole_organisation,
         },
