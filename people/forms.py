@@ -18,6 +18,18 @@ class SignInForm(AuthenticationForm):
         "Check both and try again, or reset your password.",
     }
 
+    def clean(self):
+        """A refused sign-in is an error of both fields, said once: beside the email address
+        (and in the page's error summary), with the password field described by it too."""
+        try:
+            return super().clean()
+        except forms.ValidationError as refusal:
+            self.add_error("username", refusal)
+            self.fields["password"].widget.attrs.update(
+                {"aria-invalid": "true", "aria-describedby": f"{self['username'].auto_id}_error"}
+            )
+            return self.cleaned_data
+
 
 class NoticePreferencesForm(forms.Form):
     """One choice per kind of notice: an email at once, or a line in the daily digest."""

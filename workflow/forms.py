@@ -82,3 +82,51 @@ class EscalationForm(TransitionForm):
     def __init__(self, *args, **kwargs):
         kwargs["comment"] = None
         super().__init__(*args, **kwargs)
+
+
+def refused_forms(values) -> list:
+    """The bound forms and formsets among `values` (a page's context) that were refused, each
+    once, in the order given."""
+    refused = []
+    for value in values:
+        if isinstance(value, forms.BaseForm):
+            was_refused = value.is_bound and bool(value.errors)
+        elif isinstance(value, forms.BaseFormSet):
+            was_refused = value.is_bound and not value.is_valid()
+        else:
+            continue
+        if was_refused and not any(value is form for form in refused):
+            refused.append(value)
+    return refused
+
+
+def problems_of(refused) -> list[tuple[str, str]]:
+    """(message, field id) for each error of the refused forms and formsets, fields in the
+    order the page shows them; errors with no field of their own go to the form's first."""
+    problems = []
+    for form in refused:
+        if isinstance(form, forms.BaseFormSet):
+            first = next(iter(form.forms), None)
+            problems += [(str(error), first_field_id(first)) for error in form.non_form_errors()]
+            problems += problems_of([f for f in form.forms if f.errors])
+            continue
+        problems += [(str(error), first_field_id(form)) for error in form.non_field_errors()]
+        for field in form:
+            if field.is_hidden:
+                problems += [(str(error), "") for error in field.errors]
+            else:
+                problems += [(str(error), field_id(field)) for error in field.errors]
+    return problems
+
+
+def field_id(field) -> str:
+    """The id of the element focus goes to for a field: the field itself, or the first of a
+    group of radios or checkboxes (whose label is a legend, not tied to one input)."""
+    return field.id_for_label or field.field.widget.id_for_label(field.auto_id, "0") or ""
+
+
+def first_field_id(form) -> str:
+    if form is None:
+        return ""
+    visible = form.visible_fields()
+    return field_id(visible[0]) if visible else ""

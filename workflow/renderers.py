@@ -1,14 +1,76 @@
 """The form renderer: Django's own widget templates in their Jinja2 versions, which render the
 same HTML several times faster (a select of 300 offices cost the DCCT queue a third of its
-time), and every other form template (the admin's widgets) through the Django engine as usual."""
+time), and every other form template (the admin's widgets) through the Django engine as usual;
+and fields that say what is missing in words of their own."""
 
 from functools import cached_property
 
+from django import forms
 from django.forms.renderers import BaseRenderer, DjangoTemplates, Jinja2
 from django.template.exceptions import TemplateDoesNotExist
 
+REQUIRED = str(forms.Field.default_error_messages["required"])
+ARTICLES = ("the ", "a ", "an ", "your ", "their ", "its ", "this ", "these ", "each ", "any ")
+
+
+class BoundField(forms.BoundField):
+    """A field that says what is missing: "Enter the working title", not Django's "This field
+    is required." The words come from the field's label and widget, so every form says it with
+    no message written for each field; a message a form sets itself is kept."""
+
+    @property
+    def errors(self):
+        errors = super().errors
+        data = errors.as_data()
+        if not any(error.code == "required" for error in data):
+            return errors
+        specific = what_is_missing(self)
+        return forms.utils.ErrorList(
+            [
+                forms.ValidationError(specific, code="required")
+                if error.code == "required" and error.message == REQUIRED
+                else error
+                for error in data
+            ],
+            error_class=errors.error_class,
+            renderer=errors.renderer,
+            field_id=errors.field_id,
+        )
+
+
+def what_is_missing(field) -> str:
+    label = str(field.label or field.name.replace("_", " ")).strip()
+    label = label.removesuffix("(optional)").strip().rstrip("*:").strip()
+    if label.endswith("?"):
+        return f"Answer “{label}”"
+    widget = field.field.widget
+    if isinstance(widget, forms.CheckboxInput):
+        return f"Tick “{label}” to go on"
+    phrase = noun_phrase(label)
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return f"Choose at least one: {phrase}"
+    if isinstance(widget, forms.FileInput):
+        return f"Choose {phrase} to upload"
+    if isinstance(widget, forms.Select | forms.RadioSelect):
+        return f"Choose {phrase}"
+    return f"Enter {phrase}"
+
+
+def noun_phrase(label: str) -> str:
+    """ "Working title" → "the working title"; "Your role" → "your role"; a name or an acronym
+    ("DCCT's position", "KPI targets") as it is."""
+    first = label.split(" ", 1)[0].removesuffix("'s").removesuffix("’s")
+    if (len(first) > 1 and first.isupper()) or (
+        first != label.split(" ", 1)[0] and first.istitle()
+    ):
+        return label
+    lowered = label[:1].lower() + label[1:]
+    return lowered if lowered.startswith(ARTICLES) else f"the {lowered}"
+
 
 class FormRenderer(BaseRenderer):
+    bound_field_class = BoundField
+
     @cached_property
     def _jinja2(self):
         return Jinja2()

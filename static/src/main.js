@@ -67,3 +67,35 @@ document.addEventListener("input", (event) => {
 document.addEventListener("click", (event) => {
   if (event.target instanceof Element && event.target.closest("[data-print]")) window.print();
 });
+
+// The error summary of a refused form takes focus when the page loads, so that it is read out
+// first; each of its links moves focus to its field and brings the field's label (or its
+// group's legend) into view with it.
+const errorSummary = document.querySelector("[data-error-summary]");
+if (errorSummary) errorSummary.focus();
+document.addEventListener("click", (event) => {
+  const link = event.target instanceof Element && event.target.closest("[data-error-summary] a[href^='#']");
+  if (!link) return;
+  const field = document.getElementById(link.hash.slice(1));
+  if (!field) return;
+  event.preventDefault();
+  const group = field.closest("fieldset");
+  const label = (group && group.querySelector("legend")) || document.querySelector(`label[for="${field.id}"]`);
+  (label || field).scrollIntoView();
+  field.focus({ preventScroll: true });
+});
+
+// A table wider than the screen scrolls inside its own labelled region; the region takes
+// focus only while it does scroll, so that keyboard users can scroll it with the arrow keys.
+// Watched for size, not only on resize: a web font arriving late can widen a table.
+const scrollable = new ResizeObserver((entries) => {
+  for (const { target } of entries) {
+    const region = target.closest("[data-table-scroll]");
+    if (region.scrollWidth > region.clientWidth) region.setAttribute("tabindex", "0");
+    else region.removeAttribute("tabindex");
+  }
+});
+for (const region of document.querySelectorAll("[data-table-scroll]")) {
+  scrollable.observe(region);
+  if (region.firstElementChild) scrollable.observe(region.firstElementChild);
+}

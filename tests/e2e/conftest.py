@@ -58,3 +58,11 @@ def screenshot(page):
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
     return take
+
+
+@pytest.fixture
+def audit(page):
+    """Call audit() on each page a journey reaches; audit.assert_clean() at its end."""
+    from tests.e2e.browsing import Audit
+
+    return Audit(page)

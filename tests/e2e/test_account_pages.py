@@ -4,7 +4,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from accounts.models import Account
-from tests.e2e.test_proposal_journey import sign_in, sign_out
+from tests.e2e.browsing import sign_in, sign_out
 
 
 def test_dcct_sets_up_and_hec_decides_a_closure(page, screenshot, transactional_db, tmp_path):
@@ -21,7 +21,9 @@ def test_dcct_sets_up_and_hec_decides_a_closure(page, screenshot, transactional_
     page.get_by_label("Two-factor authentication turned on").check()
     page.get_by_label("Sign-in details held in the password manager").check()
     page.get_by_role("button", name="Save set-up").click()
-    expect(page.get_by_text("Say where in the password manager they are.")).to_be_visible()
+    summary = page.get_by_role("alert").filter(has_text="There is a problem")
+    expect(summary.get_by_role("link", name="Say where in the password manager")).to_be_visible()
+    expect(page.locator(".invalid-feedback", has_text="Say where in the password")).to_be_visible()
     screenshot("account-setting-up")
 
     inventory = tmp_path / "inventory.csv"

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from accounts.models import Account
-from tests.e2e.test_proposal_journey import sign_in, sign_out
+from tests.e2e.browsing import sign_in, sign_out
 
 # Record what the policy blocks, from the first moment of every page.
 REPORT_VIOLATIONS = """

@@ -3,7 +3,7 @@ import io
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from tests.e2e.test_proposal_journey import sign_in, sign_out
+from tests.e2e.browsing import sign_in, sign_out
 
 
 def test_each_role_runs_their_day_from_one_screen(page, screenshot, transactional_db):

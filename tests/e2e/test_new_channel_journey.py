@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from accounts.models import Account
 from people.models import User
 from proposals.models import ProposalKPI, ProposalTeamMember
-from tests.e2e.test_proposal_journey import sign_in, sign_out
+from tests.e2e.browsing import expect_problem, sign_in, sign_out
 from tests.factories import EngagementPriorityFactory, ProposalFactory
 
 
@@ -55,7 +55,7 @@ def test_a_new_channel_goes_from_submission_to_live(page, screenshot, transactio
     expect(page.get_by_text("Endorse: done.")).to_be_visible()
     page.get_by_role("link", name="Start set-up").click()
     page.get_by_role("button", name="Start set-up").click()
-    expect(page.get_by_text("Choose the platform from the catalogue")).to_be_visible()
+    expect_problem(page, "Choose the platform from the catalogue")
     screenshot("new-channel-start-set-up")
     page.get_by_label("Platform in the catalogue").select_option(label="Bluesky")
     page.get_by_role("button", name="Start set-up").click()

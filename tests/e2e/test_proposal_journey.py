@@ -1,23 +1,10 @@
 import io
-import re
 
 from django.core.management import call_command
 from playwright.sync_api import expect
 
 from proposals.models import Proposal
-
-
-def sign_in(page, email):
-    page.goto("/sign-in/")
-    page.get_by_label("Work email address").fill(email)
-    page.get_by_label("Password").fill("demo-password")
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name=re.compile("^Hello"))).to_be_visible()
-
-
-def sign_out(page):
-    page.locator("#main-nav .dropdown-toggle").click()
-    page.get_by_role("button", name="Sign out").click()
+from tests.e2e.browsing import expect_problem, sign_in, sign_out
 
 
 def test_proposer_drafts_and_hec_decides_an_escalation(page, screenshot, transactional_db):
@@ -52,7 +39,7 @@ def test_proposer_drafts_and_hec_decides_an_escalation(page, screenshot, transac
     screenshot("proposal-escalated-hec")
     page.get_by_role("link", name="Approve alternative").click()
     page.get_by_role("button", name="Approve alternative").click()
-    expect(page.get_by_text("Give your reasons")).to_be_visible()
+    expect_problem(page, "Give your reasons")
     page.get_by_label("Comments").fill("Test demand on the corporate account first.")
     page.get_by_role("button", name="Approve alternative").click()
     expect(page.get_by_text("Approve alternative: done.")).to_be_visible()
@@ -70,7 +57,7 @@ def test_submit_and_advise_against_pages(page, screenshot, transactional_db):
     page.get_by_role("link", name="Submit to office head").click()
     expect(page.get_by_text("Scottish Parliament TV")).to_be_visible()
     page.get_by_role("button", name="Submit to office head").click()
-    expect(page.get_by_text("Existing channels come first")).to_be_visible()
+    expect_problem(page, "Existing channels come first")
     screenshot("proposal-submit")
     page.get_by_label("Why are these accounts not enough?").fill(
         "The corporate channel posts chamber clips; community groups want their own voices."
@@ -87,5 +74,5 @@ def test_submit_and_advise_against_pages(page, screenshot, transactional_db):
     page.get_by_role("link", name="Advise against").click()
     page.get_by_label("A content slot on a corporate account").check()
     page.get_by_role("button", name="Advise against").click()
-    expect(page.get_by_text("Choose the corporate account.")).to_be_visible()
+    expect_problem(page, "Choose the corporate account.")
     screenshot("proposal-advise-against")

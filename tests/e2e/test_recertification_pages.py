@@ -5,7 +5,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from evaluation.models import RECERTIFICATION_FIELDS, Recertification
-from tests.e2e.test_proposal_journey import sign_in, sign_out
+from tests.e2e.browsing import expect_problem, sign_in, sign_out
 
 
 def test_owner_answers_no_and_dcct_follows_it_up(page, screenshot, transactional_db):
@@ -30,7 +30,7 @@ def test_owner_answers_no_and_dcct_follows_it_up(page, screenshot, transactional
     page.get_by_role("button", name="Submit recertification").click()
     note = page.locator("#id_links_to_website_note")
     expect(note).to_have_class(re.compile("is-invalid"))
-    expect(page.get_by_text("Say what is wrong and what is being done about it.")).to_be_visible()
+    expect_problem(page, "Say what is wrong and what is being done about it.")
     expect(page.locator("input[name=links_to_website][value=no]")).to_be_checked()
     screenshot("recertification-refused")
     note.fill("The bio lost its link when the platform changed its layout; restored next week.")
@@ -42,7 +42,7 @@ def test_owner_answers_no_and_dcct_follows_it_up(page, screenshot, transactional
     sign_in(page, "dcct@example.org")
     page.goto(recertification.get_absolute_url())
     page.get_by_role("button", name="Close follow-up").click()
-    expect(page.get_by_text("Give your reasons")).to_be_visible()
+    expect_problem(page, "Give your reasons")
     page.get_by_label("What was done").fill("Checked with the owner: the link is back.")
     page.get_by_role("button", name="Close follow-up").click()
     expect(page.get_by_text("Close follow-up: done.")).to_be_visible()

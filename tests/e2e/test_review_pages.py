@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Account
 from evaluation.models import Review
-from tests.e2e.test_proposal_journey import sign_in, sign_out
+from tests.e2e.browsing import expect_problem, sign_in, sign_out
 
 
 def test_team_submits_a_review_and_dcct_assesses_it(page, screenshot, transactional_db):
@@ -36,7 +36,7 @@ def test_team_submits_a_review_and_dcct_assesses_it(page, screenshot, transactio
     page.get_by_label("Needs to improve: action plan").check()
     page.get_by_label("DCCT's assessment").fill("Growth has stalled.")
     page.get_by_role("button", name="Assess review").click()
-    expect(page.get_by_text("Agree an action plan for the improvement.")).to_be_visible()
+    expect_problem(page, "Agree an action plan for the improvement.")
     screenshot("review-assess")
 
     account = Account.objects.get(pk=review.account_id)

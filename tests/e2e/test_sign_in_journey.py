@@ -2,6 +2,7 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.e2e.browsing import expect_problem
 from tests.factories import PASSWORD, TrainingRecordFactory
 
 
@@ -33,7 +34,7 @@ def test_wrong_password_shows_a_message_on_the_form(page, staff):
     page.get_by_label("Password").fill("not-the-password")
     page.get_by_role("button", name="Sign in").click()
 
-    expect(page.get_by_text("do not match an active account")).to_be_visible()
+    expect_problem(page, "do not match an active account")
 
 
 def test_skip_link_is_the_first_thing_keyboard_users_reach(page, staff):

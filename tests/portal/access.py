@@ -28,6 +28,8 @@ PUBLIC = {
     "password/reset/<uidb64>/<token>/",
     "password/reset/complete/",
     "health/",
+    "accessibility/",
+    "privacy/",
     "register/",
     "register/feed/",
     "register/report/",

@@ -2,6 +2,7 @@ from django import template
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
+from workflow.forms import problems_of, refused_forms
 from workflow.states import state_of
 
 register = template.Library()
@@ -32,3 +33,10 @@ def options(choices, selected=""):
             for value, label in choices
         ),
     )
+
+
+@register.simple_tag(takes_context=True)
+def problems(context):
+    """Every error of every refused form on the page, for the error summary at its top: each a
+    (message, id of the field to go to) pair, the id empty where there is no field to go to."""
+    return problems_of(refused_forms(context.flatten().values()))

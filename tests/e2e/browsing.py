@@ -1,0 +1,134 @@
+"""What the browser tests share: signing in and out, what a refused form must show, and the
+accessibility checks run on every page a journey visits (axe-core, reflow, the error summary,
+the focus ring)."""
+
+import re
+from pathlib import Path
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+# The widths a page must fit with no sideways scrolling (WCAG 1.4.10: 320 CSS pixels is 1280
+# at 400% zoom), and the desktop width the journeys run at.
+NARROW = (375, 320)
+DESKTOP = {"width": 1280, "height": 800}
+
+_axe = Axe()
+
+
+def sign_in(page, email):
+    page.goto("/sign-in/")
+    page.get_by_label("Work email address").fill(email)
+    page.get_by_label("Password").fill("demo-password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name=re.compile("^Hello"))).to_be_visible()
+
+
+def sign_out(page):
+    page.locator("#main-nav .dropdown-toggle").click()
+    page.get_by_role("button", name="Sign out").click()
+
+
+def error_summary(page):
+    return page.locator("[data-error-summary]")
+
+
+def expect_problem(page, message):
+    """A refused form: the error summary, focused, links to the field, and the field says why."""
+    summary = error_summary(page)
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link", name=message)).to_be_visible()
+    expect(page.locator(".invalid-feedback", has_text=message).first).to_be_visible()
+    assert page.title().startswith("Error: ")
+
+
+def axe_violations(page) -> list[str]:
+    """Every axe-core violation on the page, of any impact, as readable lines."""
+    results = _axe.run(page)
+    return [
+        f"{page.url} [{page.viewport_size['width']}px] {v['id']} ({v['impact']}): "
+        f"{[node['target'] for node in v['nodes'][:3]]}"
+        for v in results.response["violations"]
+    ]
+
+
+def overflow(page) -> int:
+    """How far the page is wider than the window, in CSS pixels (0 when it fits)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+class Audit:
+    """Checks each page a journey visits, once per page family: axe at the desktop width as the
+    journey sees it (a refused form included), then each narrow width in a second tab, loaded
+    there as a phone would load it, with axe again and the reflow check. Problems are
+    collected, so that one failure lists every page at fault."""
+
+    def __init__(self, page):
+        self.page = page
+        self.seen: set[str] = set()
+        self.problems: list[str] = []
+        self.pages: list[str] = []
+
+    def __call__(self):
+        page = self.page
+        family = re.sub(r"\d+", "N", page.url.split("?", 1)[0].split("#", 1)[0])
+        if family in self.seen:
+            return
+        self.seen.add(family)
+        self.pages.append(page.url)
+        self.problems += axe_violations(page)
+        phone = page.context.new_page()
+        try:
+            for width in NARROW:
+                phone.set_viewport_size({"width": width, "height": 800})
+                phone.goto(page.url)
+                self.problems += axe_violations(phone)
+                if (wider := overflow(phone)) > 0:
+                    self.problems.append(f"{page.url} [{width}px] scrolls sideways by {wider}px")
+        finally:
+            phone.close()
+
+    def assert_clean(self):
+        assert self.pages, "no page was audited"
+        assert self.problems == [], "\n".join(self.problems)
+
+
+# Links a crawl does not follow: they sign out, download, print or leave the product's pages.
+NOT_FOLLOWED = re.compile(
+    r"/sign-out|\.csv|format=|/feed/|/api/|/admin/|/record/|export=|mailto:|/password/reset/|/health/"
+)
+
+
+def crawl(page, starts, limit=80):
+    """The product's pages reachable by links from `starts`, one of each page family (the same
+    path with other numbers), breadth first; yields as it visits each."""
+    page.goto(starts[0])
+    origin = "/".join(page.url.split("/", 3)[:3])
+    queue, families = list(starts), set()
+    while queue and len(families) < limit:
+        url = queue.pop(0)
+        url = url if url.startswith("http") else origin + url
+        family = re.sub(r"\d+", "N", url.split("#", 1)[0])
+        if family in families:
+            continue
+        families.add(family)
+        response = page.goto(url)
+        assert response is None or response.status < 400, f"{url}: {response.status}"
+        yield url
+        links = page.eval_on_selector_all("main a[href], nav a[href]", "a => a.map(e => e.href)")
+        for href in (link.split("#", 1)[0] for link in links):
+            followed = href.startswith(origin) and not NOT_FOLLOWED.search(href)
+            if followed and re.sub(r"\d+", "N", href) not in families:
+                queue.append(href)
+
+
+# The contrast a focus indicator must have against what is next to it (WCAG 1.4.11).
+FOCUS_CONTRAST = 3.0
+
+FOCUS_STYLE = (Path(__file__).parent / "focus_style.js").read_text()
+
+
+def focus_contrast(page) -> dict:
+    """The focused element and the best contrast of its focus indicator's colours against the
+    background around it."""
+    return page.evaluate_handle("document.activeElement").evaluate(FOCUS_STYLE)
