@@ -197,7 +197,7 @@ def test_the_focus_ring_stands_out_on_the_purple_bar_and_on_white(page, demo):
     sign_in(page, "dcct@example.org")
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto("/dashboard/")
-    page.screenshot(path=str(DOCS / "dcct-dashboard-375px.png"), full_page=True)
+    page.screenshot(path=str(DOCS / "dcct-dashboard-375px.png"))
 
 
 def test_the_statement_and_privacy_notice_are_a_link_away_from_every_page(page, demo):
