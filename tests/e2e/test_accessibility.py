@@ -14,6 +14,7 @@ from proposals.models import Proposal
 from tests.e2e.browsing import (
     FOCUS_CONTRAST,
     Audit,
+    axe_violations,
     crawl,
     error_summary,
     focus_contrast,
@@ -214,3 +215,32 @@ def test_the_statement_and_privacy_notice_are_a_link_away_from_every_page(page, 
             expect(page.get_by_role("heading", name=heading)).to_be_visible()
         page.get_by_role("contentinfo").get_by_role("link", name="Privacy").click()
         expect(page.get_by_role("heading", name="Your rights")).to_be_visible()
+
+
+ADMIN_PAGES = [
+    "/admin/",
+    "/admin/people/user/",
+    "/admin/people/user/{user}/change/",
+    "/admin/accounts/platform/",
+    "/admin/accounts/account/{account}/change/",
+    "/admin/proposals/proposal/{proposal}/change/",
+]
+
+
+def test_the_administration_pages_we_fixed_pass_axe(page, demo):
+    from accounts.models import Account
+    from people.models import User
+
+    ids = {
+        "user": User.objects.get(email="staff@example.org").pk,
+        "account": Account.objects.order_by("pk").first().pk,
+        "proposal": Proposal.objects.order_by("pk").first().pk,
+    }
+    sign_in(page, "admin@example.org")
+    problems = []
+    for path in ADMIN_PAGES:
+        response = page.goto(path.format(**ids))
+        assert response.status == 200, path
+        page.wait_for_load_state("load")
+        problems += axe_violations(page)
+    assert problems == [], "\n".join(problems)

@@ -121,3 +121,15 @@ def test_a_refused_sign_in_is_tied_to_both_fields(client, db):
     password = str(form["password"])
     assert 'aria-invalid="true"' in password
     assert 'aria-describedby="id_username_error"' in password
+
+
+def test_a_refused_group_of_radios_is_described_by_its_error(db):
+    from django.template import Context, Template
+
+    from proposals.forms import AlternativePlanForm
+
+    form = AlternativePlanForm(data={})
+    form.is_valid()
+    html = Template("{% load crispy_forms_tags %}{{ form|crispy }}").render(Context({"form": form}))
+    assert '<fieldset aria-describedby="id_approach_error">' in html
+    assert 'id="id_approach_error"' in html
