@@ -51,12 +51,41 @@ function nameFields() {
       th.append(hidden);
     }
   }
+  // A search-as-you-type select (select2, for autocomplete_fields) is named by the label of the
+  // select it stands in for, then by what it holds.
+  for (const box of document.querySelectorAll(".select2-selection[role=combobox]")) {
+    if (box.dataset.named) continue;
+    const select = box.closest(".select2")?.previousElementSibling;
+    if (!select) continue;
+    let label = select.id && document.querySelector(`label[for="${CSS.escape(select.id)}"]`);
+    if (!label) {
+      // The add-user form's select has no label of its own: its column or its name serves.
+      label = document.createElement("span");
+      label.className = "visually-hidden";
+      label.textContent = (select.closest("td") && columnHeader(select.closest("td"))) || select.name;
+      box.before(label);
+    }
+    label.id ||= `${select.id || select.name}-label`;
+    const rendered = box.querySelector("[role=textbox]");
+    if (rendered) rendered.setAttribute("aria-labelledby", label.id);
+    box.setAttribute("aria-labelledby", [label.id, rendered && rendered.id].filter(Boolean).join(" "));
+    box.dataset.named = "true";
+  }
   // The help icon in a filtered multiple select carries a label on an element with no role.
   for (const icon of document.querySelectorAll(".help-tooltip[aria-label]:not([role])")) {
     icon.setAttribute("role", "img");
   }
 }
 
-// Django's own scripts build the filtered selects and date shortcuts when the page loads.
+// Django's own scripts build the filtered selects, the search-as-you-type selects and the date
+// shortcuts as the page loads, some of them after it has: name what they add when they add it.
+let pending = false;
+new MutationObserver(() => {
+  if (pending) return;
+  pending = true;
+  requestAnimationFrame(() => {
+    pending = false;
+    nameFields();
+  });
+}).observe(document.documentElement, { childList: true, subtree: true });
 window.addEventListener("load", nameFields);
-document.addEventListener("formset:added", nameFields);

@@ -284,7 +284,7 @@ def test_dcct_takes_each_step_from_the_report_page(
     report = make_report(source)
     client.force_login(dcct)
     form = client.get(page(report)).text
-    assert f'action="{act(report, action)}#{action}"' in form
+    assert f'action="{act(report, action)}"' in form  # the error summary leads to a refused field
 
     response = client.post(
         act(report, action),

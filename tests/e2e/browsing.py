@@ -58,24 +58,33 @@ def overflow(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
+# The page families audited in this test process, with or without an error summary showing:
+# each is audited once per run, by the first test to reach it.
+AUDITED: set[str] = set()
+
+
 class Audit:
-    """Checks each page a journey visits, once per page family: axe at the desktop width as the
-    journey sees it (a refused form included), then each narrow width in a second tab, loaded
-    there as a phone would load it, with axe again and the reflow check. Problems are
-    collected, so that one failure lists every page at fault."""
+    """Checks each page a journey visits, once per page family and run (a refused form's page
+    counts apart from the same page unrefused): axe at the desktop width as the journey sees it,
+    then each narrow width in a second tab, loaded there as a phone would load it, with axe
+    again and the reflow check. Problems are collected, so that one failure lists every page at
+    fault."""
 
     def __init__(self, page):
         self.page = page
-        self.seen: set[str] = set()
         self.problems: list[str] = []
         self.pages: list[str] = []
+        self.calls = 0
 
     def __call__(self):
         page = self.page
+        self.calls += 1
         family = re.sub(r"\d+", "N", page.url.split("?", 1)[0].split("#", 1)[0])
-        if family in self.seen:
+        if error_summary(page).count():
+            family += " refused"
+        if family in AUDITED:
             return
-        self.seen.add(family)
+        AUDITED.add(family)
         self.pages.append(page.url)
         self.problems += axe_violations(page)
         phone = page.context.new_page()
@@ -86,8 +95,8 @@ class Audit:
                     answered = phone.goto(page.url).status
                 except PlaywrightError:
                     answered = None  # an error status with no page: Chromium gives up on it
-                if answered in (None, 405):
-                    # A page only a POST answers (a refused form): the journey's own tab,
+                if answered in (None, 405) or family.endswith(" refused"):
+                    # A page only a POST answers, or a refused form: the journey's own tab,
                     # narrowed, and given time to lay itself out again.
                     self._narrowed(page, width)
                     continue
@@ -110,7 +119,7 @@ class Audit:
             page.set_viewport_size(size)
 
     def assert_clean(self):
-        assert self.pages, "no page was audited"
+        assert self.calls, "no page was audited"
         assert self.problems == [], "\n".join(self.problems)
 
 
