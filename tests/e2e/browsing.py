@@ -32,6 +32,29 @@ def sign_out(page):
     page.get_by_role("button", name="Sign out").click()
 
 
+# The set-up checklist's boxes, as DCCT ticks them on a new account's page.
+SETUP_CHECKLIST = [
+    "Created with a corporate (not personal) email address",
+    "Sign-in details held in the password manager",
+    "Two-factor authentication turned on",
+    "Profile, bio and a link to the website",
+    "Added to the social media management tool",
+    "Team trained",
+    "Listed in the register",
+]
+
+
+def take_step(page, audit, action, fields=None):
+    """A step of a workflow as people take it: its link on the object's page, its form (audited),
+    the fields filled in, its button, and the page saying it is done."""
+    page.get_by_role("link", name=action).click()
+    audit()
+    for label, value in (fields or {}).items():
+        page.get_by_label(label).fill(value)
+    page.get_by_role("button", name=action).click()
+    expect(page.get_by_text(f"{action}: done.")).to_be_visible()
+
+
 def error_summary(page):
     return page.locator("[data-error-summary]")
 

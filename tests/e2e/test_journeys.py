@@ -15,7 +15,7 @@ from evaluation.models import Review, ReviewSchedule
 from evaluation.tasks import raise_due_reviews
 from people.models import User
 from proposals.models import Proposal
-from tests.e2e.browsing import expect_problem, sign_in, sign_out
+from tests.e2e.browsing import SETUP_CHECKLIST, expect_problem, sign_in, sign_out, take_step
 from tests.factories import ProposalFactory
 
 
@@ -56,10 +56,7 @@ def test_a_proposal_goes_from_draft_to_an_hec_decision(page, audit, demo):
     sign_in(page, "head@example.org")
     page.get_by_role("link", name="Holyrood for young voters").first.click()
     audit()
-    page.get_by_role("link", name="Approve in principle").click()
-    audit()
-    page.get_by_role("button", name="Approve in principle").click()
-    expect(page.get_by_text("Approve in principle: done.")).to_be_visible()
+    take_step(page, audit, "Approve in principle")
     sign_out(page)
 
     # DCCT advises against it and offers a slot on a corporate account.
@@ -95,11 +92,9 @@ def test_a_proposal_goes_from_draft_to_an_hec_decision(page, audit, demo):
 
     sign_in(page, "dcct@example.org")
     _open(page, audit, proposal.get_absolute_url())
-    page.get_by_role("link", name="Escalate to HEC").click()
-    audit()
-    page.get_by_label("DCCT's position").fill("Test demand on the corporate account first.")
-    page.get_by_role("button", name="Escalate to HEC").click()
-    expect(page.get_by_text("Escalate to HEC: done.")).to_be_visible()
+    take_step(
+        page, audit, "Escalate to HEC", {"DCCT's position": "Test demand on the corporate account."}
+    )
     sign_out(page)
 
     # HEC finds it in the inbox and decides.
@@ -108,11 +103,9 @@ def test_a_proposal_goes_from_draft_to_an_hec_decision(page, audit, demo):
     audit()
     page.get_by_role("link", name="Holyrood for young voters").first.click()
     audit()
-    page.get_by_role("link", name="Approve as proposed").click()
-    audit()
-    page.get_by_label("Comments").fill("A year's pilot, reviewed quarterly.")
-    page.get_by_role("button", name="Approve as proposed").click()
-    expect(page.get_by_text("Approve as proposed: done.")).to_be_visible()
+    take_step(
+        page, audit, "Approve as proposed", {"Comments": "A year's pilot, reviewed quarterly."}
+    )
 
     proposal.refresh_from_db()
     assert (proposal.state, proposal.outcome) == ("approved", "as_proposed")
@@ -133,15 +126,7 @@ def test_an_approved_proposal_is_set_up_goes_live_and_the_public_can_check_it(pa
     account = Account.objects.get(proposal=proposal)
     _open(page, audit, account.get_absolute_url())
 
-    for label in [
-        "Created with a corporate (not personal) email address",
-        "Sign-in details held in the password manager",
-        "Two-factor authentication turned on",
-        "Profile, bio and a link to the website",
-        "Added to the social media management tool",
-        "Team trained",
-        "Listed in the register",
-    ]:
+    for label in SETUP_CHECKLIST:
         page.get_by_label(label).check()
     page.get_by_role("button", name="Save set-up").click()
     expect_problem(page, "Say where in the password manager they are.")
@@ -156,10 +141,7 @@ def test_an_approved_proposal_is_set_up_goes_live_and_the_public_can_check_it(pa
         page.get_by_label("Completed on").fill(datetime.date.today().isoformat())
         page.get_by_role("button", name="Record training").click()
         expect(page.get_by_text(f"Training recorded for {member.person}")).to_be_visible()
-    page.get_by_role("link", name="Go live").click()
-    audit()
-    page.get_by_role("button", name="Go live").click()
-    expect(page.get_by_text("Go live: done.")).to_be_visible()
+    take_step(page, audit, "Go live")
     account.refresh_from_db()
     assert account.state == "live"
     sign_out(page)
@@ -248,22 +230,16 @@ def test_a_contested_closure_is_escalated_and_decided(page, audit, demo):
 
     sign_in(page, "dcct@example.org")
     _open(page, audit, account.get_absolute_url())
-    page.get_by_role("link", name="Escalate to HEC").click()
-    audit()
-    page.get_by_label("DCCT's position").fill("Six silent months; a plan is not posts.")
-    page.get_by_role("button", name="Escalate to HEC").click()
-    expect(page.get_by_text("Escalate to HEC: done.")).to_be_visible()
+    take_step(page, audit, "Escalate to HEC", {"DCCT's position": "Six silent months."})
     sign_out(page)
 
     sign_in(page, "hec@example.org")
     page.get_by_role("link", name="HEC inbox").click()
     page.get_by_role("link", name=str(account)).first.click()
     audit()
-    page.get_by_role("link", name="Retain account").click()
-    audit()
-    page.get_by_label("Conditions it must meet").fill("Monthly figures to DCCT until the summer.")
-    page.get_by_role("button", name="Retain account").click()
-    expect(page.get_by_text("Retain account: done.")).to_be_visible()
+    take_step(
+        page, audit, "Retain account", {"Conditions it must meet": "Monthly figures to DCCT."}
+    )
     account.refresh_from_db()
     assert account.state == "live"
     audit.assert_clean()

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from accounts.models import Account
 from people.models import User
 from proposals.models import ProposalKPI, ProposalTeamMember
-from tests.e2e.browsing import expect_problem, sign_in, sign_out
+from tests.e2e.browsing import SETUP_CHECKLIST, expect_problem, sign_in, sign_out
 from tests.factories import EngagementPriorityFactory, ProposalFactory
 
 
@@ -65,15 +65,7 @@ def test_a_new_channel_goes_from_submission_to_live(page, screenshot, transactio
     account = Account.objects.get(proposal=proposal)
     assert account.platform.name == "Bluesky"
     page.goto(account.get_absolute_url())
-    for label in [
-        "Created with a corporate (not personal) email address",
-        "Sign-in details held in the password manager",
-        "Two-factor authentication turned on",
-        "Profile, bio and a link to the website",
-        "Added to the social media management tool",
-        "Team trained",
-        "Listed in the register",
-    ]:
+    for label in SETUP_CHECKLIST:
         page.get_by_label(label).check()
     page.get_by_label("Corporate email address used").fill("bluesky@example.org")
     page.get_by_label("Where in the password manager").fill("Vault: Bluesky")
