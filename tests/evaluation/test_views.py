@@ -287,6 +287,10 @@ def test_account_page_charts_kpis_against_targets(client, make_review, dcct):
     assert 'data-kpi="kpi-series-0"' in page.text
     assert "dist/charts.js" in page.text
     assert "Effective: continue" in page.text
+    # the chart's figures are in a table of their own, which the chart's text points to
+    assert "the figures are in the table that follows" in page.text
+    assert 'id="kpi-series-0-caption"' in page.text
+    assert '<td>1 Jul 2026</td><td class="text-end">3</td>' in page.text
 
 
 @pytest.mark.parametrize(

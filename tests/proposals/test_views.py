@@ -976,3 +976,15 @@ def test_a_new_team_row_half_filled_is_refused_beside_the_missing_field(client, 
     assert row.errors["email"] == ["This field is required."]
     assert row["role"].value() == "owner"
     assert not proposal.team.exists()
+
+
+def test_a_section_s_fields_come_before_the_list_of_sections(client, staff):
+    """With the keyboard, the fields come first; the sections' links follow the form."""
+    client.force_login(staff)
+    client.post(
+        "/proposals/new/", {"title": "Podcast", "platform": "other", "other_platform_name": "X"}
+    )
+    page = client.get(url(Proposal.objects.get(), "edit/2/")).text
+    assert page.index('name="objectives"') < page.index(
+        'aria-label="Sections of the business case"'
+    )
