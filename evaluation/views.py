@@ -59,6 +59,7 @@ def review_list(request):
             "page": KeysFirstPaginator(reviews, PAGE_SIZE).get_page(request.GET.get("page")),
             "lists": [(key, label) for key, (label, _) in LISTS.items()],
             "show": show,
+            "show_label": LISTS[show][0],
             "today": today,
         },
     )
