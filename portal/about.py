@@ -18,6 +18,7 @@ def _about():
     return {
         "organisation_name": settings.ORGANISATION_NAME,
         "help_email": settings.HELP_EMAIL,
+        "sign_in_log_days": settings.SIGN_IN_LOG_DAYS,
     }
 
 

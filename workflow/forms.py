@@ -89,9 +89,11 @@ def refused_forms(values) -> list:
     once, in the order given."""
     refused = []
     for value in values:
-        if isinstance(value, forms.BaseForm):
+        # type(), not isinstance(): isinstance() would evaluate the context's lazy objects
+        # (csrf_token among them, which would set a CSRF cookie on every page).
+        if issubclass(type(value), forms.BaseForm):
             was_refused = value.is_bound and bool(value.errors)
-        elif isinstance(value, forms.BaseFormSet):
+        elif issubclass(type(value), forms.BaseFormSet):
             was_refused = value.is_bound and not value.is_valid()
         else:
             continue
@@ -121,8 +123,13 @@ def problems_of(refused) -> list[tuple[str, str]]:
 
 def field_id(field) -> str:
     """The id of the element focus goes to for a field: the field itself, or the first of a
-    group of radios or checkboxes (whose label is a legend, not tied to one input)."""
-    return field.id_for_label or field.field.widget.id_for_label(field.auto_id, "0") or ""
+    group of radios or checkboxes, or of a field in parts (whose label is a legend or names
+    no single input); empty when the form gives its fields no ids."""
+    if field.id_for_label:
+        return field.id_for_label
+    if not field.auto_id:
+        return ""
+    return f"{field.auto_id}_0"
 
 
 def first_field_id(form) -> str:

@@ -38,14 +38,34 @@ class BoundField(forms.BoundField):
         )
 
 
+# Labels that already say what to do ("Add a comment"), that ask a question without a question
+# mark ("Where the content is archived"), or that start with a preposition ("From imported
+# figures"): each needs its own way of being put into a sentence.
+INSTRUCTIONS = ("add ", "give ", "tell ", "say ", "choose ", "enter ", "describe ", "explain ")
+QUESTIONS = ("what ", "why ", "where ", "when ", "who ", "how ", "which ", "whether ")
+PREPOSITIONS = ("from ", "to ", "on ", "at ", "in ", "for ", "with ", "by ", "of ")
+
+
 def what_is_missing(field) -> str:
     label = str(field.label or field.name.replace("_", " ")).strip()
     label = label.removesuffix("(optional)").strip().rstrip("*:").strip()
+    lowered = label[:1].lower() + label[1:]
+    widget = field.field.widget
     if label.endswith("?"):
         return f"Answer “{label}”"
-    widget = field.field.widget
+    if lowered.startswith(INSTRUCTIONS):
+        return label
+    if lowered.startswith(QUESTIONS):
+        return f"Say {lowered}"
     if isinstance(widget, forms.CheckboxInput):
         return f"Tick “{label}” to go on"
+    if lowered.startswith(PREPOSITIONS):
+        verb = (
+            "Choose an answer"
+            if isinstance(widget, forms.Select | forms.RadioSelect)
+            else "Fill in"
+        )
+        return f"{verb} for “{label}”"
     phrase = noun_phrase(label)
     if isinstance(widget, forms.CheckboxSelectMultiple):
         return f"Choose at least one: {phrase}"
@@ -53,16 +73,17 @@ def what_is_missing(field) -> str:
         return f"Choose {phrase} to upload"
     if isinstance(widget, forms.Select | forms.RadioSelect):
         return f"Choose {phrase}"
+    if isinstance(widget, forms.DateInput) and "date" not in lowered:
+        return f"Enter the date for “{label}”"
     return f"Enter {phrase}"
 
 
 def noun_phrase(label: str) -> str:
     """ "Working title" → "the working title"; "Your role" → "your role"; a name or an acronym
     ("DCCT's position", "KPI targets") as it is."""
-    first = label.split(" ", 1)[0].removesuffix("'s").removesuffix("’s")
-    if (len(first) > 1 and first.isupper()) or (
-        first != label.split(" ", 1)[0] and first.istitle()
-    ):
+    word = label.split(" ", 1)[0]
+    first = word.removesuffix("'s").removesuffix("’s")
+    if (len(first) > 1 and first.isupper()) or (first != word and first.istitle()):
         return label
     lowered = label[:1].lower() + label[1:]
     return lowered if lowered.startswith(ARTICLES) else f"the {lowered}"

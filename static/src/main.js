@@ -79,8 +79,11 @@ document.addEventListener("click", (event) => {
   const field = document.getElementById(link.hash.slice(1));
   if (!field) return;
   event.preventDefault();
-  const group = field.closest("fieldset");
-  const label = (group && group.querySelector("legend")) || document.querySelector(`label[for="${field.id}"]`);
+  // A radio or checkbox group is brought into view from its legend; any other field from its
+  // own label (a fieldset may hold many fields, and its legend may be far above this one).
+  const grouped = field.type === "radio" || field.type === "checkbox";
+  const legend = grouped && field.closest("fieldset")?.querySelector("legend");
+  const label = legend || document.querySelector(`label[for="${CSS.escape(field.id)}"]`);
   (label || field).scrollIntoView();
   field.focus({ preventScroll: true });
 });

@@ -1,6 +1,8 @@
 """The error summary at the top of a refused page, the "Error: " title, and fields that say
 what is missing in their own words (workflow.forms.problems_of, workflow.renderers)."""
 
+import re
+
 import pytest
 from django import forms
 from django.urls import reverse
@@ -133,3 +135,37 @@ def test_a_refused_group_of_radios_is_described_by_its_error(db):
     html = Template("{% load crispy_forms_tags %}{{ form|crispy }}").render(Context({"form": form}))
     assert '<fieldset aria-describedby="id_approach_error">' in html
     assert 'id="id_approach_error"' in html
+
+
+def _project_forms():
+    import importlib
+    import inspect
+
+    for module in ["people.forms", "proposals.forms", "accounts.forms", "evaluation.forms"]:
+        found = importlib.import_module(module)
+        for _name, cls in inspect.getmembers(found, inspect.isclass):
+            if issubclass(cls, forms.BaseForm) and cls.__module__ == module:
+                yield cls
+
+
+def test_every_required_field_of_every_form_says_what_is_missing_in_a_sentence(db):
+    worded = 0
+    for cls in _project_forms():
+        try:
+            form = cls(data={})
+        except (TypeError, ValueError):
+            continue  # needs arguments (or a model) of its own; its fields are like the others'
+        form.is_valid()
+        for field in form:
+            for message in field.errors:
+                assert message != "This field is required.", (cls.__name__, field.name)
+                assert not re.search(r"\bthe (what|why|where|how|add|from|completed)\b", message)
+                worded += 1
+    assert worded > 40
+
+
+def test_a_public_page_sets_no_csrf_cookie(client, db):
+    """The summary's look through the page's context must not wake the lazy CSRF token."""
+    for url in [reverse("public-register"), reverse("accessibility"), reverse("privacy")]:
+        response = client.get(url)
+        assert "csrftoken" not in response.cookies, url
