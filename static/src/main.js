@@ -79,9 +79,11 @@ document.addEventListener("click", (event) => {
   const field = document.getElementById(link.hash.slice(1));
   if (!field) return;
   event.preventDefault();
-  // A radio or checkbox group is brought into view from its legend; any other field from its
-  // own label (a fieldset may hold many fields, and its legend may be far above this one).
-  const grouped = field.type === "radio" || field.type === "checkbox";
+  // A group of radios or checkboxes is brought into view from its legend; any other field,
+  // a lone checkbox included, from its own label (a fieldset may hold many fields, and its
+  // legend may be far above this one).
+  const named = field.form && field.name ? field.form.elements.namedItem(field.name) : null;
+  const grouped = named instanceof RadioNodeList;
   const legend = grouped && field.closest("fieldset")?.querySelector("legend");
   const label = legend || document.querySelector(`label[for="${CSS.escape(field.id)}"]`);
   (label || field).scrollIntoView();
