@@ -10,11 +10,10 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 # The widths a page must fit with no sideways scrolling (WCAG 1.4.10: 320 CSS pixels is 1280
-# at 400% zoom), and the desktop width the journeys run at.
+# at 400% zoom).
 NARROW = (375, 320)
 # The widths axe-core checks each page at: the desktop's and a phone's.
 AXE_NARROW = 375
-DESKTOP = {"width": 1280, "height": 800}
 
 _axe = Axe()
 
