@@ -63,6 +63,10 @@ OPEN_STATES = [
     S.CONTESTED,
     S.ESCALATED,
 ]
+# DCCT's queue: open proposals past the office head, and approved ones waiting to be set up.
+DCCT_QUEUE = models.Q(state__in=[s for s in OPEN_STATES if s != S.WITH_OFFICE_HEAD]) | models.Q(
+    state=S.APPROVED, for_new_account=True
+)
 
 # What each state looks like and what happens next: read by the proposal page, the emails and
 # the home page. `holder` names who acts next (see Proposal.holder).
@@ -164,6 +168,13 @@ class Proposal(StateMachine, models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=20, choices=Outcome, blank=True)
+    for_new_account = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Approved for a new account (as proposed, or an agreed alternative that is a "
+        "pilot), which DCCT sets up. Set on approval, so that DCCT's queue is read from its "
+        "index, not by looking at every alternative plan ever offered.",
+    )
     conditions = models.TextField(
         blank=True, help_text="Conditions DCCT or HEC attached to the approval."
     )
@@ -272,6 +283,12 @@ class Proposal(StateMachine, models.Model):
                 condition=models.Q(state__in=[*OPEN_STATES, S.APPROVED]),
             ),
             models.Index(fields=["office", "state"], name="proposal_office_state"),
+            # DCCT's queue (selectors.dcct_queue), its count and its pages: this index alone.
+            models.Index(
+                fields=["state_changed_at", "id"],
+                name="proposal_dcct_queue",
+                condition=DCCT_QUEUE,
+            ),
         ]
 
     def __str__(self):
@@ -397,7 +414,7 @@ class Proposal(StateMachine, models.Model):
         )
 
     def approved_for_a_new_account(self) -> bool:
-        return self.creates_new_account
+        return self.for_new_account
 
     # --- Transitions: the policy's own actions (DESIGN.md section 4) ---------------------------
     # Each is called only through proposals.services, which records the Decision.
@@ -477,6 +494,7 @@ class Proposal(StateMachine, models.Model):
     )
     def endorse(self):
         self.outcome = Outcome.AS_PROPOSED
+        self.for_new_account = True
         self.decided_at = timezone.now()
 
     @transition(
@@ -530,6 +548,7 @@ class Proposal(StateMachine, models.Model):
     )
     def accept_alternative(self):
         self.outcome = Outcome.ALTERNATIVE
+        self.for_new_account = self.creates_new_account
         self.decided_at = timezone.now()
 
     @transition(
@@ -586,6 +605,7 @@ class Proposal(StateMachine, models.Model):
     )
     def approve_as_proposed(self):
         self.outcome = Outcome.AS_PROPOSED
+        self.for_new_account = True
         self.decided_at = timezone.now()
 
     @transition(
@@ -598,6 +618,7 @@ class Proposal(StateMachine, models.Model):
     )
     def approve_alternative(self):
         self.outcome = Outcome.ALTERNATIVE
+        self.for_new_account = self.creates_new_account
         self.decided_at = timezone.now()
 
     @transition(

@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 
-from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, When
+from django.db.models import Case, F, Prefetch, Q, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -11,12 +11,9 @@ from people.models import User
 from people.roles import Role
 from proposals import permissions
 from proposals.models import (
-    OPEN_STATES,
+    DCCT_QUEUE,
     STATES,
-    AlternativeApproach,
-    AlternativePlan,
     Decision,
-    Outcome,
     Proposal,
     ProposalState,
     ProposalTeamMember,
@@ -55,19 +52,7 @@ def awaiting_approval(user):
 def dcct_queue():
     """Open proposals past the office head, and approved ones waiting to be set up, oldest in
     their state first."""
-    # An EXISTS, not a join: a join would repeat a proposal per plan and need DISTINCT.
-    pilot_agreed = Exists(
-        AlternativePlan.objects.filter(
-            proposal_id=OuterRef("pk"), approach=AlternativeApproach.PILOT
-        )
-    )
-    awaiting_set_up = Q(state=ProposalState.APPROVED) & (
-        Q(outcome=Outcome.AS_PROPOSED) | (Q(outcome=Outcome.ALTERNATIVE) & pilot_agreed)
-    )
-    in_progress = Q(state__in=[s for s in OPEN_STATES if s != ProposalState.WITH_OFFICE_HEAD])
-    return _listed(Proposal.objects.filter(in_progress | awaiting_set_up)).order_by(
-        "state_changed_at", "pk"
-    )
+    return _listed(Proposal.objects.filter(DCCT_QUEUE)).order_by("state_changed_at", "pk")
 
 
 def _states_judged_by(rule) -> list[str]:

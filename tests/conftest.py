@@ -152,6 +152,8 @@ def make_proposal(staff, office_head, dcct):
 
     def make(state="draft", **kwargs):
         submitted = state != "draft"
+        if state in ("approved", "set_up") and kwargs.get("outcome") != "alternative":
+            kwargs.setdefault("for_new_account", True)  # as approving it as proposed records
         proposal = ProposalFactory(
             proposer=staff,
             state=state,

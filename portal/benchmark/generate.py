@@ -381,7 +381,7 @@ class History:
         self.t_proposal = Table(
             Proposal,
             "id proposer_id office_id approver_id state state_changed_at created_at updated_at "
-            "submitted_at decided_at outcome conditions title platform_id proposed_handle "
+            "submitted_at decided_at outcome for_new_account conditions title platform_id proposed_handle "
             "start_date hours_per_week review_frequency " + " ".join(CASE),
         )
         self.t_priority = Table(Proposal.priorities.through, "proposal_id engagementpriority_id")
@@ -844,6 +844,7 @@ class History:
             submitted_at,
             decided_at,
             outcome,
+            outcome == "as_proposed" or (outcome == "alternative" and plan_is_pilot),
             "First review after three months." if outcome == "as_proposed" else "",
             f"{TOPICS[pid % len(TOPICS)]} {pid}",
             platform[0],

@@ -37,11 +37,11 @@ def _plan(proposal, dcct, approach):
     )
 
 
-def test_an_agreed_pilot_with_two_plans_waits_in_the_queue_once(make_proposal, dcct):
-    pilot = make_proposal("approved", outcome="alternative")
+def test_what_is_approved_for_a_new_account_waits_in_the_queue_once(make_proposal, dcct):
+    pilot = make_proposal("approved", outcome="alternative", for_new_account=True)
     _plan(pilot, dcct, "pilot")
     _plan(pilot, dcct, "pilot")
-    campaign = make_proposal("approved", outcome="alternative")
+    campaign = make_proposal("approved", outcome="alternative", for_new_account=False)
     _plan(campaign, dcct, "campaign")
     endorsed = make_proposal("approved", outcome="as_proposed")
     make_proposal("with_office_head")

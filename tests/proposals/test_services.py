@@ -295,6 +295,25 @@ def test_accepting_the_alternative_approves_it_as_the_outcome(make_proposal, sta
     services.accept_alternative(proposal=proposal, actor=staff)
 
     assert proposal.outcome == "alternative"
+    assert not proposal.for_new_account  # a campaign on the corporate account
+
+
+def test_an_agreed_pilot_is_approved_for_a_new_account(make_proposal, staff, dcct):
+    proposal = make_proposal("alternative_offered")
+    AlternativePlan.objects.create(
+        proposal=proposal,
+        approach="pilot",
+        pilot_end_date=datetime.date(2027, 6, 30),
+        recommendation="A six-month pilot, then a review.",
+        rationale="It tests the audience before a permanent account.",
+        proposer_gets="The account, for six months.",
+        created_by=dcct,
+    )
+
+    services.accept_alternative(proposal=proposal, actor=staff)
+
+    proposal.refresh_from_db()
+    assert (proposal.outcome, proposal.for_new_account) == ("alternative", True)
 
 
 def test_escalation_needs_both_positions(make_proposal, dcct):

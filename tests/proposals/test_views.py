@@ -585,7 +585,7 @@ def test_queue_filters_and_searches(client, make_proposal, dcct, outsider, other
     make_proposal("with_dcct", title="Youth pilot")
     make_proposal("contested", title="Gaelic channel")
     make_proposal("draft", title="Secret draft")
-    make_proposal("approved", title="Done deal")
+    make_proposal("approved", title="Done deal", outcome="alternative")  # no new account
     client.force_login(dcct)
 
     page = client.get("/proposals/queue/").text

@@ -37,3 +37,44 @@ def test_templates_only_the_django_engine_has_are_found_there():
     template = FormRenderer().get_template("admin/widgets/related_widget_wrapper.html")
 
     assert "related-widget-wrapper" in template.template.source
+
+
+class Selects(forms.Form):
+    grouped = forms.ChoiceField(
+        choices=[("", "Choose"), ("Near", [("1", "Rock & <Roll>"), ("2", 'Say "hi"')]), ("3", "C")]
+    )
+    many = forms.MultipleChoiceField(choices=[("a", "A"), ("b", "B"), ("c", "C")])
+    flagged = forms.ChoiceField(
+        choices=[(1, "One"), (2, "Two")],
+        widget=forms.Select(attrs={"disabled": True, "data-hidden": False, "class": "form-select"}),
+    )
+    answer = forms.NullBooleanField()
+
+
+def test_selects_are_built_in_python_as_djangos_templates_build_them():
+    data = {"grouped": "2", "many": ["a", "c"], "flagged": "2", "answer": "true"}
+    for bound in [data, None]:
+        ours = Selects(bound, renderer=FormRenderer())
+        django = Selects(bound, renderer=DjangoTemplates())
+
+        for name in Selects.base_fields:
+            assert _tags(ours[name]) == _tags(django[name]), name
+    html = str(Selects(data, renderer=FormRenderer())["grouped"])
+    assert '<optgroup label="Near">' in html
+    assert '<option value="2" selected>Say &quot;hi&quot;</option>' in html
+    assert "data-hidden" not in str(Selects(renderer=FormRenderer())["flagged"])
+
+
+def test_a_select_whose_options_have_their_own_template_still_uses_the_templates(monkeypatch):
+    class Marked(forms.Select):
+        option_template_name = "django/forms/widgets/input_option.html"
+
+    class Form(forms.Form):
+        pick = forms.ChoiceField(choices=[("1", "One")], widget=Marked)
+
+    built = []
+    monkeypatch.setattr("workflow.renderers.render_select", built.append)
+
+    html = str(Form(renderer=FormRenderer())["pick"])
+
+    assert built == [] and "<select" in html
