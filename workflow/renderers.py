@@ -138,7 +138,7 @@ def render_select(widget) -> str:
         for option in options:
             parts.append(
                 f'\n  <option value="{conditional_escape(str(option["value"]))}"'
-                f'{_attrs(option["attrs"])}>{conditional_escape(option["label"])}</option>'
+                f"{_attrs(option['attrs'])}>{conditional_escape(option['label'])}</option>"
             )
         if group_name:
             parts.append("\n  </optgroup>")

@@ -381,8 +381,8 @@ class History:
         self.t_proposal = Table(
             Proposal,
             "id proposer_id office_id approver_id state state_changed_at created_at updated_at "
-            "submitted_at decided_at outcome for_new_account conditions title platform_id proposed_handle "
-            "start_date hours_per_week review_frequency " + " ".join(CASE),
+            "submitted_at decided_at outcome for_new_account conditions title platform_id "
+            "proposed_handle start_date hours_per_week review_frequency " + " ".join(CASE),
         )
         self.t_priority = Table(Proposal.priorities.through, "proposal_id engagementpriority_id")
         self.t_team = Table(ProposalTeamMember, "proposal_id person_id role")
