@@ -137,14 +137,12 @@ class WaitingList:
         return first.union(*rest, all=True) if rest else first
 
     def _ordered_keys(self, start: int, stop: int) -> list:
-        """(kind, pk, since) of the items from `start` to `stop`, oldest first."""
+        """(kind, pk) of the items from `start` to `stop`, oldest first."""
         keys = self._keys(stop).order_by("waiting_since", "waiting_kind", "pk")
-        return list(keys[start:stop])
+        return [(kind, pk) for kind, pk, _since in keys[start:stop]]
 
     def _counted(self) -> int:
-        """How many wait, counted up to one past COUNT_CAP: from the first page's keys (read
-        with one more), when there are no more than a page, which is most people's list; else
-        by a count whose LIMIT, outside the UNION ALL, stops reading at the cap."""
+        """How many wait, counted up to one past COUNT_CAP, with the first page's keys."""
         if self._count is None:
             key = self._cached_as()
             kept = cache.get(key) if key else None
@@ -153,20 +151,34 @@ class WaitingList:
             elif not self._sources():
                 self._count = 0
             else:
-                self._first_keys = self._ordered_keys(0, self.first + 1)
-                if len(self._first_keys) <= self.first:
-                    self._count = len(self._first_keys)
-                else:
-                    self._count = self._keys()[: self.COUNT_CAP + 1].count()
+                self._count, self._first_keys = self._count_and_first_keys()
                 if key:
                     cache.set(key, (self._count, self._first_keys), timeout=CACHE_SECONDS)
         return self._count
+
+    def _count_and_first_keys(self) -> tuple[int, list | None]:
+        """How many wait (up to one past COUNT_CAP) and the first page's keys with one more,
+        in one statement: the UNION ALL is planned and read once, where a page of keys and a
+        count would each plan and read it (half of a large office head's home page). Past the
+        cap, the rows counted are not all the rows, so the first page is read in order later."""
+        union, params = self._keys().query.sql_with_params()
+        capped = self.COUNT_CAP + 1
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT waiting_kind, pk, COUNT(*) OVER () FROM "
+                f"(SELECT * FROM ({union}) AS listed LIMIT {capped}) AS counted "
+                f"ORDER BY waiting_since, waiting_kind, pk LIMIT {self.first + 1}",
+                params,
+            )
+            rows = cursor.fetchall()
+        count = rows[0][2] if rows else 0
+        return count, ([(kind, pk) for kind, pk, _ in rows] if count < capped else None)
 
     def _cached_as(self) -> str:
         if not self.cache_key:
             return ""
         today = timezone.localdate().isoformat()  # what is overdue changes with the day
-        return f"waiting:{self.cache_key}:{self.first}:{_version()}:{today}"
+        return f"waiting:v2:{self.cache_key}:{self.first}:{_version()}:{today}"
 
     def count(self) -> int:
         """How many are listed (and paged): no more than COUNT_CAP."""
@@ -198,7 +210,7 @@ class WaitingList:
         else:
             rows = self._ordered_keys(start, stop)
         wanted = defaultdict(list)
-        for name, pk, _since in rows:
+        for name, pk in rows:
             wanted[name].append(pk)
         found = {}
         for name, pks in wanted.items():
@@ -211,6 +223,6 @@ class WaitingList:
             found.update({(name, obj.pk): obj for obj in objects})
         return [
             KINDS[name].show(found[(name, pk)], self.user)
-            for name, pk, _since in rows
+            for name, pk in rows
             if (name, pk) in found
         ]
