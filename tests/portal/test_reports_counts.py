@@ -6,6 +6,7 @@ queries however long the history."""
 
 import datetime
 import importlib
+import io
 import random
 import statistics
 from collections import Counter, defaultdict
@@ -405,3 +406,27 @@ def test_decisions_logged_at_once_are_all_counted(monkeypatch, staff):
     assert results == [None, None, None]
     month = timezone.localdate().replace(day=1)
     assert MonthlyCount.objects.get(month=month).counts["decisions"] == {"submit": 3}
+
+
+def test_counting_later_counts_nothing_until_the_end_and_then_everything(staff, dcct):
+    proposal = ProposalFactory(proposer=staff)
+
+    with services.counting_later():
+        log(proposal, staff, [("submit", "draft", "with_office_head", timezone.now())])
+        assert not DailyCount.objects.exists()
+
+    assert sum(count.counts["decisions"].get("submit", 0) for count in DailyCount.objects.all())
+    as_counted = kept()
+    call_command("recount_report_figures")
+    assert kept() == as_counted
+
+
+def test_the_demo_is_counted_for_the_reports_once_it_is_loaded():
+    call_command("seed_demo", stdout=io.StringIO())
+
+    times, days, _ = kept()
+    counted = Counter()
+    for counts in days.values():
+        counted.update(group for group, figures in counts.items() if figures)
+    assert len(times) > 5  # the stages the demo's proposals went through
+    assert counted["decisions"] > 5 and counted["reviews"] > 5
