@@ -226,6 +226,8 @@ class Account(StateMachine, models.Model):
                 condition=models.Q(state="live"),
             ),
             models.Index(fields=["office", "state"], name="account_office_state"),
+            # The reports count every account by these three, from this index alone.
+            models.Index(fields=["platform", "office", "state"], name="account_counted"),
             # The register's order: its first and its deepest pages are read from here.
             models.Index(
                 "platform_sort_order", Lower("display_name"), "id", name="account_register_order"

@@ -5,10 +5,11 @@ months at either end (DailyCount). Days and months are the site's time zone's.""
 import datetime
 from collections import Counter, defaultdict
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, DateTimeField, F, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from accounts.models import Account, AccountState
 from evaluation.models import Review
 from portal.models import STAGES, DailyCount, MonthlyCount, TimeAtStage
 from proposals.models import Decision
@@ -26,6 +27,14 @@ COUNTED = {
         ["stage", F("microseconds") / DAY],
     ),
     "reviews": (Review.objects.all, "assessed_at", ["outcome"]),
+    # Accounts by the day they went live, and closed ones by the day and reason they closed
+    # (dates, not moments: the day is the site's already).
+    "went_live": (Account.objects.all, "went_live_on", ["kind"]),
+    "closed": (
+        lambda: Account.objects.filter(state=AccountState.CLOSED),
+        "closed_on",
+        ["closure_reason"],
+    ),
 }
 
 
@@ -43,12 +52,14 @@ def count(group, first=None, after=None):
     `after`, or of them all."""
     rows, moment, keys = COUNTED[group]
     rows = rows().filter(**{f"{moment}__isnull": False})
+    at_a_moment = isinstance(rows.model._meta.get_field(moment), DateTimeField)
     if first is not None:
-        rows = rows.filter(**{f"{moment}__gte": midnight(first), f"{moment}__lt": midnight(after)})
+        bounds = (midnight(first), midnight(after)) if at_a_moment else (first, after)
+        rows = rows.filter(**{f"{moment}__gte": bounds[0], f"{moment}__lt": bounds[1]})
+    day_of = TruncDate(moment) if at_a_moment else F(moment)
+    counted = rows.values_list(*keys, day_of).annotate(n=Count("*")).order_by()
     counts = defaultdict(Counter)
-    for *key, day, rows_counted in (
-        rows.values_list(*keys, TruncDate(moment)).annotate(n=Count("*")).order_by()
-    ):
+    for *key, day, rows_counted in counted:
         counts[day][":".join(map(str, key))] += rows_counted
     return counts
 

@@ -10,14 +10,15 @@ from collections import Counter, defaultdict
 from functools import cached_property
 
 from django.db.models import Count
-from django.db.models.functions import TruncMonth
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from accounts.models import Account, AccountEvent, AccountState, ClosureReason
+from accounts.models import Account, AccountEvent, AccountState, ClosureReason, Platform
 from accounts.register import OFFICIAL_STATES
 from evaluation.models import Outcome, ReviewEvent
+from people.models import Office
+from people.selectors import office_choices
 from portal import figures, permissions
 from portal.models import STAGES, TimeAtStage
 from proposals.models import Decision, Proposal
@@ -131,19 +132,22 @@ class Period:
     @cached_property
     def accounts(self) -> Counter:
         """Every account (whatever the dates), counted by (platform, office, state), each a
-        (key, name) pair but the state: one pass over the accounts for the three tables that
-        count them."""
-        rows = (
-            Account.objects.values_list(
-                "platform_id", "platform__name", "office_id", "office__name", "state"
-            )
+        (key, name) pair but the state: one pass over an index of the accounts for the three
+        tables that count them, with the names from the short lists of platforms and offices
+        (a join would read each account's platform and office rows)."""
+        rows = list(
+            Account.objects.values_list("platform_id", "office_id", "state")
             .annotate(count=Count("pk"))
             .order_by()
         )
+        platforms = dict(Platform.objects.values_list("pk", "name"))
+        offices = dict(office_choices())
+        if missing := {office for _, office, _, _ in rows} - offices.keys():  # just added
+            offices.update(Office.objects.filter(pk__in=missing).values_list("pk", "name"))
         return Counter(
             {
-                ((platform, platform_name), (office, office_name), state): count
-                for platform, platform_name, office, office_name, state, count in rows
+                ((platform, platforms.get(platform)), (office, offices[office]), state): count
+                for platform, office, state, count in rows
             }
         )
 
@@ -218,18 +222,11 @@ def review_outcomes(period):
 
 
 def closures(period):
-    counts = dict(
-        Account.objects.filter(
-            state=AccountState.CLOSED, closed_on__gte=period.start, closed_on__lte=period.end
-        )
-        .values_list("closure_reason")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
+    counts = period.total("closed")
     return {
         "title": "Closures and their reasons",
         "columns": ["Reason", "Accounts closed"],
-        "rows": [[label, counts.get(value, 0)] for value, label in ClosureReason.choices],
+        "rows": [[label, counts[value]] for value, label in ClosureReason.choices],
     }
 
 
@@ -240,27 +237,14 @@ def _months(start, end):
         month = (month + datetime.timedelta(days=32)).replace(day=1)
 
 
-def _per_month(queryset, field):
-    """How many of `queryset` fall in each month, by its first day."""
-    return Counter(
-        dict(queryset.values_list(TruncMonth(field)).annotate(count=Count("*")).order_by())
-    )
-
-
 def trend(period):
     start, end, months = period.start, period.end, period.months
-    live = _per_month(
-        Account.objects.filter(went_live_on__gte=start, went_live_on__lte=end), "went_live_on"
-    )
-    closed = _per_month(
-        Account.objects.filter(closed_on__gte=start, closed_on__lte=end), "closed_on"
-    )
     rows = [
         [
             f"{month:%b %Y}",
             months[month]["decisions"]["submit"],
-            live[month],
-            closed[month],
+            months[month]["went_live"].total(),
+            months[month]["closed"].total(),
             months[month]["reviews"].total(),
         ]
         for month in _months(start, end)

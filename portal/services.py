@@ -62,14 +62,24 @@ def _recount(groups, moment):
     kept = MonthlyCount.objects.select_for_update().get(month=month)
     daily, _ = DailyCount.objects.get_or_create(day=day)
     for group in groups:
-        daily.counts[group] = dict(figures.count(group, day, day + ONE_DAY).get(day, {}))
+        _keep(daily.counts, group, figures.count(group, day, day + ONE_DAY).get(day, {}))
     daily.save(update_fields=["counts"])
     totals = defaultdict(Counter)
     days = DailyCount.objects.filter(day__gte=month, day__lt=figures.next_month(month))
     for counts in days.values_list("counts", flat=True):
         figures.add(totals, counts, groups)
-    kept.counts.update({group: dict(totals[group]) for group in groups})
+    for group in groups:
+        _keep(kept.counts, group, totals[group])
     kept.save(update_fields=["counts"])
+
+
+def _keep(counts, group, counted):
+    """A group's counts kept as a plain dict, or not kept at all once nothing is left of it (as
+    recount_report_figures writes them)."""
+    if counted:
+        counts[group] = dict(counted)
+    else:
+        counts.pop(group, None)
 
 
 def count_decision(*, decision: Decision) -> None:
@@ -99,6 +109,22 @@ def count_review(*, review) -> None:
         return
     if review.assessed_at is not None:
         _recount(["reviews"], review.assessed_at)
+
+
+def count_account(*, account, update_fields=None) -> None:
+    """An account was saved or deleted: count again the day it went live and the day it
+    closed, where it has them (a save of other fields alone changes neither)."""
+    if _later.get():
+        return
+    if update_fields is not None and not set(update_fields) & ACCOUNT_FIELDS_COUNTED:
+        return
+    if account.went_live_on is not None:
+        _recount(["went_live"], figures.midnight(account.went_live_on))
+    if account.closed_on is not None:
+        _recount(["closed"], figures.midnight(account.closed_on))
+
+
+ACCOUNT_FIELDS_COUNTED = {"state", "went_live_on", "closed_on", "kind", "closure_reason"}
 
 
 @transaction.atomic
