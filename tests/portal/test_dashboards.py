@@ -338,3 +338,39 @@ def test_office_view_counts_each_open_accounts_currently_trained_team(
         ("Alpha", 2),
         ("Beta", 1),
     ]
+
+
+def test_each_queues_oldest_few_are_read_together_in_each_queues_order(
+    make_proposal, django_assert_max_num_queries
+):
+    then = timezone.now() - datetime.timedelta(days=30)
+    proposals = [make_proposal("with_dcct") for _ in range(7)]
+    for number, proposal in enumerate(proposals):  # two of them at the same moment
+        Proposal.objects.filter(pk=proposal.pk).update(
+            state_changed_at=then + datetime.timedelta(hours=min(number, 5))
+        )
+    accounts = [AccountFactory(state="setting_up") for _ in range(3)]
+    querysets = [
+        Proposal.objects.filter(state="with_dcct")
+        .select_related("office", "platform")
+        .order_by("state_changed_at"),
+        Proposal.objects.filter(state="with_dcct")
+        .select_related("office", "platform", "proposer")
+        .order_by("-state_changed_at"),
+        Account.objects.filter(state="setting_up").select_related("platform").order_by("-pk"),
+        Account.objects.none(),
+        Proposal.objects.filter(pk__in=[]),
+    ]
+
+    with django_assert_max_num_queries(4):  # the keys, then proposals twice and accounts once
+        first = dashboards._first_of_each(querysets)
+
+    by_time = sorted(
+        proposals, key=lambda p: (Proposal.objects.get(pk=p.pk).state_changed_at, p.pk)
+    )
+    assert first[0] == by_time[:5]
+    latest = [proposal.state_changed_at for proposal in first[1]]
+    assert set(first[1]) == set(by_time[2:]) and latest == sorted(latest, reverse=True)
+    assert first[2] == accounts[::-1]
+    assert first[3] == first[4] == []
+    assert first[1][0].proposer.pk == proposals[0].proposer_id  # read with its joins
