@@ -1,5 +1,9 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 
 from accounts.public_views import (
     public_register,
@@ -13,6 +17,14 @@ from config.health import health
 # The 500 page needs neither the database nor the request (config/errors.py).
 handler500 = "config.errors.server_error"
 
+
+@login_not_required
+@require_safe
+def favicon(request):
+    """Browsers that ask for /favicon.ico whatever the page says get the site's icon."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
 admin.site.site_header = "Social media governance – administration"
 admin.site.site_title = "Social media governance"
 
@@ -23,6 +35,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("evaluation.urls")),
     path("health/", health, name="health"),
+    path("favicon.ico", favicon, name="favicon"),
     path("register/", public_register, name="public-register"),
     path("register/feed/", register_feed, name="register-feed"),
     path("register/report/", report_impersonation, name="report-impersonation"),

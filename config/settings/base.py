@@ -314,7 +314,10 @@ STATIC_ROOT = Path(env("STATIC_ROOT", default=str(VAR_DIR / "staticfiles")))
 # Only what esbuild built (`npm run build`, into static/dist) is served, under the same dist/
 # prefix; static/src is its input: its CSS imports packages from node_modules by name, which the
 # manifest storage of production settings cannot resolve.
-STATICFILES_DIRS = [("dist", BASE_DIR / "static" / "dist")]
+STATICFILES_DIRS = [
+    ("dist", BASE_DIR / "static" / "dist"),  # built from static/src (npm run build)
+    ("img", BASE_DIR / "static" / "img"),  # our own images, as drawn
+]
 # Uploaded evidence is private: it lives outside STATIC_ROOT and is only served through views
 # that check who may see it.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))

@@ -83,3 +83,12 @@ def test_no_two_pages_a_role_reaches_share_a_title(db):
         shared = {title: urls for title, urls in titles.items() if len(urls) > 1}
         assert len(seen) > 30
         assert shared == {}, (email, shared)
+
+
+def test_every_page_names_the_sites_icon_and_favicon_ico_leads_to_it(client):
+    page = client.get("/accessibility/").text
+    icon = client.get("/favicon.ico")
+
+    assert '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">' in page
+    assert (icon.status_code, icon["Location"]) == (301, "/static/img/favicon.svg")
+    assert client.post("/favicon.ico").status_code == 405
