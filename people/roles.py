@@ -2,6 +2,8 @@
 meaning of "DCCT" or "office head of" lives in exactly one place (DESIGN.md section 2)."""
 
 from django.db import models
+from django.db.models import CharField, Exists, F, Value
+from django.db.models.functions import Cast
 
 
 class Role(models.TextChoices):
@@ -17,17 +19,45 @@ def role_names(user) -> frozenset[str]:
     """The team roles a person holds, read once and kept on the user object for the request."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
-    cached = getattr(user, "_role_names", None)
-    if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True))
-        user._role_names = cached
-    return cached
+    if getattr(user, "_role_names", None) is None:
+        _read_roles(user)
+    return user._role_names
+
+
+def _read_roles(user) -> None:
+    """A person's team roles, the offices they head, and whether they line-manage a head, in
+    one statement (every signed-in page asks at least one of them, most pages all three), kept
+    on the user object for the request."""
+    from django.contrib.auth.models import Group
+
+    from people.models import Office, User
+
+    def rows(queryset, kind, value):
+        text = CharField()
+        return (
+            queryset.order_by()
+            .annotate(kind=Value(kind, text), value=value)
+            .values_list("kind", "value")
+        )
+
+    manages_a_head = Exists(Office.objects.filter(head__line_manager=user))
+    found = rows(Group.objects.filter(user=user), "role", F("name")).union(
+        rows(Office.objects.filter(head=user), "heads", Cast("pk", CharField())),
+        rows(User.objects.filter(pk=user.pk).filter(manages_a_head), "manages", Value("1")),
+        all=True,
+    )
+    kept = {"role": set(), "heads": set(), "manages": set()}
+    for kind, value in found:
+        kept[kind].add(value)
+    user._role_names = frozenset(kept["role"])
+    user._offices_headed_ids = frozenset(int(pk) for pk in kept["heads"])
+    user._manages_a_head = bool(kept["manages"])
 
 
 def forget_roles(user) -> None:
     """Drop the cached roles after a change of group membership."""
-    user.__dict__.pop("_role_names", None)
-    user.__dict__.pop("_offices_headed_ids", None)
+    for name in ("_role_names", "_offices_headed_ids", "_manages_a_head"):
+        user.__dict__.pop(name, None)
 
 
 def members_of(role: Role) -> list:
@@ -67,11 +97,18 @@ def is_administrator(user) -> bool:
 def offices_headed_ids(user) -> frozenset[int]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
-    cached = getattr(user, "_offices_headed_ids", None)
-    if cached is None:
-        cached = frozenset(user.offices_headed.values_list("pk", flat=True))
-        user._offices_headed_ids = cached
-    return cached
+    if getattr(user, "_offices_headed_ids", None) is None:
+        _read_roles(user)
+    return user._offices_headed_ids
+
+
+def manages_a_head(user) -> bool:
+    """Is the line manager of someone who heads an office: approves that head's proposals."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if getattr(user, "_manages_a_head", None) is None:
+        _read_roles(user)
+    return user._manages_a_head
 
 
 def is_office_head(user) -> bool:

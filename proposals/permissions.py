@@ -128,9 +128,7 @@ def may_see_queue(user) -> bool:
 
 def may_approve_any(user) -> bool:
     """Heads an office, or is the line manager of someone who does."""
-    return roles.is_office_head(user) or (
-        _signed_in(user) and user.reports.filter(offices_headed__isnull=False).exists()
-    )
+    return roles.is_office_head(user) or roles.manages_a_head(user)
 
 
 def works_dcct_queue(user) -> bool:

@@ -112,3 +112,32 @@ def test_administrators_may_manage_reference_data():
 
     expected = {"change_office", "add_user", "change_platform", "change_engagementpriority"}
     assert expected <= codenames
+
+
+def test_roles_offices_headed_and_managing_a_head_are_one_query(
+    office_head, other_office, dcct, django_assert_num_queries
+):
+    from people.models import User
+    from proposals.permissions import may_approve_any
+    from tests.factories import UserFactory
+
+    other_office.head = office_head
+    other_office.save()
+    assign_role(user=office_head, role=Role.HEC)
+    office_head.line_manager = dcct
+    office_head.save()
+    nobody = UserFactory()
+    for person, expected in [
+        (office_head, ({"HEC"}, {office_head.office_id, other_office.pk}, False)),
+        (dcct, ({"DCCT"}, set(), True)),
+        (nobody, (set(), set(), False)),
+    ]:
+        person = User.objects.get(pk=person.pk)
+        with django_assert_num_queries(1):
+            found = (
+                set(roles.role_names(person)),
+                set(roles.offices_headed_ids(person)),
+                roles.manages_a_head(person),
+            )
+            assert may_approve_any(person) is bool(found[1] or found[2])
+        assert found == expected
