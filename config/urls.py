@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponsePermanentRedirect
+from django.http import HttpResponseRedirect
 from django.templatetags.static import static
 from django.urls import include, path
 from django.views.decorators.http import require_safe
@@ -21,8 +21,9 @@ handler500 = "config.errors.server_error"
 @login_not_required
 @require_safe
 def favicon(request):
-    """Browsers that ask for /favicon.ico whatever the page says get the site's icon."""
-    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+    """Browsers that ask for /favicon.ico whatever the page says get the site's icon. Not a
+    permanent redirect: its address names the file's hash, which changes with the icon."""
+    return HttpResponseRedirect(static("img/favicon.svg"))
 
 
 admin.site.site_header = "Social media governance – administration"

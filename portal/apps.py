@@ -16,11 +16,17 @@ def _review_saved(sender, instance, raw=False, **kwargs):
         count_review(review=instance)
 
 
-def _account_changed(sender, instance, raw=False, update_fields=None, **kwargs):
+def _account_saved(sender, instance, raw=False, **kwargs):
     if not raw:
         from portal.services import count_account
 
-        count_account(account=instance, update_fields=update_fields)
+        count_account(account=instance)
+
+
+def _account_deleted(sender, instance, **kwargs):
+    from portal.services import count_account
+
+    count_account(account=instance, deleted=True)
 
 
 class PortalConfig(AppConfig):
@@ -44,8 +50,8 @@ class PortalConfig(AppConfig):
 
         post_save.connect(_decision_logged, sender=Decision, dispatch_uid="portal-decision")
         post_save.connect(_review_saved, sender=Review, dispatch_uid="portal-review")
-        post_save.connect(_account_changed, sender=Account, dispatch_uid="portal-account-saved")
-        post_delete.connect(_account_changed, sender=Account, dispatch_uid="portal-account-gone")
+        post_save.connect(_account_saved, sender=Account, dispatch_uid="portal-account-saved")
+        post_delete.connect(_account_deleted, sender=Account, dispatch_uid="portal-account-gone")
         # What the home page's "waiting for you" reads (the objects, their teams, plans and
         # escalations, who heads which office, who holds which role): a change to any of them
         # makes every kept list stale (workflow.waiting; the rest show within a minute).

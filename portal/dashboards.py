@@ -6,6 +6,7 @@ import datetime
 from collections import defaultdict
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
@@ -126,10 +127,10 @@ def _first_of_each(querysets) -> list[list]:
     ALL of each one's first few, in its own order), then the rows, one read per model and
     joins, where a query per queue costs a round trip and Django's compiling each (14 of them
     on DCCT's dashboard). SQLite allows no LIMIT inside a UNION: there, a query per queue."""
-    ordered_by_names = all(
-        isinstance(term, str) for queryset in querysets for term in queryset.query.order_by
-    )
-    if not (connection.features.supports_slicing_ordering_in_compound and ordered_by_names):
+    if not (
+        connection.features.supports_slicing_ordering_in_compound
+        and all(_ordered_by_own_fields(queryset) for queryset in querysets)
+    ):
         return [list(queryset[:QUEUE_LENGTH]) for queryset in querysets]
     first, *rest = [
         queryset.annotate(queue=Value(number, output_field=IntegerField())).values_list(
@@ -148,9 +149,26 @@ def _first_of_each(querysets) -> list[list]:
         for row in model._default_manager.filter(pk__in=pks).select_related(*joins):
             rows[(model, row.pk)] = row
     return [
-        _in_order(queryset, [rows[(queryset.model, pk)] for pk in keys[number]])
+        _in_order(
+            queryset, [rows[key] for pk in keys[number] if (key := (queryset.model, pk)) in rows]
+        )
         for number, queryset in enumerate(querysets)
     ]
+
+
+def _ordered_by_own_fields(queryset) -> bool:
+    """Ordered by names of the model's own plain fields, which _in_order can sort by in Python
+    as the database did (not by a relation, an expression or the model's default order)."""
+    order = queryset.query.order_by
+    if not order or not all(isinstance(term, str) for term in order):
+        return False
+    meta = queryset.model._meta
+    names = [term.removeprefix("-") for term in order]
+    try:
+        fields = [meta.pk if name == "pk" else meta.get_field(name) for name in names]
+    except FieldDoesNotExist:  # a path across a relation, or an annotation
+        return False
+    return not any(field.is_relation for field in fields)
 
 
 def _joins(select_related, prefix="") -> tuple:

@@ -24,9 +24,9 @@ _later = contextvars.ContextVar("count_later", default=False)
 
 @contextlib.contextmanager
 def counting_later():
-    """Count nothing as each decision and review is saved, and everything once at the end: for
-    loading many at once (the demo), where counting each day again after every row costs more
-    than the whole load."""
+    """Count nothing as each decision, review and account is saved, and everything once at the
+    end: for loading many at once (the demo), where counting each day again after every row
+    costs more than the whole load."""
     token = _later.set(True)
     try:
         yield
@@ -111,20 +111,38 @@ def count_review(*, review) -> None:
         _recount(["reviews"], review.assessed_at)
 
 
-def count_account(*, account, update_fields=None) -> None:
-    """An account was saved or deleted: count again the day it went live and the day it
-    closed, where it has them (a save of other fields alone changes neither)."""
+def count_account(*, account, deleted=False) -> None:
+    """An account was saved or deleted: count again the days of the reports' account groups
+    whose count it changes (the day it went live, and the day it closed, as it was and as it
+    is). A save that changes neither (most transitions, an edit) counts nothing, and takes no
+    month's lock; the days are counted oldest first, so that two writers lock months in the
+    same order."""
     if _later.get():
         return
-    if update_fields is not None and not set(update_fields) & ACCOUNT_FIELDS_COUNTED:
-        return
-    if account.went_live_on is not None:
-        _recount(["went_live"], figures.midnight(account.went_live_on))
-    if account.closed_on is not None:
-        _recount(["closed"], figures.midnight(account.closed_on))
+    before = getattr(account, "_loaded_values", None)  # as read, before this save
+    days = set()
+    for group, counted_as in ACCOUNT_GROUPS.items():
+        was = counted_as(before) if before is not None else None
+        now = None if deleted else counted_as(vars(account))
+        if was != now:
+            days |= {(when[0], group) for when in (was, now) if when is not None}
+    for day, group in sorted(days):
+        _recount([group], figures.midnight(day))
 
 
-ACCOUNT_FIELDS_COUNTED = {"state", "went_live_on", "closed_on", "kind", "closure_reason"}
+def _went_live(values):
+    day = values.get("went_live_on")
+    return (day, values.get("kind")) if day is not None else None
+
+
+def _closed(values):
+    day = values.get("closed_on")
+    closed = values.get("state") == "closed" and day is not None
+    return (day, values.get("closure_reason")) if closed else None
+
+
+# How an account is counted in each group (portal.figures.COUNTED): (day, key), or None.
+ACCOUNT_GROUPS = {"went_live": _went_live, "closed": _closed}
 
 
 @transaction.atomic

@@ -308,7 +308,7 @@ class Proposal(StateMachine, models.Model):
             return f"{self.approver} (office head)"
         if holder == "proposer":
             return f"{self.proposer} (proposer)"
-        if holder == "dcct" and (self.state != S.APPROVED or self.creates_new_account):
+        if holder == "dcct" and (self.state != S.APPROVED or self.for_new_account):
             return "DCCT, to set the account up" if self.state == S.APPROVED else "DCCT"
         if holder == "hec":
             return "Head of Engagement and Communications"
@@ -783,14 +783,6 @@ class AlternativePlan(models.Model):
     class Meta:
         ordering = ["-created_at"]
         triggers = [append_only_trigger()]
-        indexes = [
-            # The DCCT queue's test for an agreed pilot, however many plans history holds.
-            models.Index(
-                fields=["proposal"],
-                name="alternative_plan_pilot",
-                condition=models.Q(approach=AlternativeApproach.PILOT),
-            ),
-        ]
 
     def __str__(self):
         return f"{self.get_approach_display()} for {self.proposal.reference}"

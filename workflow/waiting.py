@@ -3,8 +3,9 @@
 Each app says what can wait for a person (a `Kind`: a model, what its page rows need, and how
 one is shown) and, for a given person, which of its objects wait for them now (`Source`s:
 querysets that hold exactly those objects, every rule applied in the database). `WaitingList`
-merges the sources without reading them whole: one UNION ALL of their keys counts the list,
-the same UNION ALL, ordered by how long each object has waited, gives a page's keys, and only
+merges the sources without reading them whole: one statement over a UNION ALL of their keys
+counts the list (up to a cap) and gives the first page's keys; another page's keys come from
+the same UNION ALL, each source read in its own order only as far as the page needs; and only
 that page's objects are then read and shown.
 """
 
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import CharField, F, Model, QuerySet, Value
 from django.utils import timezone
@@ -104,7 +106,7 @@ class WaitingList:
 
     sources: list[Source] | Callable[[], list[Source]]  # or what makes them, when first needed
     user: object
-    first: int = 10  # the first page's length: the keys read first, which may answer the count
+    first: int = 10  # the first page's length: its keys are read with the count
     # Where set (the home page: "home:<person>"), the count and the first page's keys are kept
     # in the cache for CACHE_SECONDS at most: less when a model the sources read is saved or
     # deleted (`changed`, connected in portal.apps) or the day ends. Writes that send no
@@ -161,7 +163,10 @@ class WaitingList:
         in one statement: the UNION ALL is planned and read once, where a page of keys and a
         count would each plan and read it (half of a large office head's home page). Past the
         cap, the rows counted are not all the rows, so the first page is read in order later."""
-        union, params = self._keys().query.sql_with_params()
+        try:
+            union, params = self._keys().query.sql_with_params()
+        except EmptyResultSet:  # every source is one Django knows holds nothing
+            return 0, []
         capped = self.COUNT_CAP + 1
         with connection.cursor() as cursor:
             cursor.execute(

@@ -311,9 +311,10 @@ USE_TZ = True
 # --- Static and media --------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(VAR_DIR / "staticfiles")))
-# Only what esbuild built (`npm run build`, into static/dist) is served, under the same dist/
-# prefix; static/src is its input: its CSS imports packages from node_modules by name, which the
-# manifest storage of production settings cannot resolve.
+# What esbuild built (`npm run build`, into static/dist) is served under the same dist/ prefix,
+# and our own images under img/; static/src is esbuild's input, never served: its CSS imports
+# packages from node_modules by name, which the manifest storage of production settings cannot
+# resolve.
 STATICFILES_DIRS = [
     ("dist", BASE_DIR / "static" / "dist"),  # built from static/src (npm run build)
     ("img", BASE_DIR / "static" / "img"),  # our own images, as drawn

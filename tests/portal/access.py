@@ -186,7 +186,7 @@ def _expected_get(route, kwargs, user):
     if route == "api/v1/verify":
         return {400}  # no ?url= given
     if route == "favicon.ico":
-        return {301}  # to the icon among the static files
+        return {302}  # to the icon among the static files
     if route in ROLE_PAGES:
         return {200} if ROLE_PAGES[route](user) else {403}
     if "pk" not in kwargs:

@@ -90,5 +90,5 @@ def test_every_page_names_the_sites_icon_and_favicon_ico_leads_to_it(client):
     icon = client.get("/favicon.ico")
 
     assert '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">' in page
-    assert (icon.status_code, icon["Location"]) == (301, "/static/img/favicon.svg")
+    assert (icon.status_code, icon["Location"]) == (302, "/static/img/favicon.svg")
     assert client.post("/favicon.ico").status_code == 405

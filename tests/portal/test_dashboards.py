@@ -374,3 +374,32 @@ def test_each_queues_oldest_few_are_read_together_in_each_queues_order(
     assert first[2] == accounts[::-1]
     assert first[3] == first[4] == []
     assert first[1][0].proposer.pk == proposals[0].proposer_id  # read with its joins
+
+
+def test_queues_ordered_by_what_python_cannot_sort_as_the_database_did_are_read_one_by_one(
+    make_proposal, django_assert_num_queries
+):
+    make_proposal("with_dcct")
+    querysets = [
+        Proposal.objects.order_by("state_changed_at"),
+        Proposal.objects.order_by("office"),  # a relation: sorted by the office's own order
+    ]
+
+    with django_assert_num_queries(2):
+        first = dashboards._first_of_each(querysets)
+
+    assert [len(rows) for rows in first] == [1, 1]
+
+
+def test_a_row_gone_between_its_key_and_its_read_is_left_out(make_proposal, monkeypatch):
+    kept, gone = make_proposal("with_dcct"), make_proposal("with_dcct")
+    real = Proposal._default_manager.filter
+
+    def reading_after_a_delete(*args, **kwargs):
+        real(pk=gone.pk).delete()
+        return real(*args, **kwargs)
+
+    if dashboards.connection.features.supports_slicing_ordering_in_compound:
+        monkeypatch.setattr(Proposal._default_manager, "filter", reading_after_a_delete)
+        first = dashboards._first_of_each([Proposal.objects.order_by("state_changed_at")])
+        assert first == [[kept]]

@@ -369,6 +369,34 @@ def test_hec_ruling_closes_the_escalation_with_reasons(make_proposal, hec, actio
     assert proposal.state == state
 
 
+@pytest.mark.parametrize(
+    ("action", "approach", "for_new_account"),
+    [
+        ("approve_as_proposed", "campaign", True),
+        ("approve_alternative", "pilot", True),
+        ("approve_alternative", "campaign", False),
+    ],
+)
+def test_hecs_approval_records_whether_an_account_is_to_be_set_up(
+    make_proposal, hec, dcct, action, approach, for_new_account
+):
+    proposal = make_proposal("escalated")
+    AlternativePlan.objects.create(
+        proposal=proposal,
+        approach=approach,
+        pilot_end_date=datetime.date(2027, 6, 30) if approach == "pilot" else None,
+        recommendation="r",
+        rationale="r",
+        proposer_gets="p",
+        created_by=dcct,
+    )
+
+    services.ACTIONS[action](proposal=proposal, actor=hec, comment="Weighed both positions.")
+
+    proposal.refresh_from_db()
+    assert proposal.for_new_account is for_new_account
+
+
 def test_hec_cannot_approve_an_alternative_that_was_never_offered(hec, staff, office_head, dcct):
 
     proposal = ProposalFactory(proposer=staff, state="escalated", approver=office_head)
