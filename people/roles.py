@@ -17,11 +17,17 @@ class Role(models.TextChoices):
 
 def role_names(user) -> frozenset[str]:
     """The team roles a person holds, read once and kept on the user object for the request."""
+    return _held(user, "_role_names", nobody=frozenset())
+
+
+def _held(user, name, *, nobody):
+    """What `_read_roles` keeps on the user as `name`, read on first asking; `nobody` for an
+    anonymous or deactivated person, who holds nothing."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return frozenset()
-    if getattr(user, "_role_names", None) is None:
+        return nobody
+    if getattr(user, name, None) is None:
         _read_roles(user)
-    return user._role_names
+    return getattr(user, name)
 
 
 def _read_roles(user) -> None:
@@ -95,20 +101,12 @@ def is_administrator(user) -> bool:
 
 
 def offices_headed_ids(user) -> frozenset[int]:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return frozenset()
-    if getattr(user, "_offices_headed_ids", None) is None:
-        _read_roles(user)
-    return user._offices_headed_ids
+    return _held(user, "_offices_headed_ids", nobody=frozenset())
 
 
 def manages_a_head(user) -> bool:
     """Is the line manager of someone who heads an office: approves that head's proposals."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if getattr(user, "_manages_a_head", None) is None:
-        _read_roles(user)
-    return user._manages_a_head
+    return _held(user, "_manages_a_head", nobody=False)
 
 
 def is_office_head(user) -> bool:
