@@ -189,10 +189,9 @@ def _in_order(queryset, rows) -> list:
     return rows
 
 
-def _value(row, path):
-    for name in path.split("__"):
-        row = getattr(row, name)
-    return (row is None, row)
+def _value(row, name):
+    value = getattr(row, name)
+    return (value is None, value)
 
 
 def _trained_count(today):
