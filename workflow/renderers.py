@@ -136,14 +136,17 @@ def render_select(widget) -> str:
         if group_name:
             parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
         for option in options:
-            parts.append(
-                f'\n  <option value="{conditional_escape(str(option["value"]))}"'
-                f"{_attrs(option['attrs'])}>{conditional_escape(option['label'])}</option>"
-            )
+            parts.append("\n  " + option_html(option["value"], option["label"], option["attrs"]))
         if group_name:
             parts.append("\n  </optgroup>")
     parts.append("\n</select>")
     return mark_safe("".join(parts))
+
+
+def option_html(value, label, attrs) -> str:
+    """One <option>, as select_option.html makes it (the `{% options %}` tag's too)."""
+    value, label = conditional_escape(str(value)), conditional_escape(label)
+    return f'<option value="{value}"{_attrs(attrs)}>{label}</option>'
 
 
 def _attrs(attrs) -> str:

@@ -1,8 +1,8 @@
 from django import template
-from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
 from workflow.forms import problems_of, refused_forms
+from workflow.renderers import option_html
 from workflow.states import state_of
 
 register = template.Library()
@@ -25,13 +25,11 @@ def options(choices, selected=""):
     here, not by a template loop, which costs about ten times as much for the hundreds of
     offices a large organisation's filters list."""
     selected = str(selected)
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        (
-            (value, mark_safe(" selected") if str(value) == selected else "", label)
+    return mark_safe(
+        "".join(
+            option_html(value, label, {"selected": True} if str(value) == selected else {})
             for value, label in choices
-        ),
+        )
     )
 
 
