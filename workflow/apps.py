@@ -6,5 +6,15 @@ class WorkflowConfig(AppConfig):
     verbose_name = "Workflow core"
 
     def ready(self):
-        # Registers the deployment checks, and `in` for integer columns.
-        from workflow import checks, lookups  # noqa: F401
+        # Registers the deployment checks, `in` for integer columns, and the tasks' log lines.
+        from django.conf import settings
+
+        from workflow import checks, logs, lookups  # noqa: F401
+
+        if settings.SENTRY_DSN:
+            logs.report_errors(
+                settings.SENTRY_DSN,
+                environment=settings.SENTRY_ENVIRONMENT,
+                release=settings.SENTRY_RELEASE,
+                traces=settings.SENTRY_TRACES_SAMPLE_RATE,
+            )

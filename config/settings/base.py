@@ -7,6 +7,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django_guid.integrations import CeleryIntegration
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -47,6 +48,8 @@ INSTALLED_APPS = [
     "csp",
     # PostgreSQL triggers that keep the logs append-only (workflow.models.APPEND_ONLY).
     "pgtrigger",
+    # A request id on every log line, handed on to the tasks a request queues (workflow/logs.py).
+    "django_guid",
     "workflow",
     "people",
     "accounts",
@@ -56,6 +59,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_guid.middleware.guid_middleware",
+    "workflow.logs.RequestLog",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -359,18 +364,53 @@ CONTENT_SECURITY_POLICY = {
 if _csp_report_uri := env("CSP_REPORT_URI", default=""):
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [_csp_report_uri]
 
+# --- Logs (workflow/logs.py) ---------------------------------------------------------------------
+# Every line carries the request's id, the acting person's id and, in a task, its id and name;
+# nothing else about anyone. "plain" for a terminal, "json" (production's default) for a log
+# collector: one JSON object a line.
+LOG_FORMAT = env("LOG_FORMAT", default="plain")
+# A line for each request (method, path without its query, status, time, person's id):
+# production, where gunicorn's access log is off.
+LOG_REQUESTS = env.bool("LOG_REQUESTS", default=False)
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,  # a caller's id is used only if it is a UUID; else one is made
+    "RETURN_HEADER": True,
+    "INTEGRATIONS": [CeleryIntegration(use_django_logging=True, log_parent=False)],
+}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "workflow.logs.Context"}},
+    "formatters": {
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s "
+            "%(user_id)s %(task_id)s %(task_name)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         # Failed sign-ins and lockouts are warnings; axes' bookkeeping on every sign-in is not.
         "axes": {"level": "WARNING"},
+        # Its "changing the guid" on every task a request queues.
+        "django_guid": {"level": "WARNING"},
     },
 }
+# Celery's worker and beat keep this configuration rather than their own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # The public's reports of accounts pretending to be the organisation: at most this many an hour
 # from one address (counted in the cache, so shared by every web process when Redis is used).
@@ -448,3 +488,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
 }
+
+# Errors to Sentry (or a service that speaks its protocol) when a DSN is set, switched on as the
+# apps load (workflow/apps.py); workflow/logs.py says what is sent (nothing about anyone beyond
+# the acting person's id).
+SENTRY_DSN = env("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", default="production")
+SENTRY_RELEASE = env("SENTRY_RELEASE", default="")
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)

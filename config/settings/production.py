@@ -1,7 +1,7 @@
 """Real use: PostgreSQL, Redis and Celery workers, served by gunicorn behind TLS."""
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import env
+from config.settings.base import LOGGING, env
 
 DEBUG = False
 ALLOW_DEMO_DATA = False
@@ -32,3 +32,8 @@ X_FRAME_OPTIONS = "DENY"
 # Sessions read from the cache (Redis), written through to the database: a signed-in page no
 # longer asks the database for its session first; a session outlives a Redis restart.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# Logs for a collector: JSON, and a line for each request (gunicorn's access log is off).
+LOG_FORMAT = env("LOG_FORMAT", default="json")
+LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT
+LOG_REQUESTS = env.bool("LOG_REQUESTS", default=True)

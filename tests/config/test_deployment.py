@@ -22,8 +22,8 @@ def test_compose_runs_every_part_of_the_product(compose):
     assert {"web", "worker", "beat", "postgres", "redis", "migrate"} <= set(compose["services"])
 
 
-def test_web_is_served_by_gunicorn(compose):
-    assert command_of(compose["services"]["web"]).startswith("gunicorn config.wsgi")
+def test_web_is_served_by_gunicorn_with_its_settings(compose):
+    assert command_of(compose["services"]["web"]) == "gunicorn -c config/gunicorn.py"
 
 
 def test_worker_and_beat_run_celery_with_the_database_scheduler(compose):
