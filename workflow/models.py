@@ -294,3 +294,22 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.subject} → {self.recipient}"
+
+
+class Heartbeat(models.Model):
+    """When a background part last showed it was alive, for /health/ (config/health.py): the
+    beat scheduler notes itself as it ticks (workflow.beat.Scheduler), the worker as it runs the
+    heartbeat task the scheduler sends every minute (workflow.tasks.heartbeat)."""
+
+    SCHEDULER = "scheduler"
+    WORKER = "worker"
+
+    name = models.CharField(max_length=20, primary_key=True)
+    at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.name} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+    @classmethod
+    def note(cls, name: str) -> None:
+        cls.objects.update_or_create(name=name, defaults={"at": timezone.now()})

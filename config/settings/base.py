@@ -163,9 +163,16 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/London"
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django-celery-beat's scheduler, which also notes its own heartbeat for /health/.
+CELERY_BEAT_SCHEDULER = "workflow.beat:Scheduler"
 # Periodic jobs live here, in code; django-celery-beat copies them into its tables on start.
 CELERY_BEAT_SCHEDULE = {
+    # The worker shows it is alive (/health/).
+    "heartbeat": {
+        "task": "workflow.tasks.heartbeat",
+        "schedule": 60.0,
+        "options": {"expires": 55},  # one not taken within the minute is dropped
+    },
     "clear-expired-sessions": {
         "task": "people.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=15),
@@ -363,6 +370,10 @@ CONTENT_SECURITY_POLICY = {
 # Where browsers report what the policy blocked, if anywhere (a collector's URL).
 if _csp_report_uri := env("CSP_REPORT_URI", default=""):
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [_csp_report_uri]
+
+# /health/ answers 503 when the scheduler or the worker has not shown it is alive for this long
+# (each does every minute).
+HEALTH_STALE_AFTER_SECONDS = env.int("HEALTH_STALE_AFTER_SECONDS", default=300)
 
 # --- Logs (workflow/logs.py) ---------------------------------------------------------------------
 # Every line carries the request's id, the acting person's id and, in a task, its id and name;

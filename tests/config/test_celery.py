@@ -17,8 +17,13 @@ def test_every_scheduled_job_names_a_registered_task():
         assert isinstance(entry["schedule"], crontab | float | int), name
 
 
-def test_beat_uses_the_database_scheduler():
-    assert settings.CELERY_BEAT_SCHEDULER == "django_celery_beat.schedulers:DatabaseScheduler"
+def test_beat_uses_the_database_scheduler_that_notes_its_heartbeat():
+    from django_celery_beat.schedulers import DatabaseScheduler
+
+    from workflow.beat import Scheduler
+
+    assert settings.CELERY_BEAT_SCHEDULER == "workflow.beat:Scheduler"
+    assert issubclass(Scheduler, DatabaseScheduler)
 
 
 @pytest.mark.filterwarnings("ignore::celery.exceptions.AlwaysEagerIgnored")

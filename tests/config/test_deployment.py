@@ -31,7 +31,7 @@ def test_worker_and_beat_run_celery_with_the_database_scheduler(compose):
     assert command_of(services["worker"]).startswith("celery -A config worker")
     beat = command_of(services["beat"])
     assert beat.startswith("celery -A config beat")
-    assert "django_celery_beat.schedulers:DatabaseScheduler" in beat
+    assert "workflow.beat:Scheduler" in beat
 
 
 @pytest.mark.parametrize("name", ["web", "worker", "beat", "postgres", "redis"])
