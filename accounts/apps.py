@@ -22,6 +22,12 @@ def _training_changed(sender, instance, raw=False, **kwargs):
     refresh_training_of(people=[instance.person_id, *getattr(instance, "_previous_people", [])])
 
 
+def _person_left(sender, person, actor=None, **kwargs):
+    from accounts.services import member_left
+
+    member_left(person=person, actor=actor)
+
+
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = "Official accounts"
@@ -30,6 +36,10 @@ class AccountsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save, pre_save
 
         from people.models import TrainingRecord
+        from people.signals import person_left
+
+        # A leaver leaves every team; an owner's account passes on or is flagged to DCCT.
+        person_left.connect(_person_left, dispatch_uid="accounts-person-left")
 
         pre_save.connect(_training_moving, sender=TrainingRecord, dispatch_uid="accounts-training")
         post_save.connect(

@@ -206,6 +206,21 @@ class Account(StateMachine, models.Model):
         help_text="The latest day it was seen in use: a review submitted, or figures for that "
         "day. Kept by evaluation, whose list of dormant accounts reads it.",
     )
+    minimised_on = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the retention job removed its free text and its reviews', years after "
+        "it closed (portal/retention.py); its decisions stay on record.",
+    )
+    owner_wanted_since = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Since when it has had no owner: its owner left the organisation and nobody "
+        "else on the team was trained to take over. DCCT's dashboard lists it until someone is "
+        "made owner.",
+    )
 
     class Meta:
         ordering = ["platform_sort_order", Lower("display_name"), "pk"]
@@ -268,6 +283,12 @@ class Account(StateMachine, models.Model):
                 name="account_live_last_activity",
                 condition=models.Q(state=A.LIVE),
             ),
+            # DCCT's queue of accounts whose owner left with nobody trained to take over.
+            models.Index(
+                fields=["owner_wanted_since"],
+                name="account_owner_wanted",
+                condition=models.Q(owner_wanted_since__isnull=False),
+            ),
         ]
 
     def __str__(self):
@@ -321,6 +342,12 @@ class Account(StateMachine, models.Model):
     def exit_steps_done(self) -> bool:
         strategy = getattr(self, "exit_strategy", None)
         return strategy is not None and strategy.is_complete
+
+    def team_trained_on(self, day) -> bool:
+        """Whether enough of its team held current training on `day` (team_trained_from/until,
+        kept by services.refresh_team_training)."""
+        trained_from, until = self.team_trained_from, self.team_trained_until
+        return trained_from is not None and trained_from <= day and (until is None or day <= until)
 
     def go_live_blockers(self) -> list[str]:
         blockers = []
@@ -722,6 +749,8 @@ TEAM_ACTIONS = {
     "add_member": "Added to the team",
     "remove_member": "Left the team",
     "hand_over": "Ownership handed over",
+    "owner_wanted": "Owner left: DCCT to find a new one",
+    "team_below_policy": "Team below the trained minimum",
     "record_training": "Training recorded",
     "update_setup": "Set-up checklist updated",
     "update_exit_steps": "Exit steps updated",

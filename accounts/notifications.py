@@ -289,3 +289,43 @@ def tell_outcome(report: ImpersonationReport) -> int:
             ),
         )
     return sent
+
+
+# --- Leavers -------------------------------------------------------------------------------------
+
+
+def tell_of_leaver(account_id: int, leaver_id: int) -> int:
+    """The team, the office head and DCCT hear that someone left the account's team: who owns
+    it now (or that DCCT must find an owner), and whether the team is still trained enough.
+    Those who must act (DCCT for an owner, the owners and DCCT for training) are told so."""
+    from accounts.models import Account
+
+    account = Account.objects.select_related("office__head", "platform").get(pk=account_id)
+    leaver = User.objects.get(pk=leaver_id)
+    team = [member.person for member in account.current_team()]
+    owners = [m.person for m in account.current_team() if m.role == "owner"]
+    dcct = roles.members_of(Role.DCCT)
+    lines = [f"{leaver} has left the organisation, and so the team of {account}."]
+    must_act = []
+    if owners:
+        lines.append(f"Owner now: {', '.join(str(owner) for owner in owners)}.")
+    elif account.owner_wanted_since is not None:
+        lines.append("Nobody else on the team is trained to own it: DCCT will find a new owner.")
+        must_act += dcct
+    live = account.state in (A.LIVE, A.SETTING_UP)
+    if live and not account.team_trained_on(timezone.localdate()):
+        from people import policy
+
+        lines.append(
+            f"The team now has fewer than {policy.MIN_TRAINED_TEAM} trained people: add "
+            "someone trained, or record training."
+        )
+        must_act += [*owners, *dcct]
+    return tell(
+        f"leaver:{leaver_id}:account:{account_id}",
+        others([*team, account.office.head, *dcct], None),
+        f"{account}: {leaver} has left the team",
+        "\n".join(lines),
+        reverse("accounts:detail", args=[account.pk]),
+        must_act=must_act,
+    )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
 from accounts import inventory, permissions, register, signals
@@ -221,8 +221,17 @@ def add_member(*, account, actor, person, role, provides_cover=False, reason="")
     except IntegrityError:
         raise ValidationError({"person": f"{person} is already on the team."}) from None
     refresh_team_training(account_ids=[account.pk])
+    if member.role == AccountMember.Role.OWNER:
+        _owner_found(account)
     _log(account, actor, "add_member", f"{person} as {member.get_role_display().lower()}. {reason}")
     return member
+
+
+def _owner_found(account) -> None:
+    """Someone owns the account again: off DCCT's queue of accounts wanting an owner."""
+    if account.owner_wanted_since is not None:
+        account.owner_wanted_since = None
+        account.save(update_fields=["owner_wanted_since"])
 
 
 @transaction.atomic
@@ -270,7 +279,112 @@ def hand_over(*, account, actor, new_owner):
     previous.update(role=AccountMember.Role.EDITOR)
     new_owner.role = AccountMember.Role.OWNER
     new_owner.save(update_fields=["role"])
+    _owner_found(account)
     _log(account, actor, "hand_over", f"From {names} to {new_owner.person}.")
+
+
+LEFT = "Left the organisation"
+
+
+@transaction.atomic
+def member_left(*, person, actor=None) -> list[Account]:
+    """A person left the organisation (people.signals.person_left): they leave every team they
+    are on, kept on record. An owner's account passes to the other trained member (the one
+    covering for them first, then the longest on the team); with nobody trained to take it,
+    the account is flagged to DCCT (owner_wanted_since, a queue on their dashboard). A team
+    left below policy.MIN_TRAINED_TEAM trained people is warned. Each step is logged on the
+    account, by whoever deactivated them (or, where nobody signed in did, by the leaver), and
+    the team, the office head and DCCT are told. Returns the accounts whose teams changed."""
+    places = list(
+        AccountMember.objects.filter(person=person, removed_on__isnull=True)
+        .order_by("account_id")
+        .values_list("pk", "account_id")
+    )
+    changed = []
+    for member_pk, account_id in places:
+        account = Account.objects.select_related("office", "platform").get(pk=account_id)
+        _lock(account)
+        member = AccountMember.objects.get(pk=member_pk)
+        if member.removed_on is not None:  # taken off the team meanwhile
+            continue
+        by, role = (actor, None) if actor is not None else (person, LEFT)
+        member.removed_on = timezone.localdate()
+        member.removal_reason = LEFT
+        member.save(update_fields=["removed_on", "removal_reason"])
+        _log_as(account, by, role, "remove_member", f"{person}: {LEFT.lower()}.")
+        refresh_team_training(account_ids=[account.pk])
+        account.team_trained_from, account.team_trained_until = (
+            Account.objects.filter(pk=account.pk)
+            .values_list("team_trained_from", "team_trained_until")
+            .get()
+        )
+        if member.role == AccountMember.Role.OWNER and account.state != AccountState.CLOSED:
+            _replace_owner(account, person, by, role)
+        if account.state in (AccountState.LIVE, AccountState.SETTING_UP) and not (
+            account.team_trained_on(timezone.localdate())
+        ):
+            _log_as(
+                account,
+                by,
+                role,
+                "team_below_policy",
+                f"Fewer than {policy.MIN_TRAINED_TEAM} trained people on the team now that "
+                f"{person} has left.",
+            )
+        changed.append(account)
+    for account in changed:
+        _tell_team_of_leaver(account, person)
+    return changed
+
+
+def _replace_owner(account, leaver, by, role) -> None:
+    others = list(
+        AccountMember.objects.filter(account=account, removed_on__isnull=True)
+        .select_related("person")
+        .prefetch_related("person__training_records")
+        .order_by("-provides_cover", "added_on", "pk")
+    )
+    if any(member.role == AccountMember.Role.OWNER for member in others):
+        return  # another owner remains
+    trained = [member for member in others if member.is_trained() and member.person.is_active]
+    if trained:
+        new_owner = trained[0]
+        new_owner.role = AccountMember.Role.OWNER
+        new_owner.save(update_fields=["role"])
+        _log_as(
+            account,
+            by,
+            role,
+            "hand_over",
+            f"From {leaver} ({LEFT.lower()}) to {new_owner.person}, the other trained member.",
+        )
+        return
+    account.owner_wanted_since = timezone.localdate()
+    account.save(update_fields=["owner_wanted_since"])
+    _log_as(
+        account,
+        by,
+        role,
+        "owner_wanted",
+        f"{leaver} owned it and has left, and nobody else on the team is trained to take "
+        "over: DCCT finds a new owner.",
+    )
+
+
+def _log_as(account, actor, role, action, comment):
+    """The account's log, in the actor's own role on it or, for a leaver's steps taken with
+    nobody signed in, as the leaver who left."""
+    if role is None:
+        return _log(account, actor, action, comment)
+    return AccountEvent.objects.create(
+        account=account, actor=actor, actor_role=role, action=action, comment=comment
+    )
+
+
+def _tell_team_of_leaver(account, leaver) -> None:
+    from accounts.notifications import tell_of_leaver
+
+    transaction.on_commit(lambda: tell_of_leaver(account.pk, leaver.pk))
 
 
 @transaction.atomic
@@ -691,3 +805,47 @@ REPORT_ACTIONS = {
     "mark_platform_declined": mark_platform_declined,
     "close_as_not_impersonation": close_as_not_impersonation,
 }
+
+
+# --- Retention ---------------------------------------------------------------------------------
+
+REMOVED = "[Removed under the retention policy]"
+
+
+def closed_before(day):
+    """Accounts closed before `day`, not yet minimised."""
+    return Account.objects.filter(
+        state=AccountState.CLOSED, closed_on__lt=day, minimised_on__isnull=True
+    )
+
+
+@transaction.atomic
+def minimise(*, account_ids, today) -> int:
+    """Remove what a long-closed account no longer needs (the retention job,
+    portal/retention.py): the free text of its purpose and audience. Its team, closure,
+    exit strategy and every step stay on record. Returns how many."""
+    fields = {
+        field: Case(When(**{field: ""}, then=Value("")), default=Value(REMOVED))
+        for field in ("purpose", "audience")
+    }
+    return Account.objects.filter(pk__in=account_ids, minimised_on__isnull=True).update(
+        **fields, minimised_on=today
+    )
+
+
+def reporters_to_forget(moment):
+    """Reports of impersonation dealt with before `moment` that still hold the reporter's
+    email address (kept only to tell them the outcome)."""
+    return ImpersonationReport.objects.filter(
+        state__in=[
+            ReportState.RESOLVED,
+            ReportState.PLATFORM_DECLINED,
+            ReportState.NOT_IMPERSONATION,
+            ReportState.MERGED,
+        ],
+        state_changed_at__lt=moment,
+    ).exclude(reporter_email="")
+
+
+def forget_reporters(*, report_ids) -> int:
+    return ImpersonationReport.objects.filter(pk__in=report_ids).update(reporter_email="")

@@ -16,6 +16,7 @@ from evaluation.models import (
     MetricObservation,
     MetricValue,
     Review,
+    ReviewEvent,
     ReviewSchedule,
     add_months,
 )
@@ -101,6 +102,28 @@ def seed_reviews(*, dcct, today: datetime.date) -> int:
                 }[state],
             )
             Review.objects.filter(pk=review.pk).update(created_at=_moment(period_end))
+            # Its history, as the services would have logged it: the steps its state implies.
+            if state != "due":
+                ReviewEvent.objects.create(
+                    review=review,
+                    actor=reporter,
+                    actor_role="Account team",
+                    action="submit",
+                    from_state="due",
+                    to_state="submitted",
+                    created_at=review.submitted_at,
+                )
+            if state == "assessed":
+                ReviewEvent.objects.create(
+                    review=review,
+                    actor=dcct,
+                    actor_role="DCCT",
+                    action="assess",
+                    from_state="submitted",
+                    to_state="assessed",
+                    comment=review.assessment,
+                    created_at=review.assessed_at,
+                )
             if state != "due":
                 MetricValue.objects.bulk_create(
                     [

@@ -8,7 +8,7 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 
 from accounts import permissions as account_permissions
@@ -882,3 +882,29 @@ def move_recertification(*, account, actor, due_on: datetime.date) -> None:
         comment=f"Next recertification due {due_on:%-d %B %Y}"
         + (f" (was {previous:%-d %B %Y})." if previous else "."),
     )
+
+
+# --- Retention ---------------------------------------------------------------------------------
+
+REMOVED = "[Removed under the retention policy]"
+# What a team wrote about how a period went: removed with its account's free text, years after
+# it closed. The figures, outcome and DCCT's assessment stay (the decision record).
+REVIEW_NARRATIVE = ("went_well", "not_well", "action_plan")
+
+
+def reviews_with_narrative(accounts):
+    """The reviews of `accounts` (a queryset or ids) whose teams' free text is still there."""
+    written = Q()
+    for field in REVIEW_NARRATIVE:
+        written |= ~Q(**{field: ""}) & ~Q(**{field: REMOVED})
+    return Review.objects.filter(written, account__in=accounts)
+
+
+def minimise_reviews(*, account_ids) -> int:
+    """The teams' free text in the reviews of these accounts (the retention job,
+    portal/retention.py). Returns how many reviews had any."""
+    fields = {
+        field: Case(When(**{field: ""}, then=Value("")), default=Value(REMOVED))
+        for field in REVIEW_NARRATIVE
+    }
+    return reviews_with_narrative(account_ids).update(**fields)

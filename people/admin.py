@@ -63,7 +63,27 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ("full_name", "email")
     autocomplete_fields = ("office",)
     inlines = (TrainingRecordInline, NoticePreferenceInline, NotificationInline)
-    actions = ("unlock_sign_in",)
+    actions = ("unlock_sign_in", "mark_as_left")
+
+    @admin.action(description="Deactivate: they have left the organisation", permissions=["change"])
+    def mark_as_left(self, request, queryset):
+        """As unticking "active" on their page: they can no longer sign in, and they leave
+        every team, their offices and their approvals to others (people.services.person_left,
+        run as each is saved)."""
+        leaving = [person for person in queryset.order_by("pk") if person.is_active]
+        for person in leaving:
+            if person.pk == request.user.pk:
+                self.message_user(request, "You cannot deactivate yourself.", level="error")
+                continue
+            person.is_active = False
+            person.save(update_fields=["is_active"])
+        done = [person for person in leaving if not person.is_active]
+        self.message_user(
+            request,
+            f"{len(done)} {'person' if len(done) == 1 else 'people'} deactivated: they have left "
+            "their teams, and what waited for them now waits for others (see each account's "
+            "and proposal's history).",
+        )
 
     @admin.action(
         description="Unlock sign-in (forget their wrong passwords)", permissions=["change"]

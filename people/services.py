@@ -1,5 +1,8 @@
 """Changes to people, offices and roles. Views, admin actions and commands call these."""
 
+import logging
+from dataclasses import dataclass, field
+
 from axes.utils import reset as reset_sign_in_attempts
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
@@ -7,6 +10,11 @@ from django.db.models import Q
 
 from people.models import Office, User
 from people.roles import Role, forget_roles
+from people.signals import person_left as person_left_signal
+from workflow.models import NoticeKind
+from workflow.notifications import tell
+
+logger = logging.getLogger(__name__)
 
 # The apps whose data an administrator looks after in the admin site.
 ADMINISTERED_APPS = (
@@ -73,3 +81,70 @@ def unlock_sign_in(*, person: User) -> int:
     if not person.email:  # axes would read no name as "everybody"
         return 0
     return reset_sign_in_attempts(username=person.email)
+
+
+# --- Leavers -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Leaver:
+    """What deactivating a person changed among the people: who heads the offices they headed
+    (their own line manager, acting, or nobody), and who now manages the people they managed."""
+
+    person: User
+    acting_heads: dict[Office, User | None] = field(default_factory=dict)
+    reports: list[User] = field(default_factory=list)
+
+
+@transaction.atomic
+def person_left(*, person: User, actor: User | None = None) -> Leaver:
+    """A person was deactivated (in the admin, or any other way: people.apps sees every save
+    that does it): the offices they headed are headed, acting, by their own line manager, and
+    the people they line-managed report to that line manager too, until an administrator
+    records otherwise; then every app does its part (`signals.person_left`: their places on
+    teams, the approvals waiting for them). Each change is logged where its object keeps its
+    history, and each person it moves work to is told."""
+    person = User.objects.select_for_update().get(pk=person.pk)
+    successor = person.line_manager if person.line_manager_id else None
+    if successor is not None and not successor.is_active:
+        successor = None
+    leaver = Leaver(person=person)
+    for office in Office.objects.select_for_update().filter(head=person).order_by("pk"):
+        office.head = successor
+        office.save(update_fields=["head"])
+        leaver.acting_heads[office] = successor
+        logger.info(
+            "Leaver %s: office %s now headed (acting) by %s",
+            person.pk,
+            office.pk,
+            successor.pk if successor else None,
+        )
+    for report in User.objects.select_for_update().filter(line_manager=person).order_by("pk"):
+        report.line_manager = successor
+        report.save(update_fields=["line_manager"])
+        leaver.reports.append(report)
+    if successor is not None:
+        forget_roles(successor)
+        _tell_acting_head(leaver, successor)
+    person_left_signal.send(
+        sender=User, person=person, actor=actor, acting_heads=dict(leaver.acting_heads)
+    )
+    return leaver
+
+
+def _tell_acting_head(leaver: Leaver, successor: User) -> None:
+    if not leaver.acting_heads and not leaver.reports:
+        return
+    lines = [
+        f"{leaver.person} has left, and you take on, until an administrator records otherwise:"
+    ]
+    lines += [f"- heading {office} (acting)" for office in leaver.acting_heads]
+    lines += [f"- line-managing {report}" for report in leaver.reports]
+    lines += ["", "Proposals waiting for their approval in principle now wait for yours."]
+    tell(
+        f"leaver:{leaver.person.pk}:successor",
+        [successor],
+        f"{leaver.person} has left: you are acting in their place",
+        "\n".join(lines),
+        kind=NoticeKind.ACTION,
+    )

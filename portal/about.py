@@ -19,6 +19,9 @@ def _about():
         "organisation_name": settings.ORGANISATION_NAME,
         "help_email": settings.HELP_EMAIL,
         "sign_in_log_days": settings.SIGN_IN_LOG_DAYS,
+        "proposal_years": settings.RETENTION_ENDED_PROPOSAL_YEARS,
+        "account_years": settings.RETENTION_CLOSED_ACCOUNT_YEARS,
+        "reporter_days": settings.RETENTION_REPORTER_EMAIL_DAYS,
     }
 
 

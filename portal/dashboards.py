@@ -423,6 +423,20 @@ def dcct_dashboard(request):
             what="Record training",
             age=None,
         ),
+        _queue(
+            "owner_wanted",
+            "Accounts with no owner",
+            where(Account.objects.filter(owner_wanted_since__isnull=False))
+            .select_related("office", "platform")
+            .order_by("owner_wanted_since", "pk"),
+            kind="Account",
+            when=lambda a: timezone.make_aware(
+                datetime.datetime.combine(a.owner_wanted_since, datetime.time())
+            ),
+            target=targets["owner_wanted"],
+            what="Find a new owner",
+            age="No owner for",
+        ),
         *_recertification_queues(where, today=today, targets=targets),
     ]
     shown = next((q for q in queues if q["key"] == request.GET.get("show")), None)

@@ -8,7 +8,7 @@ import itertools
 from collections import Counter, defaultdict
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from portal import figures
@@ -39,7 +39,9 @@ def _time_at_stage(previous, decision):
     """The time at the stage `decision` ended, if it is one of the STAGES and the decision
     before it (of the same proposal, in the log's order) began it; each is a row of COLUMNS."""
     proposal, _, _, _, entered, began = previous
-    same, pk, action, from_state, _, moment = decision
+    same, pk, action, from_state, to_state, moment = decision
+    if from_state == to_state:  # a note in the log (an approver who left), not a step
+        return None
     if same != proposal or entered != from_state or from_state not in DECIDING:
         return None
     if action == "withdraw":  # it ends a stage, but nobody at that stage decided anything
@@ -88,6 +90,7 @@ def count_decision(*, decision: Decision) -> None:
         return
     previous = (
         Decision.objects.filter(proposal_id=decision.proposal_id)
+        .exclude(from_state=F("to_state"))
         .filter(
             Q(created_at__lt=decision.created_at)
             | Q(created_at=decision.created_at, pk__lt=decision.pk)
@@ -152,7 +155,8 @@ def recount_report_figures() -> tuple[int, int]:
     of their times. Returns how many times at a stage and how many days it wrote."""
     TimeAtStage.objects.all().delete()
     rows = (
-        Decision.objects.order_by("proposal_id", "created_at", "pk")
+        Decision.objects.exclude(from_state=F("to_state"))
+        .order_by("proposal_id", "created_at", "pk")
         .values_list(*COLUMNS)
         .iterator(chunk_size=BATCH)
     )

@@ -1,6 +1,18 @@
 from django.apps import AppConfig
 
 
+def _person_left(sender, person, actor=None, **kwargs):
+    from proposals.services import approver_left
+
+    approver_left(person=person, actor=actor)
+
+
 class ProposalsConfig(AppConfig):
     name = "proposals"
     verbose_name = "Proposals"
+
+    def ready(self):
+        from people.signals import person_left
+
+        # A leaver's approvals in principle move to whoever approves now (services).
+        person_left.connect(_person_left, dispatch_uid="proposals-person-left")

@@ -180,6 +180,13 @@ class Proposal(StateMachine, models.Model):
     )
 
     # 1. What and where
+    minimised_on = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the retention job removed its attachments and free text, years after "
+        "it ended (portal/retention.py); its decisions stay on record.",
+    )
     title = models.CharField("working title", max_length=150, validators=[single_line])
     platform = models.ForeignKey(
         "accounts.Platform",

@@ -4,6 +4,7 @@ django-fsm transition, writes the Decision and sends the notices once the transa
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Case, Value, When
 
 from accounts import services as accounts_services
 from proposals import evidence, permissions
@@ -16,6 +17,7 @@ from proposals.models import (
     EngagementPriority,
     Proposal,
     ProposalKPI,
+    ProposalState,
     ProposalTeamMember,
 )
 from proposals.selectors import existing_corporate_accounts
@@ -452,3 +454,148 @@ def add_evidence(*, proposal, actor, upload, description="") -> Attachment:
         description=description,
         uploaded_by=actor,
     )
+
+
+# --- Leavers -----------------------------------------------------------------------------------
+
+LEFT = "Left the organisation"
+
+
+@transaction.atomic
+def approver_left(*, person, actor=None, **kwargs) -> list[Proposal]:
+    """A person left (people.signals.person_left), after the offices they headed were given an
+    acting head: each proposal waiting for their approval in principle now waits for whoever
+    approves it now (permissions.approver_of: the acting head, or a head's line manager). Where
+    nobody who can approve it is recorded, it says so, and administrators are told to record
+    one. Each is logged on the proposal (by whoever deactivated them or, where nobody signed in
+    did, by the leaver), and the new approver and the proposer are told."""
+    moved = []
+    waiting = Proposal.objects.filter(state=ProposalState.WITH_OFFICE_HEAD, approver=person)
+    for pk in waiting.order_by("pk").values_list("pk", flat=True):
+        proposal = Proposal.objects.select_related("office__head", "proposer__line_manager").get(
+            pk=pk
+        )
+        transitions.lock(proposal)
+        if proposal.state != ProposalState.WITH_OFFICE_HEAD or proposal.approver_id != person.pk:
+            continue  # decided, or moved, meanwhile
+        approver = permissions.approver_of(proposal)
+        can = (
+            approver is not None
+            and approver.is_active
+            and approver.pk != proposal.proposer_id
+            and not permissions.on_team(proposal, approver)
+        )
+        if can:
+            proposal.approver = approver
+            proposal.save(update_fields=["approver"])
+            comment = (
+                f"{person} has left the organisation: the approval in principle now waits for "
+                f"{approver} ({permissions.approves_as(proposal).lower()})."
+            )
+        else:
+            comment = (
+                f"{person} has left the organisation, and nobody who can approve this proposal "
+                "in principle is recorded: an administrator records the office head (or the "
+                "head's line manager)."
+            )
+        Decision.objects.create(
+            proposal=proposal,
+            actor=actor or person,
+            actor_role="Administrator" if actor else LEFT,
+            action="approver_left",
+            from_state=proposal.state,
+            to_state=proposal.state,
+            comment=comment,
+        )
+        moved.append(proposal)
+        transaction.on_commit(
+            lambda pk=proposal.pk, found=can: _tell_of_approver_left(pk, person.pk, found)
+        )
+    return moved
+
+
+def _tell_of_approver_left(proposal_id, leaver_id, found) -> int:
+    from people import roles
+    from people.models import User
+    from people.roles import Role
+    from workflow.notifications import others, tell
+
+    proposal = Proposal.objects.select_related("proposer", "approver", "office").get(pk=proposal_id)
+    leaver = User.objects.get(pk=leaver_id)
+    subject = f"{proposal.reference}: {leaver} has left"
+    if found:
+        body = (
+            f"{leaver} has left the organisation. {proposal.reference} {proposal.title} now "
+            f"waits for {proposal.approver} to approve it in principle."
+        )
+        people, must_act = [proposal.proposer, proposal.approver], [proposal.approver]
+    else:
+        body = (
+            f"{leaver} has left the organisation, and nobody who can approve "
+            f"{proposal.reference} {proposal.title} in principle is recorded for "
+            f"{proposal.office}. An administrator records the office head."
+        )
+        administrators = roles.members_of(Role.ADMINISTRATOR)
+        people, must_act = [proposal.proposer, *administrators], administrators
+    return tell(
+        f"leaver:{leaver_id}:proposal:{proposal_id}",
+        others(people, None),
+        " ".join(subject.split()),
+        body,
+        proposal.get_absolute_url(),
+        must_act=must_act,
+    )
+
+
+# --- Retention ---------------------------------------------------------------------------------
+
+REMOVED = "[Removed under the retention policy]"
+# The business case's answers in the proposer's own words, where personal details may be:
+# removed. The title, platform, office, team, KPIs and every decision stay.
+NARRATIVE = (
+    "objectives",
+    "audience",
+    "audience_evidence",
+    "why_not_existing",
+    "existing_accounts_response",
+    "content_types",
+    "content_sources",
+    "website_links",
+    "cover_arrangements",
+    "monitoring_plan",
+    "risks",
+    "accessibility",
+    "records_and_data_protection",
+    "exit_plan",
+    "conditions",
+)
+ENDED = (ProposalState.WITHDRAWN, ProposalState.DECLINED, ProposalState.REJECTED)
+
+
+def ended_before(moment):
+    """Proposals withdrawn, declined or rejected before `moment`, not yet minimised."""
+    return Proposal.objects.filter(
+        state__in=ENDED, state_changed_at__lt=moment, minimised_on__isnull=True
+    )
+
+
+@transaction.atomic
+def minimise(*, proposal_ids, today) -> dict[str, int]:
+    """Remove what an ended proposal no longer needs (the retention job, portal/retention.py):
+    its attachments (the files once this commits), the free text of its business case and its
+    comments. Returns how many of each."""
+    proposals = Proposal.objects.filter(pk__in=proposal_ids, minimised_on__isnull=True)
+    ids = list(proposals.select_for_update().values_list("pk", flat=True))
+    attachments = Attachment.objects.filter(proposal_id__in=ids)
+    files = list(attachments.values_list("file", flat=True))
+    removed_attachments, _ = attachments.delete()
+    comments = Comment.objects.filter(proposal_id__in=ids).exclude(body=REMOVED)
+    removed_comments = comments.update(body=REMOVED)
+    answered = {
+        field: Case(When(**{field: ""}, then=Value("")), default=Value(REMOVED))
+        for field in NARRATIVE
+    }
+    Proposal.objects.filter(pk__in=ids).update(**answered, minimised_on=today)
+    storage = Attachment._meta.get_field("file").storage
+    transaction.on_commit(lambda: [storage.delete(name) for name in files if name])
+    return {"proposals": len(ids), "attachments": removed_attachments, "comments": removed_comments}

@@ -21,13 +21,20 @@ requests_log = logging.getLogger("socialgov.requests")
 tasks_log = logging.getLogger("socialgov.tasks")
 
 
+def acting_user():
+    """The signed-in person the request being answered is from, once the request has read who
+    that is, else None (no request: a task, a command)."""
+    request = current_request.get()
+    user = getattr(request, "_cached_user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
 def acting_user_id() -> int | None:
     """The id of the person the request being answered is from, once the request has read who
     that is (Django keeps it as `_cached_user`): a log line never makes the request look its
     session up, which a request refused before any page (RefuseNullCharacters) must not do."""
-    request = current_request.get()
-    user = getattr(request, "_cached_user", None)
-    return user.pk if user is not None and user.is_authenticated else None
+    user = acting_user()
+    return user.pk if user is not None else None
 
 
 class Context(logging.Filter):

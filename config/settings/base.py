@@ -168,6 +168,10 @@ CELERY_BEAT_SCHEDULER = "workflow.beat:Scheduler"
 # Periodic jobs live here, in code; django-celery-beat copies them into its tables on start.
 CELERY_BEAT_SCHEDULE = {
     # The worker shows it is alive (/health/).
+    "apply-retention": {
+        "task": "portal.tasks.apply_retention",
+        "schedule": crontab(hour=2, minute=45),
+    },
     "heartbeat": {
         "task": "workflow.tasks.heartbeat",
         "schedule": 60.0,
@@ -225,6 +229,7 @@ WORKFLOW_TARGET_DAYS = {
     "review_submitted": 14,
     "impersonation_open": 3,
     "impersonation_reported": 14,
+    "owner_wanted": 5,  # an account whose owner left with nobody trained to take over
     "recertification_needs_follow_up": 14,
     **env.dict("WORKFLOW_TARGET_DAYS", cast={"value": int}, default={}),
 }
@@ -370,6 +375,12 @@ CONTENT_SECURITY_POLICY = {
 # Where browsers report what the policy blocked, if anywhere (a collector's URL).
 if _csp_report_uri := env("CSP_REPORT_URI", default=""):
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [_csp_report_uri]
+
+# The retention schedule (portal/retention.py, every night): how long what is no longer needed
+# is kept before it is minimised. The decision record is kept whatever these say.
+RETENTION_ENDED_PROPOSAL_YEARS = env.int("RETENTION_ENDED_PROPOSAL_YEARS", default=6)
+RETENTION_CLOSED_ACCOUNT_YEARS = env.int("RETENTION_CLOSED_ACCOUNT_YEARS", default=6)
+RETENTION_REPORTER_EMAIL_DAYS = env.int("RETENTION_REPORTER_EMAIL_DAYS", default=365)
 
 # /health/ answers 503 when the scheduler or the worker has not shown it is alive for this long
 # (each does every minute).

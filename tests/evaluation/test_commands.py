@@ -47,7 +47,9 @@ def test_every_periodic_job_has_a_command():
     from django.core.management import get_commands
 
     commands = get_commands()
-    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+        if name == "heartbeat":  # a sign of life for /health/, not a job anyone runs
+            continue
         assert entry["task"].rsplit(".", 1)[1] in commands, entry["task"]
 
 

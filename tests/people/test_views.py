@@ -21,7 +21,8 @@ def test_protected_pages_send_anonymous_visitors_to_sign_in(client, url):
 
 @pytest.mark.parametrize("url", ["/sign-in/", "/password/reset/", "/health/"])
 def test_sign_in_reset_and_health_need_no_login(client, url):
-    assert client.get(url).status_code == 200
+    # /health/ answers 503 here: no scheduler or worker has beaten (tests/config/test_health.py)
+    assert client.get(url).status_code in ({200, 503} if url == "/health/" else {200})
 
 
 def test_admin_sends_anonymous_visitors_to_its_sign_in(client):

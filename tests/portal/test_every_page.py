@@ -180,7 +180,7 @@ def test_every_page_answers_each_role_by_its_rule_and_reading_changes_nothing(
             for persona, (client, user) in clients.items():
                 status = client.get(url).status_code
                 expected = expected_get(url, user)
-                if status >= 500 or status not in expected:
+                if status not in expected:  # no rule expects a 500 (/health/ may say 503)
                     failures.append(f"{persona} GET {url}: {status}, expected {sorted(expected)}")
         after = snapshot()
         if changed := changes(before, after):

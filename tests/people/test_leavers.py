@@ -1,0 +1,262 @@
+"""A person who leaves (deactivated in the admin, or any other way): their places on teams, the
+accounts they owned, the offices they headed and the approvals waiting for them all move on,
+each logged and each person told (people.services.person_left and the apps' parts)."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import services as account_services
+from accounts.models import AccountEvent, AccountMember
+from people.models import User
+from portal.models import TimeAtStage
+from proposals import services as proposal_services
+from proposals.models import Decision
+from tests.factories import TrainingRecordFactory, UserFactory
+from workflow.models import NoticeKind, Notification
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def deactivate(client, administrator, django_capture_on_commit_callbacks):
+    """As an administrator does: the admin's "they have left" action on the people's list
+    (and what is sent once it commits)."""
+
+    def post(*people):
+        client.force_login(administrator)
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(
+                reverse("admin:people_user_changelist"),
+                {"action": "mark_as_left", "_selected_action": [person.pk for person in people]},
+                follow=True,
+            )
+
+    return post
+
+
+def _notices(person, key_part):
+    return list(Notification.objects.filter(recipient=person, key__contains=key_part))
+
+
+def _member(account, person):
+    return AccountMember.objects.get(account=account, person=person)
+
+
+def _events(account, action):
+    return list(AccountEvent.objects.filter(account=account, action=action))
+
+
+def test_an_owner_who_leaves_hands_the_account_to_the_other_trained_member(
+    deactivate, client, administrator, make_account, owner, office_head, dcct
+):
+    account = make_account()
+    editor = account.members.get(role="editor").person
+
+    response = deactivate(owner)
+
+    assert "1 person deactivated" in response.text
+    owner.refresh_from_db()
+    assert owner.is_active is False
+    left = _member(account, owner)
+    assert left.removed_on == timezone.localdate()
+    assert left.removal_reason == "Left the organisation"  # kept on record, not deleted
+    assert _member(account, editor).role == "owner"
+    (removed,) = _events(account, "remove_member")
+    (handed,) = _events(account, "hand_over")
+    assert removed.actor == administrator and handed.actor == administrator
+    assert str(editor) in handed.comment and "left the organisation" in handed.comment
+    account.refresh_from_db()
+    assert account.owner_wanted_since is None
+    for person in (editor, office_head, dcct):
+        (notice,) = _notices(person, f"leaver:{owner.pk}:account:{account.pk}")
+        assert f"Owner now: {editor}" in notice.body
+
+
+def test_an_owner_who_leaves_with_nobody_trained_flags_the_account_to_dcct(
+    deactivate, client, administrator, make_account, owner, dcct
+):
+    account = make_account(trained=False)
+    TrainingRecordFactory(person=owner)  # only the owner was trained
+
+    deactivate(owner)
+
+    account.refresh_from_db()
+    assert account.owner_wanted_since == timezone.localdate()
+    assert not account.members.filter(role="owner", removed_on__isnull=True).exists()
+    (flagged,) = _events(account, "owner_wanted")
+    assert flagged.label == "Owner left: DCCT to find a new one"
+    (below,) = _events(account, "team_below_policy")
+    assert "Fewer than 2 trained people" in below.comment
+    (notice,) = _notices(dcct, f"leaver:{owner.pk}:account:{account.pk}")
+    assert notice.kind == NoticeKind.ACTION  # DCCT must act
+    assert "DCCT will find a new owner" in notice.body
+
+    client.force_login(dcct)
+    dashboard = client.get("/dashboard/")
+    assert "Accounts with no owner" in dashboard.text
+    assert account.display_name in dashboard.text
+    page = client.get(account.get_absolute_url())
+    assert "No owner since" in page.text
+    assert "Owner left: DCCT to find a new one" in page.text  # the history says so
+
+    # DCCT makes someone trained the owner: off the queue.
+    editor = account.members.get(role="editor", removed_on__isnull=True)
+    TrainingRecordFactory(person=editor.person)
+    account_services.hand_over(account=account, actor=dcct, new_owner=editor)
+    account.refresh_from_db()
+    assert account.owner_wanted_since is None
+    assert "No owner since" not in client.get(account.get_absolute_url()).text
+
+
+def test_a_new_owner_added_to_the_team_also_clears_the_flag(make_account, owner, dcct):
+    account = make_account(trained=False)
+    owner.is_active = False
+    owner.save()
+    account.refresh_from_db()
+    assert account.owner_wanted_since is not None
+
+    account_services.add_member(
+        account=account, actor=dcct, person=UserFactory(office=account.office), role="owner"
+    )
+
+    account.refresh_from_db()
+    assert account.owner_wanted_since is None
+
+
+def test_a_team_left_below_the_trained_minimum_is_warned(
+    deactivate, client, administrator, make_account, owner
+):
+    account = make_account()
+    editor = account.members.get(role="editor").person
+
+    deactivate(editor)
+
+    (below,) = _events(account, "team_below_policy")
+    assert str(editor) in below.comment
+    assert _member(account, owner).role == "owner"  # the owner stays
+    assert not _events(account, "hand_over")
+    (notice,) = _notices(owner, f"leaver:{editor.pk}:account:{account.pk}")
+    assert notice.kind == NoticeKind.ACTION
+    assert "fewer than 2 trained people" in notice.body
+
+
+def test_a_closed_accounts_team_is_left_without_flags(
+    deactivate, client, administrator, make_account, owner
+):
+    account = make_account(state="closed")
+
+    deactivate(owner)
+
+    assert _member(account, owner).removed_on is not None
+    assert not _events(account, "owner_wanted") and not _events(account, "team_below_policy")
+
+
+def test_an_office_head_who_leaves_hands_office_and_approvals_to_their_line_manager(
+    deactivate, client, administrator, make_proposal, office, office_head, staff, time_machine
+):
+    director = UserFactory(full_name="Morag Director")
+    office_head.line_manager = director
+    office_head.save()
+    report = UserFactory(office=office, line_manager=office_head)
+    time_machine.move_to(timezone.now() - datetime.timedelta(days=3))
+    proposal = make_proposal("with_office_head")
+    proposal_services_decision = Decision.objects.create(
+        proposal=proposal,
+        actor=staff,
+        actor_role="Proposer",
+        action="submit",
+        from_state="draft",
+        to_state="with_office_head",
+    )
+    time_machine.move_to(timezone.now() + datetime.timedelta(days=3))
+
+    deactivate(office_head)
+
+    office.refresh_from_db()
+    assert office.head == director  # acting, until an administrator records otherwise
+    report.refresh_from_db()
+    assert report.line_manager == director
+    proposal.refresh_from_db()
+    assert proposal.approver == director
+    (moved,) = Decision.objects.filter(proposal=proposal, action="approver_left")
+    assert moved.actor == administrator
+    assert moved.from_state == moved.to_state == "with_office_head"
+    assert str(director) in moved.comment
+    (told,) = _notices(director, f"leaver:{office_head.pk}:proposal:{proposal.pk}")
+    assert told.kind == NoticeKind.ACTION
+    assert _notices(staff, f"leaver:{office_head.pk}:proposal:{proposal.pk}")
+    (acting,) = _notices(director, f"leaver:{office_head.pk}:successor")
+    assert f"heading {office} (acting)" in acting.body and f"line-managing {report}" in acting.body
+
+    # The director approves: the time with the office head is the whole of it, not cut short
+    # by the note that the approver left.
+    proposal_services.approve_in_principle(proposal=proposal, actor=director, comment="Yes.")
+    (stage,) = TimeAtStage.objects.filter(decision__proposal=proposal, stage="with_office_head")
+    assert stage.microseconds >= datetime.timedelta(days=3).total_seconds() * 1_000_000
+    assert proposal_services_decision.pk < stage.decision_id
+
+
+def test_a_head_with_no_line_manager_leaves_the_approval_to_an_administrator(
+    deactivate, client, administrator, make_proposal, office, office_head, staff
+):
+    proposal = make_proposal("with_office_head")
+
+    deactivate(office_head)
+
+    office.refresh_from_db()
+    assert office.head is None
+    proposal.refresh_from_db()
+    assert proposal.approver == office_head  # nobody to move it to
+    (note,) = Decision.objects.filter(proposal=proposal, action="approver_left")
+    assert "an administrator records the office head" in note.comment
+    (told,) = _notices(administrator, f"leaver:{office_head.pk}:proposal:{proposal.pk}")
+    assert told.kind == NoticeKind.ACTION
+    assert _notices(staff, f"leaver:{office_head.pk}:proposal:{proposal.pk}")
+
+
+def test_deactivating_outside_the_admin_is_a_leaver_too_logged_as_the_leaver(make_account, owner):
+    account = make_account()
+
+    owner.is_active = False
+    owner.save()  # the shell, a command: nobody signed in
+
+    (removed,) = _events(account, "remove_member")
+    assert removed.actor == owner and removed.actor_role == "Left the organisation"
+    assert _member(account, owner).removed_on is not None
+
+
+def test_saving_someone_already_inactive_changes_nothing_more(make_account, owner):
+    account = make_account()
+    owner.is_active = False
+    owner.save()
+    events = AccountEvent.objects.filter(account=account).count()
+
+    owner = User.objects.get(pk=owner.pk)
+    owner.full_name = "Ailsa Owner-Smith"
+    owner.save()
+
+    assert AccountEvent.objects.filter(account=account).count() == events
+
+
+def test_an_administrator_cannot_deactivate_themselves(deactivate, client, administrator):
+    response = deactivate(administrator)
+
+    administrator.refresh_from_db()
+    assert administrator.is_active
+    assert "You cannot deactivate yourself." in response.text
+
+
+def test_the_action_needs_the_right_to_change_people(client, staff, owner):
+    client.force_login(staff)
+
+    response = client.post(
+        reverse("admin:people_user_changelist"),
+        {"action": "mark_as_left", "_selected_action": [owner.pk]},
+    )
+
+    assert response.status_code == 302  # to the admin's sign-in: not an administrator
+    owner.refresh_from_db()
+    assert owner.is_active
