@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test install install-dev assets migrate seed bench load lint format lock ci clean
+.PHONY: run test install install-dev assets test-provider migrate seed bench load lint format lock ci clean
 
 run: install-dev assets migrate seed ## Serve the demo on http://127.0.0.1:8000 with worker and scheduler
 	$(BIN)/honcho -f Procfile.dev start
@@ -13,7 +13,7 @@ run: install-dev assets migrate seed ## Serve the demo on http://127.0.0.1:8000 
 # TEST_WORKERS=0 runs them in this one process.
 TEST_WORKERS ?= auto
 
-test: install-dev assets ## Run the whole suite (SQLite, or DATABASE_URL/REDIS_URL when set)
+test: install-dev assets test-provider ## Run the whole suite (SQLite, or DATABASE_URL/REDIS_URL when set)
 	$(BIN)/pytest --numprocesses $(TEST_WORKERS) --dist worksteal
 
 $(BIN)/python:
@@ -38,6 +38,12 @@ static/dist/main.css: node_modules/.package-lock.json package.json $(wildcard st
 	npm run --silent build
 
 assets: static/dist/main.css
+
+# The OpenID provider the single sign-on tests start (tests/oidc): its own lockfile.
+tests/oidc/node_modules/.package-lock.json: tests/oidc/package.json tests/oidc/package-lock.json
+	cd tests/oidc && npm ci --no-audit --no-fund
+
+test-provider: tests/oidc/node_modules/.package-lock.json
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput

@@ -1,16 +1,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from people import views
+from people import sso, views
 
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="sign-in"),
+    path("sso/start/", sso.Start.as_view(), name="sso-start"),
+    path("sso/callback/", sso.Callback.as_view(), name="sso-callback"),
     path("people/search/", views.search, name="people-search"),
     path("email-settings/", views.notice_preferences, name="notice-preferences"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
     path(
         "password/change/",
-        auth_views.PasswordChangeView.as_view(template_name="people/password_change.html"),
+        views.PasswordChangeView.as_view(template_name="people/password_change.html"),
         name="password_change",
     ),
     path(

@@ -4,11 +4,11 @@ import unicodedata
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from people import lockout
+from people import lockout, sso
 from people.demo import DEFAULT_DEMO_PASSWORD, DEMO_SIGNINS
 from people.forms import NoticePreferencesForm, SignInForm
 from people.selectors import people_matching
@@ -29,10 +29,28 @@ def search(request):
     )
 
 
+class PasswordsOnly:
+    """A page about passwords: not there when single sign-on is the only way in."""
+
+    def setup(self, request, *args, **kwargs):  # (dispatch keeps the view's login rules)
+        if settings.SSO_REQUIRED:
+            raise Http404("This service signs people in through their organisation only.")
+        super().setup(request, *args, **kwargs)
+
+
 class SignInView(auth_views.LoginView):
+    """The password form and, where single sign-on is on, "Sign in with <organisation>" above
+    it; with SSO_REQUIRED, the button alone (and a password sent anyway is refused)."""
+
     template_name = "people/sign_in.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if settings.SSO_REQUIRED:
+            messages.error(request, f"Sign in with {settings.SSO_NAME}.")
+            return HttpResponseRedirect(request.get_full_path())
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -41,7 +59,10 @@ class SignInView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if settings.SHOW_DEMO_SIGNINS:
+        context["sso"] = sso.enabled()
+        context["sso_name"] = settings.SSO_NAME
+        context["sso_required"] = settings.SSO_REQUIRED
+        if settings.SHOW_DEMO_SIGNINS and not settings.SSO_REQUIRED:
             context["demo_signins"] = [(email, role) for email, _, _, role in DEMO_SIGNINS]
             context["demo_password"] = DEFAULT_DEMO_PASSWORD
         return context
@@ -50,7 +71,11 @@ class SignInView(auth_views.LoginView):
 RESET_WINDOW_SECONDS = 60 * 60
 
 
-class PasswordResetView(auth_views.PasswordResetView):
+class PasswordChangeView(PasswordsOnly, auth_views.PasswordChangeView):
+    pass
+
+
+class PasswordResetView(PasswordsOnly, auth_views.PasswordResetView):
     """Django's reset request, limited per hour from one address (every post counts, before it
     is read) and for one email address (whether or not it belongs to anybody, so that the
     limit tells nothing about who has an account). Past either: 429, and nothing is sent."""

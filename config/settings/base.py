@@ -259,9 +259,35 @@ PASSWORD_RESETS_PER_EMAIL = env.int("PASSWORD_RESETS_PER_EMAIL", default=3)
 # is no lockout by address alone: the whole building shares one. Both end SIGN_IN_COOLOFF_MINUTES
 # after the last failure (trying again while locked out does not extend it); an administrator
 # unlocks at once in the admin (Access attempts, or the person's "Unlock sign-in" action).
+# --- Single sign-on over OpenID Connect (people/sso.py) ------------------------------------------
+# On when OIDC_ISSUER is set (for Microsoft Entra ID: https://login.microsoftonline.com/<tenant
+# id>/v2.0), with the client's id and secret; the provider's endpoints come from its discovery.
+OIDC_ISSUER = env("OIDC_ISSUER", default="").rstrip("/")
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10  # seconds for each request to the provider
+OIDC_LEEWAY_SECONDS = 60  # clocks a minute apart still agree on a token's times
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso-callback"
+# The sign-in page's button: "Sign in with <SSO_NAME>".
+SSO_NAME = env("SSO_NAME", default=ORGANISATION_NAME)
+# Only single sign-on: no password form, no password reset, and passwords refused everywhere
+# (the admin's sign-in too).
+SSO_REQUIRED = env.bool("SSO_REQUIRED", default=False)
+# Someone signing in for the first time is added only when their address is in these domains.
+SSO_ALLOWED_DOMAINS = [domain.lower() for domain in env.list("SSO_ALLOWED_DOMAINS", default=[])]
+# The provider vouches for every address it sends (an organisation's own directory, as Entra
+# ID, which sends no "email_verified"): addresses are then taken as verified.
+SSO_TRUST_EMAIL = env.bool("SSO_TRUST_EMAIL", default=False)
+if SSO_REQUIRED and not OIDC_ISSUER:
+    raise environ.ImproperlyConfigured("SSO_REQUIRED needs OIDC_ISSUER (and the client's id).")
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    *([] if SSO_REQUIRED else ["django.contrib.auth.backends.ModelBackend"]),
+    "people.sso.Backend",  # answers only the provider's callback, and only when SSO is on
 ]
 SIGN_IN_FAILURE_LIMIT = env.int("SIGN_IN_FAILURE_LIMIT", default=5)
 SIGN_IN_FAILURE_LIMIT_PER_PERSON = env.int("SIGN_IN_FAILURE_LIMIT_PER_PERSON", default=20)
