@@ -11,6 +11,8 @@ class WorkflowConfig(AppConfig):
 
         from workflow import checks, logs, lookups  # noqa: F401
 
+        logs.log_tasks()
+
         if settings.SENTRY_DSN:
             logs.report_errors(
                 settings.SENTRY_DSN,

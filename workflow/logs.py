@@ -97,16 +97,24 @@ class RequestLog:
 # --- Celery: each task's start and outcome, with its id -----------------------------------------
 # (A failure's or a retry's trace is Celery's own line, which carries the task's id as well.)
 
+
+def log_tasks() -> None:
+    """Log each task's start as the apps are ready (workflow.apps): after django-guid's own
+    handler, which gives the task its request id first. Its outcome is connected as this module
+    is imported (by the logging configuration, before any app is ready): before django-guid's
+    handler, which forgets the id."""
+    task_prerun.connect(_task_started, dispatch_uid="socialgov-task-started")
+
+
 _started: dict[str, float] = {}
 
 
-@task_prerun.connect
 def _task_started(task_id=None, task=None, **kwargs):
     _started[task_id] = time.perf_counter()
     tasks_log.info("task %s started", task.name, extra={"task_state": "STARTED"})
 
 
-@task_postrun.connect
+@task_postrun.connect(dispatch_uid="socialgov-task-finished")
 def _task_finished(task_id=None, task=None, state=None, **kwargs):
     began = _started.pop(task_id, None)
     milliseconds = round((time.perf_counter() - began) * 1000, 1) if began else None

@@ -117,6 +117,8 @@ def test_a_task_logs_its_start_and_outcome_with_its_id(lines):
     task_lines = [line for line in lines() if line["logger"] == "socialgov.tasks"]
     started, finished = task_lines
     assert started["task_id"] == finished["task_id"] == result.id
+    # A task no request queued (the scheduler's) gets a request id of its own, on every line.
+    assert started["request_id"] and started["request_id"] == finished["request_id"]
     assert started["task_name"] == "workflow.tasks.send_digests"
     assert started["task_state"] == "STARTED"
     assert finished["task_state"] == "SUCCESS"
