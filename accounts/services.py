@@ -835,16 +835,20 @@ def minimise(*, account_ids, today) -> int:
 
 def reporters_to_forget(moment):
     """Reports of impersonation dealt with before `moment` that still hold the reporter's
-    email address (kept only to tell them the outcome)."""
-    return ImpersonationReport.objects.filter(
-        state__in=[
-            ReportState.RESOLVED,
-            ReportState.PLATFORM_DECLINED,
-            ReportState.NOT_IMPERSONATION,
-            ReportState.MERGED,
-        ],
-        state_changed_at__lt=moment,
-    ).exclude(reporter_email="")
+    email address (kept only to tell them the outcome). A report merged into an earlier one
+    is dealt with when that one is: its reporter hears that one's outcome."""
+    dealt_with = [
+        ReportState.RESOLVED,
+        ReportState.PLATFORM_DECLINED,
+        ReportState.NOT_IMPERSONATION,
+    ]
+    own = Q(state__in=dealt_with, state_changed_at__lt=moment)
+    merged = Q(
+        state=ReportState.MERGED,
+        merged_into__state__in=dealt_with,
+        merged_into__state_changed_at__lt=moment,
+    )
+    return ImpersonationReport.objects.filter(own | merged).exclude(reporter_email="")
 
 
 def forget_reporters(*, report_ids) -> int:

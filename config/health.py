@@ -1,7 +1,12 @@
-"""A health check for load balancers, the containers and whoever runs the service: is the
-database there, the broker, and are the scheduler and the worker alive? 503 when any is not.
-It also says how old the oldest notice still waiting to be emailed is (reported, not judged:
-a mail server that refuses shows there first)."""
+"""Health checks.
+
+- `/health/`, for whoever watches the service: is the database there, the broker, and are the
+  scheduler and the worker alive? 503 when any is not. It also says how old the oldest notice
+  still waiting to be emailed is (reported, not judged: a mail server that refuses shows there
+  first).
+- `/health/live/`, for a load balancer and the web container's own check: can this web process
+  answer pages (its database and broker)? A stopped scheduler or worker must not take the pages
+  out of service, only be reported."""
 
 import logging
 
@@ -94,3 +99,15 @@ def health(request):
     healthy = all(checks.values())
     body["status"] = "ok" if healthy else "unavailable"
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+@login_not_required
+@never_cache
+@require_GET
+def live(request):
+    checks = {"database": database_reachable(), "broker": broker_reachable()}
+    healthy = all(checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks},
+        status=200 if healthy else 503,
+    )

@@ -12,7 +12,7 @@ from accounts.public_views import (
     report_impersonation,
     report_impersonation_sent,
 )
-from config.health import health
+from config.health import health, live
 
 # The 500 page needs neither the database nor the request (config/errors.py).
 handler500 = "config.errors.server_error"
@@ -36,6 +36,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("evaluation.urls")),
     path("health/", health, name="health"),
+    path("health/live/", live, name="health-live"),
     path("favicon.ico", favicon, name="favicon"),
     path("register/", public_register, name="public-register"),
     path("register/feed/", register_feed, name="register-feed"),

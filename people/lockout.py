@@ -130,3 +130,12 @@ def locked_out_page(request, original_response=None, credentials=None):
     )
     response["Retry-After"] = str(minutes * 60)
     return response
+
+
+def not_a_password(request, credentials) -> bool:
+    """A sign-in that is no guess at a password, which the lockout neither counts nor refuses:
+    the callback from the organisation's single sign-on (people/sso.py). Its refusals (someone
+    not allowed, a token expired) are the provider's and the service's answers, not guesses;
+    counted, five people refused behind one address would lock everyone there out of it."""
+    match = getattr(request, "resolver_match", None)
+    return match is not None and match.url_name == "sso-callback"

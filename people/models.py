@@ -1,6 +1,6 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -72,6 +72,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text="Set for administrators only.",
     )
     date_joined = models.DateTimeField(default=timezone.now)
+    sso_subject = models.CharField(
+        "single sign-on subject",
+        max_length=300,
+        blank=True,
+        editable=False,
+        help_text="Who the organisation's sign-in says this is (issuer and subject), linked at "
+        "their first sign-in through it: later ones must match.",
+    )
 
     objects = UserManager()
 
@@ -85,6 +93,11 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.CheckConstraint(
                 condition=models.Q(email=Lower("email")), name="user_email_is_lower_case"
             ),
+            models.UniqueConstraint(
+                fields=["sso_subject"],
+                condition=~models.Q(sso_subject=""),
+                name="one_person_per_sso_subject",
+            ),
         ]
 
     def __str__(self):
@@ -95,8 +108,26 @@ class User(AbstractBaseUser, PermissionsMixin):
         self.email = normalise_email(self.email)
 
     def save(self, *args, **kwargs):
+        """A save that deactivates someone who was active (read as committed) is their leaving:
+        the leaver process (services.person_left) runs with it in one transaction, by whoever
+        is signed in, whichever page or command saves it. A bulk update sends nothing."""
         self.email = normalise_email(self.email)
-        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        leaving = (
+            self.pk is not None
+            and not self.is_active
+            and (update_fields is None or "is_active" in update_fields)
+            and type(self).objects.filter(pk=self.pk, is_active=True).exists()
+        )
+        if not leaving:
+            super().save(*args, **kwargs)
+            return
+        from people.services import person_left
+        from workflow.logs import acting_user
+
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            person_left(person=self, actor=acting_user())
 
     def get_full_name(self):
         return self.full_name

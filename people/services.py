@@ -10,6 +10,7 @@ from django.db.models import Q
 
 from people.models import Office, User
 from people.roles import Role, forget_roles
+from people.signals import leaving_approvals
 from people.signals import person_left as person_left_signal
 from workflow.models import NoticeKind
 from workflow.notifications import tell
@@ -104,12 +105,12 @@ def person_left(*, person: User, actor: User | None = None) -> Leaver:
     records otherwise; then every app does its part (`signals.person_left`: their places on
     teams, the approvals waiting for them). Each change is logged where its object keeps its
     history, and each person it moves work to is told."""
-    person = User.objects.select_for_update().get(pk=person.pk)
+    person = User.objects.select_for_update(no_key=True).get(pk=person.pk)
     successor = person.line_manager if person.line_manager_id else None
     if successor is not None and not successor.is_active:
         successor = None
     leaver = Leaver(person=person)
-    for office in Office.objects.select_for_update().filter(head=person).order_by("pk"):
+    for office in Office.objects.select_for_update(no_key=True).filter(head=person).order_by("pk"):
         office.head = successor
         office.save(update_fields=["head"])
         leaver.acting_heads[office] = successor
@@ -119,16 +120,17 @@ def person_left(*, person: User, actor: User | None = None) -> Leaver:
             office.pk,
             successor.pk if successor else None,
         )
-    for report in User.objects.select_for_update().filter(line_manager=person).order_by("pk"):
+    reports = User.objects.select_for_update(no_key=True).filter(line_manager=person)
+    for report in reports.order_by("pk"):
         report.line_manager = successor
         report.save(update_fields=["line_manager"])
         leaver.reports.append(report)
     if successor is not None:
         forget_roles(successor)
-        _tell_acting_head(leaver, successor)
-    person_left_signal.send(
-        sender=User, person=person, actor=actor, acting_heads=dict(leaver.acting_heads)
-    )
+        transaction.on_commit(lambda: _tell_acting_head(leaver, successor))
+    # Proposals first, then accounts: the order every change locks them in (ARCHITECTURE.md).
+    for signal in (leaving_approvals, person_left_signal):
+        signal.send(sender=User, person=person, actor=actor, acting_heads=dict(leaver.acting_heads))
     return leaver
 
 

@@ -6,11 +6,13 @@ mozilla-django-oidc: switched on by OIDC_ISSUER, OIDC_RP_CLIENT_ID and OIDC_RP_C
 - The ID token is checked in full: its signature against the provider's keys, its issuer,
   its audience (this client), its authorised party, when it was issued and when it expires
   (mozilla-django-oidc checks only the signature and the expiry), and its nonce.
-- A person is matched by their verified email address. Someone new is created on their first
-  sign-in only when their address's domain is in SSO_ALLOWED_DOMAINS; their office and roles are
-  then given in the app, as everyone's are. A deactivated person is refused, and so is an address
-  the provider has not verified (SSO_TRUST_EMAIL says the provider vouches for every address it
-  sends, as an organisation's own directory does).
+- A person is matched by their verified email address, and linked at their first sign-in to
+  the provider's subject (issuer and `sub`), which every later sign-in must match. Someone new
+  is created on their first sign-in only when their address's domain is in
+  SSO_ALLOWED_DOMAINS; their office and roles are then given in the app, as everyone's are. A
+  deactivated person is refused, and so is an address the provider has not verified
+  (SSO_TRUST_EMAIL says the provider vouches for every address it sends, as an organisation's
+  own directory does: then it must not let people edit their own address).
 - Every refusal says why on the sign-in page, and is logged without the address.
 """
 
@@ -94,10 +96,23 @@ class Backend(OIDCAuthenticationBackend):
         return self
 
     def authenticate(self, request, **kwargs):
-        if not enabled() or request is None or "code" not in request.GET:
+        """Only the callback's own call (Callback, with the nonce and PKCE verifier its session
+        kept): never a password form's, whatever its address says."""
+        match = getattr(request, "resolver_match", None)
+        if (
+            not enabled()
+            or match is None
+            or match.url_name != "sso-callback"
+            or "nonce" not in kwargs
+            or {"username", "password"} & kwargs.keys()
+        ):
             return None
         self.configure()
         return super().authenticate(request, **kwargs)
+
+    def get_or_create_user(self, access_token, id_token, payload):
+        self._token_subject = f"{payload['iss']}|{payload['sub']}"
+        return super().get_or_create_user(access_token, id_token, payload)
 
     def _refuse(self, reason: str, why: str):
         logger.warning("Single sign-on refused: %s", why)
@@ -146,6 +161,10 @@ class Backend(OIDCAuthenticationBackend):
             self._refuse(TAMPERED, str(error))
 
     def verify_claims(self, claims):
+        """`claims` are the user info's: about the same person as the ID token, or refused."""
+        subject = getattr(self, "_token_subject", "")
+        if subject and claims.get("sub") != subject.rpartition("|")[2]:
+            self._refuse(TAMPERED, "the user info is about someone else than the ID token")
         if not claims.get("email"):
             self._refuse(NO_EMAIL, "the provider sent no email address")
         if claims.get("email_verified") is not True and not settings.SSO_TRUST_EMAIL:
@@ -164,12 +183,23 @@ class Backend(OIDCAuthenticationBackend):
             self._refuse(NOT_ALLOWED, f"no account for this address, and {domain} is not allowed")
         name = " ".join(str(claims.get("name") or "").split()) or email.partition("@")[0]
         user = User.objects.create_user(email=email, full_name=name[:150])
+        user.sso_subject = self._token_subject
+        user.save(update_fields=["sso_subject"])
         logger.info("Single sign-on created person %s", user.pk)
         return user
 
     def update_user(self, user, claims):
+        """The person with this address: deactivated, refused; linked at their first sign-in to
+        the provider's subject (issuer and `sub`), which every later one must match, so that an
+        address given to someone else in the directory does not sign them in as this person."""
         if not user.is_active:
             self._refuse(DEACTIVATED, f"person {user.pk} is deactivated")
+        if not user.sso_subject:
+            user.sso_subject = self._token_subject
+            user.save(update_fields=["sso_subject"])
+            logger.info("Single sign-on linked person %s", user.pk)
+        elif user.sso_subject != self._token_subject:
+            self._refuse(LINKED_ELSEWHERE, f"person {user.pk} is linked to another subject")
         return user
 
     def get_user(self, user_id):
@@ -192,6 +222,9 @@ DEACTIVATED = (
     "administrator."
 )
 UNAVAILABLE = "Your organisation's sign-in did not answer. Try again in a few minutes."
+LINKED_ELSEWHERE = (
+    "Your email address belongs to someone else's account in this service. Ask an administrator."
+)
 
 
 def _require_enabled():

@@ -426,7 +426,11 @@ def dcct_dashboard(request):
         _queue(
             "owner_wanted",
             "Accounts with no owner",
-            where(Account.objects.filter(owner_wanted_since__isnull=False))
+            where(
+                Account.objects.filter(owner_wanted_since__isnull=False).exclude(
+                    state=AccountState.CLOSED
+                )
+            )
             .select_related("office", "platform")
             .order_by("owner_wanted_since", "pk"),
             kind="Account",

@@ -12,7 +12,7 @@ class ProposalsConfig(AppConfig):
     verbose_name = "Proposals"
 
     def ready(self):
-        from people.signals import person_left
+        from people.signals import leaving_approvals
 
         # A leaver's approvals in principle move to whoever approves now (services).
-        person_left.connect(_person_left, dispatch_uid="proposals-person-left")
+        leaving_approvals.connect(_person_left, dispatch_uid="proposals-person-left")

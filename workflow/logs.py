@@ -8,14 +8,26 @@ Production writes the lines as JSON (`LOG_FORMAT=json`), one object a line.
 """
 
 import logging
+import re
 import time
 from contextvars import ContextVar
+from urllib.parse import urlsplit, urlunsplit
 
 from celery import current_task
 from celery.signals import task_postrun, task_prerun
 from django_guid import get_guid
 
 current_request: ContextVar = ContextVar("current_request", default=None)
+
+# Addresses that carry a secret in their path: a password reset link's person and token. Logged
+# (and sent to Sentry) as their pattern.
+SECRET_PATH = re.compile(r"^/password/reset/[^/]+/[^/]+/$")
+
+
+def safe_path(path: str) -> str:
+    """The path as it may be logged: a secret in it replaced by its name."""
+    return SECRET_PATH.sub("/password/reset/<uidb64>/<token>/", path)
+
 
 requests_log = logging.getLogger("socialgov.requests")
 tasks_log = logging.getLogger("socialgov.tasks")
@@ -53,6 +65,10 @@ class Context(logging.Filter):
             path = getattr(record.request, "path", None)
             del record.request
             record.path = getattr(record, "path", None) or path
+        if isinstance(getattr(record, "path", None), str):
+            record.path = safe_path(record.path)
+        if isinstance(record.args, tuple):  # Django's "Not Found: <path>" and its like
+            record.args = tuple(safe_path(a) if isinstance(a, str) else a for a in record.args)
         return True
 
 
@@ -76,15 +92,16 @@ class RequestLog:
             response = self.get_response(request)
             if self.enabled:
                 milliseconds = round((time.perf_counter() - started) * 1000, 1)
+                path = safe_path(request.path)
                 requests_log.info(
                     "%s %s %s %.0f ms",
                     request.method,
-                    request.path,
+                    path,
                     response.status_code,
                     milliseconds,
                     extra={
                         "method": request.method,
-                        "path": request.path,
+                        "path": path,
                         "status": response.status_code,
                         "duration_ms": milliseconds,
                     },
@@ -161,7 +178,8 @@ def scrub_event(event: dict, hint=None) -> dict:
         event["request"] = {
             key: value for key, value in request.items() if key in {"method", "url"}
         }
-        event["request"]["url"] = event["request"].get("url", "").split("?", 1)[0]
+        url = urlsplit(event["request"].get("url", ""))
+        event["request"]["url"] = urlunsplit(url._replace(path=safe_path(url.path), query=""))
     for crumb in (event.get("breadcrumbs") or {}).get("values", []):
         crumb.pop("data", None)  # a query's parameters, a request's URL with its query
     user_id = acting_user_id()

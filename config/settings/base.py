@@ -307,6 +307,7 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "people.lockout.username_of"
 AXES_CLIENT_IP_CALLABLE = "workflow.limits.client_address"
 AXES_LOCKOUT_CALLABLE = "people.lockout.locked_out_page"
+AXES_WHITELIST_CALLABLE = "people.lockout.not_a_password"
 # people/admin.py registers axes' pages with an unlock action.
 AXES_ENABLE_ADMIN = False
 

@@ -176,3 +176,21 @@ def test_the_heartbeat_is_scheduled_every_minute_and_expires(settings):
     assert entry["task"] == "workflow.tasks.heartbeat"
     assert entry["schedule"] == 60.0
     assert entry["options"]["expires"] < 60
+
+
+def test_liveness_needs_only_the_database_and_broker(client):
+    """For a load balancer: no heartbeat has been seen, and the pages can still be answered."""
+    response = client.get("/health/live/")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"database": True, "broker": True}}
+    assert client.get("/health/").status_code == 503
+
+
+def test_liveness_fails_without_the_database(client):
+    with mock.patch(
+        "config.health.connection.cursor", side_effect=OperationalError("server closed")
+    ):
+        response = client.get("/health/live/")
+
+    assert response.status_code == 503

@@ -260,3 +260,34 @@ def test_the_action_needs_the_right_to_change_people(client, staff, owner):
     assert response.status_code == 302  # to the admin's sign-in: not an administrator
     owner.refresh_from_db()
     assert owner.is_active
+
+
+def test_a_flagged_account_that_has_since_closed_leaves_dcct_s_queue(
+    client, make_account, owner, dcct
+):
+    account = make_account(trained=False)
+    owner.is_active = False
+    owner.save()
+    client.force_login(dcct)
+    assert account.display_name in client.get("/dashboard/?show=owner_wanted").text
+
+    type(account).objects.filter(pk=account.pk).update(state="closed")
+
+    assert account.display_name not in client.get("/dashboard/?show=owner_wanted").text
+
+
+def test_a_leaver_process_that_fails_leaves_them_active_and_everything_as_it_was(
+    make_account, owner, monkeypatch
+):
+    account = make_account()
+
+    def broken(**kwargs):
+        raise RuntimeError("a bug in a later step")
+
+    monkeypatch.setattr(account_services, "member_left", broken)
+    owner.is_active = False
+    with pytest.raises(RuntimeError):
+        owner.save()
+
+    assert User.objects.get(pk=owner.pk).is_active  # not half gone: tried again next save
+    assert _member(account, owner).removed_on is None

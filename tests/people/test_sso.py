@@ -276,3 +276,59 @@ def test_the_provider_away_is_said_so(client, settings):
 
     assert response["Location"] == "/sign-in/"
     assert _said(response) == [sso.UNAVAILABLE]
+
+
+def test_a_password_form_sent_with_a_code_in_its_address_is_only_a_password(client, settings):
+    settings.OIDC_ISSUER = "http://127.0.0.1:9"  # a provider asked now would be a 500
+    settings.OIDC_RP_CLIENT_ID = CLIENT_ID
+    UserFactory(email="ann@example.org")
+
+    response = client.post(
+        "/sign-in/?code=x&state=y", {"username": "ann@example.org", "password": "wrong"}
+    )
+
+    assert response.status_code == 200  # the form again, with its error
+    assert not response.wsgi_request.user.is_authenticated
+
+
+def test_refusals_through_sso_lock_nobody_out(client, sso_on, shona):
+    from axes.models import AccessAttempt
+
+    for _ in range(7):  # more than SIGN_IN_FAILURE_LIMIT people refused behind one address
+        assert _sign_in(Client(), "outsider")["Location"] == "/sign-in/"
+
+    assert not AccessAttempt.objects.exists()  # neither counted nor kept with their codes
+    assert _sign_in(client, "shona")["Location"] == "/"
+
+
+def test_a_person_is_linked_to_the_providers_subject_at_first_sign_in(client, sso_on, shona):
+    _sign_in(client, "shona")
+    shona.refresh_from_db()
+    assert shona.sso_subject == f"{sso_on.issuer}|shona"
+
+    # Someone else in the directory given her address later is not let in as her.
+    User.objects.filter(pk=shona.pk).update(sso_subject=f"{sso_on.issuer}|the-real-shona")
+    other = Client()
+    response = _sign_in(other, "shona")
+
+    assert response["Location"] == "/sign-in/"
+    assert _said(response) == [sso.LINKED_ELSEWHERE]
+
+
+def test_with_sso_required_the_admin_takes_no_password_either(client, sso_on, settings):
+    settings.SSO_REQUIRED = True
+    settings.AUTHENTICATION_BACKENDS = [  # as the settings compute them with SSO_REQUIRED
+        backend
+        for backend in settings.AUTHENTICATION_BACKENDS
+        if backend != "django.contrib.auth.backends.ModelBackend"
+    ]
+    admin = UserFactory(email="root@example.org", is_staff=True, is_superuser=True)
+    admin.set_password("a-password-1234")
+    admin.save()
+
+    response = client.post(
+        "/admin/login/", {"username": "root@example.org", "password": "a-password-1234"}
+    )
+
+    assert response.status_code == 200  # the form again: not signed in
+    assert not response.wsgi_request.user.is_authenticated

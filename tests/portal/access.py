@@ -30,6 +30,7 @@ PUBLIC = {
     "password/reset/<uidb64>/<token>/",
     "password/reset/complete/",
     "health/",
+    "health/live/",
     "favicon.ico",
     "accessibility/",
     "privacy/",

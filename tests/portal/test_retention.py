@@ -239,3 +239,19 @@ def test_the_privacy_notice_gives_the_periods(client, settings):
     assert "7 years after they ended, their attachments are deleted" in page
     assert "6 years after they closed" in page
     assert "deleted 90 days after we dealt with the report" in page
+
+
+def test_a_merged_reporters_address_waits_for_the_report_they_joined():
+    main = ImpersonationReportFactory(state="open", reporter_email="first@example.com")
+    joined = ImpersonationReportFactory(
+        state="merged", merged_into=main, reporter_email="second@example.com"
+    )
+    old = timezone.make_aware(datetime.datetime(2025, 1, 1))
+    type(joined).objects.filter(pk=joined.pk).update(state_changed_at=old)
+
+    assert _run()["reporters"] == 0  # the report they joined is still being dealt with
+
+    type(main).objects.filter(pk=main.pk).update(state="resolved", state_changed_at=old)
+    assert _run()["reporters"] == 2
+    joined.refresh_from_db()
+    assert joined.reporter_email == ""

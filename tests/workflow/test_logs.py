@@ -267,3 +267,15 @@ def test_with_a_dsn_a_pages_error_reaches_sentry_without_personal_data(collector
     assert "someone@example.org" not in everything
     assert staff.email not in everything and "sessionid" not in everything
     assert '"vars"' not in everything  # a frame's variables: a request, a form, a person
+
+
+@pytest.mark.django_db
+def test_a_password_reset_links_secret_is_never_logged(lines):
+    secret = "/password/reset/MQ/ckz9-4b1b6f0d3b5f8c2a1e7d/"
+
+    Client().get(secret)
+
+    everything = json.dumps(lines())
+    assert "ckz9-4b1b6f0d3b5f8c2a1e7d" not in everything and "/MQ/" not in everything
+    (line,) = _requests(lines)
+    assert line["path"] == "/password/reset/<uidb64>/<token>/"
