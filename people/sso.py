@@ -195,6 +195,9 @@ class Backend(OIDCAuthenticationBackend):
         if not user.is_active:
             self._refuse(DEACTIVATED, f"person {user.pk} is deactivated")
         if not user.sso_subject:
+            elsewhere = User.objects.filter(sso_subject=self._token_subject).exclude(pk=user.pk)
+            if elsewhere.exists():  # the directory moved an address from one person to another
+                self._refuse(LINKED_ELSEWHERE, "the subject is linked to another person")
             user.sso_subject = self._token_subject
             user.save(update_fields=["sso_subject"])
             logger.info("Single sign-on linked person %s", user.pk)

@@ -332,3 +332,14 @@ def test_with_sso_required_the_admin_takes_no_password_either(client, sso_on, se
 
     assert response.status_code == 200  # the form again: not signed in
     assert not response.wsgi_request.user.is_authenticated
+
+
+def test_a_subject_already_linked_to_someone_else_does_not_take_over_another(client, sso_on, shona):
+    UserFactory(email="old.address@example.org", sso_subject=f"{sso_on.issuer}|shona")
+
+    response = _sign_in(client, "shona")  # the directory now gives Shona's address to them
+
+    assert response["Location"] == "/sign-in/"
+    assert _said(response) == [sso.LINKED_ELSEWHERE]
+    shona.refresh_from_db()
+    assert shona.sso_subject == ""
