@@ -545,3 +545,19 @@ SENTRY_DSN = env("SENTRY_DSN", default="")
 SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", default="production")
 SENTRY_RELEASE = env("SENTRY_RELEASE", default="")
 SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+
+# --- Reading activity from the platforms (evaluation/connectors) ---------------------------------
+ACTIVITY_CONTACT = env("ACTIVITY_CONTACT", default=HELP_EMAIL)
+ACTIVITY_USER_AGENT = env(
+    "ACTIVITY_USER_AGENT",
+    default=f"socialgov/1.0 (official accounts register of {ORGANISATION_NAME}; "
+    f"mailto:{ACTIVITY_CONTACT})",
+)
+ACTIVITY_TIMEOUT_SECONDS = env.float("ACTIVITY_TIMEOUT_SECONDS", default=10.0)
+ACTIVITY_MIN_INTERVAL_SECONDS = env.float("ACTIVITY_MIN_INTERVAL_SECONDS", default=1.0)
+ACTIVITY_RETRIES = env.int("ACTIVITY_RETRIES", default=3)
+ACTIVITY_BACKOFF_SECONDS = env.float("ACTIVITY_BACKOFF_SECONDS", default=2.0)
+ACTIVITY_MAX_WAIT_SECONDS = env.float("ACTIVITY_MAX_WAIT_SECONDS", default=120.0)
+ACTIVITY_BLUESKY_URL = env("ACTIVITY_BLUESKY_URL", default="https://public.api.bsky.app")
+# A platform whose reading fails for this many accounts in a row is skipped until the next day.
+ACTIVITY_BREAKER_FAILURES = env.int("ACTIVITY_BREAKER_FAILURES", default=5)

@@ -1,0 +1,225 @@
+"""Reading an account's public activity from its platform (issue 16): what a connector returns,
+how it fails, and the one HTTP client every connector goes through.
+
+A connector (one module per platform, registered by the platform's slug) is given an account's
+canonical handle and address and returns a `Profile` (followers, posts, the latest post's time,
+each None where the platform does not say), or raises `NotAvailable` (the platform has no such
+public account, or says nothing public about it) or `Unreachable` (the platform failed: after
+the client's retries; these count towards skipping the platform for the day).
+
+The client (`PlatformClient`, on httpx):
+- identifies itself (ACTIVITY_USER_AGENT, with a contact address);
+- gives each request ACTIVITY_TIMEOUT_SECONDS;
+- waits at least ACTIVITY_MIN_INTERVAL_SECONDS between two requests to one platform (its
+  rate limit, within the one worker that runs the daily job);
+- tries again, ACTIVITY_RETRIES times, after a server error, a timeout or a refused connection,
+  waiting twice as long each time, and after a 429 as long as its Retry-After says (up to
+  ACTIVITY_MAX_WAIT_SECONDS; longer, and the platform is unreachable for now).
+"""
+
+import datetime
+import email.utils
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import httpx
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What the platform says of the account now."""
+
+    source: str  # the platform's name, as the account page says "read from Bluesky"
+    followers: int | None = None
+    posts: int | None = None
+    last_post_at: datetime.datetime | None = None
+
+
+class NotAvailable(Exception):
+    """The platform has no public account by that name, or says nothing public of it."""
+
+
+class Unreachable(Exception):
+    """The platform failed to answer usefully (server errors, timeouts, rate limited for too
+    long, an answer that is not what its interface documents)."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """The account as a connector needs it."""
+
+    handle: str
+    url: str
+
+    @classmethod
+    def of(cls, account) -> "Target":
+        return cls(handle=account.handle or "", url=account.url or "")
+
+
+REGISTRY: dict[str, type] = {}
+
+
+def register(slug: str) -> Callable[[type], type]:
+    """Make a connector class the reader of accounts on the platform with this slug."""
+
+    def add(connector: type) -> type:
+        REGISTRY[slug] = connector
+        return connector
+
+    return add
+
+
+def connector_for(slug: str, client: "PlatformClient | None" = None):
+    """The connector for a platform, or None where none reads it (a platform that needs the
+    owner's token keeps the figures import)."""
+    from evaluation.connectors import bluesky, feeds, mastodon  # noqa: F401 (they register)
+
+    connector = REGISTRY.get(slug)
+    return connector(client or PlatformClient(slug)) if connector else None
+
+
+RETRIED_STATUSES = {500, 502, 503, 504}
+
+
+class PlatformClient:
+    """The HTTP client of one platform's connector (see the module's docstring)."""
+
+    def __init__(
+        self,
+        platform: str,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        self.platform = platform
+        self.sleep = sleep
+        self.clock = clock
+        self.requests = 0
+        self._last = None
+        self.http = httpx.Client(
+            headers={"User-Agent": settings.ACTIVITY_USER_AGENT, "Accept": "*/*"},
+            timeout=settings.ACTIVITY_TIMEOUT_SECONDS,
+            follow_redirects=True,
+            transport=transport,
+        )
+
+    def close(self) -> None:
+        self.http.close()
+
+    def _pace(self) -> None:
+        if self._last is not None:
+            wait = settings.ACTIVITY_MIN_INTERVAL_SECONDS - (self.clock() - self._last)
+            if wait > 0:
+                self.sleep(wait)
+        self._last = self.clock()
+
+    def get(self, url: str, **params) -> httpx.Response:
+        """The answer to a GET, after the retries; NotAvailable for a 404 or 410 (and a 400,
+        which these interfaces give for a name they do not know), Unreachable otherwise."""
+        backoff = settings.ACTIVITY_BACKOFF_SECONDS
+        for attempt in range(settings.ACTIVITY_RETRIES + 1):
+            self._pace()
+            self.requests += 1
+            try:
+                response = self.http.get(url, params=params or None)
+            except httpx.TransportError as error:  # timed out, refused, reset
+                failure = f"{type(error).__name__}"
+                wait = backoff * 2**attempt
+            else:
+                if response.status_code < 300:
+                    return response
+                if response.status_code in (400, 404, 410):
+                    raise NotAvailable(f"{self.platform} answered {response.status_code}")
+                if response.status_code == 429:
+                    failure = "rate limited (429)"
+                    wait = retry_after(response, default=backoff * 2**attempt)
+                elif response.status_code in RETRIED_STATUSES:
+                    failure = f"server error ({response.status_code})"
+                    wait = backoff * 2**attempt
+                else:
+                    raise Unreachable(f"{self.platform} answered {response.status_code}")
+            if attempt == settings.ACTIVITY_RETRIES:
+                break
+            if wait > settings.ACTIVITY_MAX_WAIT_SECONDS:
+                raise Unreachable(f"{self.platform}: {failure}, asked to wait {wait:.0f} s")
+            self.sleep(wait)
+        raise Unreachable(f"{self.platform}: {failure}, {attempt + 1} tries")
+
+    def json(self, url: str, **params) -> dict:
+        response = self.get(url, **params)
+        try:
+            data = response.json()
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise Unreachable(f"{self.platform} answered something that is not JSON") from None
+        if not isinstance(data, dict):
+            raise Unreachable(f"{self.platform} answered JSON of another shape")
+        return data
+
+
+def retry_after(response: httpx.Response, *, default: float) -> float:
+    """Seconds to wait, from a Retry-After header (seconds, or an HTTP date)."""
+    value = response.headers.get("Retry-After", "").strip()
+    if not value:
+        return default
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return default
+    return max(0.0, (when - datetime.datetime.now(datetime.UTC)).total_seconds())
+
+
+def moment(value) -> datetime.datetime | None:
+    """An ISO 8601 time from an interface (a "Z" for UTC, or a date alone), aware; None for
+    nothing or what cannot be read."""
+    if not value or not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.UTC)
+
+
+def count(value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+class Breaker:
+    """One platform's circuit breaker for a day's reading: after ACTIVITY_BREAKER_FAILURES
+    accounts in a row whose reading failed (Unreachable), the platform is skipped for the rest
+    of the day, so that a platform that is down costs one short run of failures, not a timeout
+    for each of its thousands of accounts. `open_until` is kept by the caller between runs (the
+    job stores it), so that tomorrow's run tries again (half open: one success closes it, one
+    more failure opens it for another day)."""
+
+    def __init__(self, platform: str, *, open_until: datetime.datetime | None = None):
+        self.platform = platform
+        self.open_until = open_until
+        self.failures = 0
+        self.last_error = ""
+
+    def allows(self, now: datetime.datetime) -> bool:
+        return self.open_until is None or now >= self.open_until
+
+    def succeeded(self) -> None:
+        self.failures = 0
+        self.open_until = None
+
+    def failed(self, error: Exception, now: datetime.datetime) -> bool:
+        """Count a failure; True when it opens the breaker (until the next day begins)."""
+        self.failures += 1
+        self.last_error = str(error)
+        half_open = self.open_until is not None  # tried again after a day skipped
+        if half_open or self.failures >= settings.ACTIVITY_BREAKER_FAILURES:
+            tomorrow = (now + datetime.timedelta(days=1)).replace(
+                hour=0, minute=0, second=0, microsecond=0
+            )
+            self.open_until = tomorrow
+            return True
+        return False

@@ -1,0 +1,285 @@
+"""The connectors (evaluation/connectors) against the platforms' documented interfaces, served on
+127.0.0.1 by pytest-httpserver with answers in their documented shapes, through the real HTTP
+client: no test reaches the internet, and none waits (the client's sleep is recorded instead)."""
+
+import datetime
+import json
+
+import pytest
+from werkzeug import Response
+
+from evaluation.connectors import base
+from evaluation.connectors.base import NotAvailable, PlatformClient, Target, Unreachable
+
+DID = "did:plc:z72i7hdynmk6r22z27h6tvur"
+PROFILE = {  # app.bsky.actor.getProfile (ProfileViewDetailed)
+    "did": DID,
+    "handle": "scottishparliament.bsky.social",
+    "displayName": "Scottish Parliament",
+    "followersCount": 12873,
+    "followsCount": 212,
+    "postsCount": 1544,
+    "indexedAt": "2024-02-01T10:00:00.000Z",
+}
+
+
+def _post(created, *, did=DID, reason=None):
+    item = {
+        "post": {
+            "uri": f"at://{did}/app.bsky.feed.post/3k",
+            "cid": "bafyrei",
+            "author": {"did": did, "handle": "someone.bsky.social"},
+            "record": {"$type": "app.bsky.feed.post", "text": "Hello", "createdAt": created},
+            "indexedAt": created,
+        }
+    }
+    if reason:
+        item["reason"] = {"$type": "app.bsky.feed.defs#reasonRepost"}
+    return item
+
+
+FEED = {  # app.bsky.feed.getAuthorFeed
+    "feed": [
+        _post("2026-11-25T09:00:00.000Z", did="did:plc:someoneelse", reason="repost"),
+        _post("2026-11-23T14:30:00.000Z"),
+        _post("2026-11-20T08:00:00.000Z"),
+    ],
+    "cursor": "2026-11-20T08:00:00.000Z",
+}
+LOOKUP = {  # Mastodon GET /api/v1/accounts/lookup (Account)
+    "id": "109302",
+    "username": "holyrood",
+    "acct": "holyrood",
+    "display_name": "Holyrood",
+    "followers_count": 5021,
+    "following_count": 10,
+    "statuses_count": 880,
+    "last_status_at": "2026-11-21",
+}
+ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <title>Parliament blog</title><id>urn:x</id><updated>2026-11-24T12:00:00Z</updated>
+  <entry><title>Older</title><id>urn:1</id><updated>2026-10-01T12:00:00Z</updated></entry>
+  <entry><title>Newest</title><id>urn:2</id><updated>2026-11-24T12:00:00Z</updated></entry>
+</feed>"""
+EMPTY_RSS = """<?xml version="1.0"?><rss version="2.0"><channel><title>Podcast</title>
+<link>https://example.org/</link><description>Nothing yet</description></channel></rss>"""
+
+
+@pytest.fixture
+def waits():
+    return []
+
+
+@pytest.fixture
+def fast(settings, httpserver, waits):
+    """Settings for the tests' platform (the local server), and a client that records how long
+    it would wait instead of waiting."""
+    settings.ACTIVITY_BLUESKY_URL = httpserver.url_for("/")
+    settings.ACTIVITY_RETRIES = 2
+    settings.ACTIVITY_BACKOFF_SECONDS = 1.0
+    settings.ACTIVITY_MAX_WAIT_SECONDS = 60.0
+    settings.ACTIVITY_MIN_INTERVAL_SECONDS = 0.0
+    settings.ACTIVITY_USER_AGENT = "socialgov-test (mailto:help@example.org)"
+
+    def client(platform):
+        return PlatformClient(platform, sleep=waits.append)
+
+    return client
+
+
+def _bluesky(httpserver, profile=PROFILE, feed=FEED):
+    httpserver.expect_request(
+        "/xrpc/app.bsky.actor.getProfile",
+        query_string={"actor": "scottishparliament.bsky.social"},
+    ).respond_with_json(profile)
+    httpserver.expect_request("/xrpc/app.bsky.feed.getAuthorFeed").respond_with_json(feed)
+
+
+def test_bluesky_reads_counts_and_the_latest_own_post(fast, httpserver):
+    _bluesky(httpserver)
+    connector = base.connector_for("bluesky", fast("bluesky"))
+
+    profile = connector.read(Target(handle="@scottishparliament.bsky.social", url=""))
+
+    assert profile.source == "Bluesky"
+    assert (profile.followers, profile.posts) == (12873, 1544)
+    # The repost of someone else's, newer, is not the account's own post.
+    assert profile.last_post_at == datetime.datetime(2026, 11, 23, 14, 30, tzinfo=datetime.UTC)
+    feed_request = next(r for r, _ in httpserver.log if "getAuthorFeed" in r.path)
+    assert feed_request.args["filter"] == "posts_no_replies"
+    assert all(r.headers["User-Agent"].startswith("socialgov-test") for r, _ in httpserver.log)
+
+
+def test_an_account_with_no_posts_yet(fast, httpserver):
+    _bluesky(httpserver, feed={"feed": []})
+
+    profile = base.connector_for("bluesky", fast("bluesky")).read(
+        Target(handle="scottishparliament.bsky.social", url="")
+    )
+
+    assert profile.last_post_at is None and profile.posts == 1544
+
+
+def test_not_found_is_not_available_and_not_retried(fast, httpserver, waits):
+    httpserver.expect_request("/xrpc/app.bsky.actor.getProfile").respond_with_json(
+        {"error": "InvalidRequest", "message": "Profile not found"}, status=400
+    )
+
+    with pytest.raises(NotAvailable):
+        base.connector_for("bluesky", fast("bluesky")).read(Target(handle="nobody.x", url=""))
+
+    assert len(httpserver.log) == 1 and waits == []
+
+
+def test_rate_limited_waits_as_told_then_reads(fast, httpserver, waits):
+    answers = iter(
+        [
+            Response("slow down", status=429, headers={"Retry-After": "7"}),
+            Response(json.dumps(LOOKUP), content_type="application/json"),
+        ]
+    )
+    httpserver.expect_request("/api/v1/accounts/lookup").respond_with_handler(
+        lambda request: next(answers)
+    )
+    client = fast("mastodon")
+
+    profile = base.connector_for("mastodon", client).read(
+        Target(handle="", url=httpserver.url_for("/@holyrood"))
+    )
+
+    assert waits == [7.0]
+    assert (profile.followers, profile.posts) == (5021, 880)
+    assert profile.last_post_at == datetime.datetime(2026, 11, 21, tzinfo=datetime.UTC)
+    assert httpserver.log[0][0].args["acct"] == "holyrood"
+
+
+def test_told_to_wait_too_long_is_unreachable_for_now(fast, httpserver, waits, settings):
+    settings.ACTIVITY_MAX_WAIT_SECONDS = 60
+    httpserver.expect_request("/api/v1/accounts/lookup").respond_with_response(
+        Response("", status=429, headers={"Retry-After": "3600"})
+    )
+
+    with pytest.raises(Unreachable, match="asked to wait 3600 s"):
+        base.connector_for("mastodon", fast("mastodon")).read(
+            Target(handle="", url=httpserver.url_for("/@holyrood"))
+        )
+
+    assert waits == []
+
+
+def test_server_errors_are_retried_with_backoff_then_unreachable(fast, httpserver, waits):
+    httpserver.expect_request("/api/v1/accounts/lookup").respond_with_data("oops", status=503)
+
+    with pytest.raises(Unreachable, match="server error"):
+        base.connector_for("mastodon", fast("mastodon")).read(
+            Target(handle="", url=httpserver.url_for("/@holyrood"))
+        )
+
+    assert len(httpserver.log) == 3  # the first try and ACTIVITY_RETRIES more
+    assert waits == [1.0, 2.0]  # twice as long each time
+
+
+def test_malformed_json_is_unreachable(fast, httpserver):
+    httpserver.expect_request("/api/v1/accounts/lookup").respond_with_data(
+        "{not json", content_type="application/json"
+    )
+
+    with pytest.raises(Unreachable, match="not JSON"):
+        base.connector_for("mastodon", fast("mastodon")).read(
+            Target(handle="", url=httpserver.url_for("/@holyrood"))
+        )
+
+
+def test_a_feed_gives_its_latest_entry(fast, httpserver):
+    httpserver.expect_request("/blog/feed.atom").respond_with_data(
+        ATOM, content_type="application/atom+xml"
+    )
+
+    profile = base.connector_for("rss", fast("rss")).read(
+        Target(handle="", url=httpserver.url_for("/blog/feed.atom"))
+    )
+
+    assert profile.last_post_at == datetime.datetime(2026, 11, 24, 12, tzinfo=datetime.UTC)
+    assert profile.followers is None and profile.posts is None
+
+
+def test_a_feed_with_no_entries(fast, httpserver):
+    httpserver.expect_request("/podcast.rss").respond_with_data(
+        EMPTY_RSS, content_type="application/rss+xml"
+    )
+
+    profile = base.connector_for("rss", fast("rss")).read(
+        Target(handle="", url=httpserver.url_for("/podcast.rss"))
+    )
+
+    assert profile.last_post_at is None
+
+
+def test_an_address_that_is_no_feed_is_unreachable(fast, httpserver):
+    httpserver.expect_request("/page").respond_with_data("\x00\x01 not a feed at all")
+
+    with pytest.raises(Unreachable):
+        base.connector_for("rss", fast("rss")).read(
+            Target(handle="", url=httpserver.url_for("/page"))
+        )
+
+
+def test_requests_to_one_platform_are_spaced(settings, httpserver, waits):
+    settings.ACTIVITY_MIN_INTERVAL_SECONDS = 1.5
+    httpserver.expect_request("/a").respond_with_data("ok")
+    # The clock as each request reads it: the first at 100; the second at 100.4 (then, after
+    # its wait, 101.5); the third at 103, well after.
+    now = iter([100.0, 100.4, 101.5, 103.0, 103.0])
+    client = PlatformClient("x", sleep=waits.append, clock=lambda: next(now))
+
+    for _ in range(3):
+        client.get(httpserver.url_for("/a"))
+
+    assert waits == [pytest.approx(1.1)]  # only the second came too soon
+
+
+def test_platforms_that_need_the_owners_token_have_no_connector():
+    for slug in ("x", "facebook", "instagram", "threads", "linkedin", "tiktok"):
+        assert base.connector_for(slug) is None
+
+
+def test_a_refused_connection_is_retried_then_unreachable(fast, waits):
+    with pytest.raises(Unreachable, match="ConnectError"):
+        base.connector_for("mastodon", fast("mastodon")).read(
+            Target(handle="", url="http://127.0.0.1:9/@holyrood")
+        )
+    assert waits == [1.0, 2.0]
+
+
+NOON = datetime.datetime(2026, 11, 26, 12, tzinfo=datetime.UTC)
+
+
+def test_the_breaker_opens_after_failures_in_a_row_until_the_next_day(settings):
+    settings.ACTIVITY_BREAKER_FAILURES = 3
+    breaker = base.Breaker("bluesky")
+
+    assert not breaker.failed(Unreachable("503"), NOON)
+    breaker.succeeded()  # a success between: the count starts again
+    assert not breaker.failed(Unreachable("503"), NOON)
+    assert not breaker.failed(Unreachable("503"), NOON)
+    assert breaker.allows(NOON)
+    assert breaker.failed(Unreachable("server error (503), 3 tries"), NOON)  # opens
+
+    assert not breaker.allows(NOON + datetime.timedelta(hours=6))  # skipped for the day
+    assert breaker.open_until == datetime.datetime(2026, 11, 27, tzinfo=datetime.UTC)
+    assert breaker.last_error == "server error (503), 3 tries"
+
+
+def test_the_breaker_half_opens_the_next_day(settings):
+    settings.ACTIVITY_BREAKER_FAILURES = 3
+    tomorrow = datetime.datetime(2026, 11, 27, tzinfo=datetime.UTC)
+    breaker = base.Breaker("bluesky", open_until=tomorrow)  # as yesterday's run left it
+
+    assert breaker.allows(tomorrow + datetime.timedelta(hours=1))
+    assert breaker.failed(Unreachable("still down"), tomorrow)  # one more failure: another day
+    assert breaker.open_until == datetime.datetime(2026, 11, 28, tzinfo=datetime.UTC)
+
+    reopened = base.Breaker("bluesky", open_until=tomorrow)
+    reopened.succeeded()  # one success closes it
+    assert reopened.open_until is None and reopened.allows(tomorrow)
