@@ -206,6 +206,19 @@ class Account(StateMachine, models.Model):
         help_text="The latest day it was seen in use: a review submitted, or figures for that "
         "day. Kept by evaluation, whose list of dormant accounts reads it.",
     )
+    last_post_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When it last posted, as its platform says (evaluation/activity.py reads it "
+        "every day where a connector can): dormancy is read from it where there is one.",
+    )
+    activity_read_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When its platform was last read."
+    )
+    activity_source = models.CharField(
+        max_length=40, blank=True, editable=False, help_text="What it was read from."
+    )
     minimised_on = models.DateField(
         null=True,
         blank=True,

@@ -316,6 +316,12 @@ class MetricObservation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     imported_at = models.DateTimeField(auto_now_add=True)
+    read_from = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="The platform it was read from by the daily reading (evaluation/activity.py); "
+        "empty for a figure imported by a person. A reading is no sign of the team's activity.",
+    )
 
     class Meta:
         ordering = ["day"]
@@ -687,3 +693,22 @@ class RecertificationEvent(AppendOnlyRecord):
     @property
     def label(self):
         return transitions.action_label(Recertification, self.action, RECERTIFICATION_OTHER_STEPS)
+
+
+class PlatformReading(models.Model):
+    """How the daily reading of one platform went (evaluation/activity.py): its circuit
+    breaker's state between runs, and what DCCT's dashboard says of it."""
+
+    platform = models.OneToOneField(
+        "accounts.Platform", on_delete=models.CASCADE, related_name="reading"
+    )
+    skipped_until = models.DateTimeField(
+        null=True, blank=True, help_text="Failing: not read again before this."
+    )
+    last_error = models.TextField(blank=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    accounts_read = models.PositiveIntegerField(default=0)
+    accounts_failed = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"Reading of {self.platform}"

@@ -26,14 +26,22 @@ from workflow.waiting import Kind, Source
 
 
 def dormant_accounts(*, today: datetime.date):
-    """Live accounts with no review submitted and no figures imported for
-    settings.DORMANT_AFTER_MONTHS months (and live for at least that long): read from the
+    """Live accounts that have not posted for settings.DORMANT_AFTER_MONTHS months, where their
+    platform says when they last did; elsewhere, with no review submitted and no figures
+    imported for that long (and live for at least that long): read from the
     latest of those kept on the account (last_activity_on, evaluation.services.in_use), through
     its partial index, rather than from every account's reviews and figures."""
     since = add_months(today, -settings.DORMANT_AFTER_MONTHS)
+    # Where the platform says when the account last posted (evaluation/activity.py), that
+    # decides; elsewhere, the team's reviews and imported figures.
+    posted_before = timezone.make_aware(datetime.datetime.combine(since, datetime.time()))
+    silent = Q(last_post_at__lt=posted_before) | (
+        Q(last_post_at__isnull=True)
+        & (Q(last_activity_on__isnull=True) | Q(last_activity_on__lt=since))
+    )
     return (
         Account.objects.filter(state=AccountState.LIVE)
-        .filter(Q(last_activity_on__isnull=True) | Q(last_activity_on__lt=since))
+        .filter(silent)
         .filter(
             Q(went_live_on__lt=since) | Q(went_live_on__isnull=True, created_at__date__lt=since)
         )

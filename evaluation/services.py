@@ -443,7 +443,8 @@ def refresh_last_activity(*, batch=500) -> int:
     database). Each is replaced only if it is still the value read, so that a review submitted
     meanwhile is never moved back. Returns how many changed."""
     reviewed = Review.objects.filter(account=OuterRef("pk"), submitted_at__isnull=False)
-    figures = MetricObservation.objects.filter(account=OuterRef("pk"))
+    # A figure read from the platform by the daily reading is no sign the team did anything.
+    figures = MetricObservation.objects.filter(account=OuterRef("pk"), read_from="")
     latest = Account.objects.annotate(
         reviewed_at=Subquery(reviewed.order_by("-submitted_at").values("submitted_at")[:1]),
         figures_on=Subquery(figures.order_by("-day").values("day")[:1]),

@@ -160,3 +160,14 @@ def notify_recertification_event(event_id: int) -> int:
         url=event.recertification.get_absolute_url(),
         must_act=notifications.recertification_holders(event),
     )
+
+
+@shared_task
+def collect_activity() -> dict[str, int]:
+    """Every morning, where ACTIVITY_ENABLED: read live accounts' activity from their platforms
+    (evaluation/activity.py). Safe to run twice: the day's figures are replaced, not added."""
+    from evaluation import activity
+
+    if not activity.enabled():
+        return {}
+    return dict(activity.collect_activity())

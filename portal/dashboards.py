@@ -27,7 +27,13 @@ from accounts.models import (
 )
 from accounts.register import plausible_id
 from accounts.selectors import untrained_teams
-from evaluation.models import Recertification, RecertificationState, Review, ReviewState
+from evaluation.models import (
+    PlatformReading,
+    Recertification,
+    RecertificationState,
+    Review,
+    ReviewState,
+)
 from evaluation.selectors import (
     dormant_accounts,
     not_recertified_accounts,
@@ -458,6 +464,9 @@ def dcct_dashboard(request):
         {
             "queues": queues if shown is None else [shown],
             "shown": shown,
+            "failing_platforms": PlatformReading.objects.filter(
+                skipped_until__gt=timezone.now()
+            ).select_related("platform"),
             "offices": office_choices(),
             "platforms": Platform.objects.filter(internal=False),
             "office": office,

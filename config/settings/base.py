@@ -168,6 +168,10 @@ CELERY_BEAT_SCHEDULER = "workflow.beat:Scheduler"
 # Periodic jobs live here, in code; django-celery-beat copies them into its tables on start.
 CELERY_BEAT_SCHEDULE = {
     # The worker shows it is alive (/health/).
+    "collect-activity": {
+        "task": "evaluation.tasks.collect_activity",
+        "schedule": crontab(hour=5, minute=30),
+    },
     "apply-retention": {
         "task": "portal.tasks.apply_retention",
         "schedule": crontab(hour=2, minute=45),
@@ -561,3 +565,6 @@ ACTIVITY_MAX_WAIT_SECONDS = env.float("ACTIVITY_MAX_WAIT_SECONDS", default=120.0
 ACTIVITY_BLUESKY_URL = env("ACTIVITY_BLUESKY_URL", default="https://public.api.bsky.app")
 # A platform whose reading fails for this many accounts in a row is skipped until the next day.
 ACTIVITY_BREAKER_FAILURES = env.int("ACTIVITY_BREAKER_FAILURES", default=5)
+# The daily reading (evaluation/activity.py) reaches the platforms over the internet: off unless
+# switched on (the embedded demo reads nothing).
+ACTIVITY_ENABLED = env.bool("ACTIVITY_ENABLED", default=False)

@@ -1,0 +1,239 @@
+"""The daily reading of accounts' activity (evaluation/activity.py), against platforms served on
+127.0.0.1 (pytest-httpserver): figures kept once a day, the latest post on the account, one
+platform's failures never stopping another's, the breaker, and dormancy read from the posts."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from accounts.models import Account
+from evaluation import activity, services, tasks
+from evaluation.models import KPI, MetricObservation, PlatformReading
+from evaluation.selectors import dormant_accounts
+from tests.evaluation.test_connectors import FEED, LOOKUP, PROFILE
+from tests.factories import AccountFactory, PlatformFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+NOW = timezone.make_aware(datetime.datetime(2026, 11, 26, 5, 30))
+
+
+@pytest.fixture
+def platforms(settings, httpserver):
+    settings.ACTIVITY_BLUESKY_URL = httpserver.url_for("/")
+    settings.ACTIVITY_RETRIES = 0
+    settings.ACTIVITY_MIN_INTERVAL_SECONDS = 0
+    settings.ACTIVITY_BREAKER_FAILURES = 2
+    bluesky = PlatformFactory(
+        slug="bluesky",
+        name="Bluesky",
+        hosts=["bsky.app"],
+        profile_path=r"^/profile/(?P<handle>[A-Za-z0-9.-]{3,253})$",
+        handle_pattern=r"^[A-Za-z0-9.-]{3,253}$",
+        canonical_url="https://bsky.app/profile/{handle}",
+    )
+    mastodon = PlatformFactory(
+        slug="mastodon", name="Mastodon", hosts=[], profile_path="", handle_pattern=""
+    )
+    return bluesky, mastodon
+
+
+def _bluesky_account(bluesky, handle="scottishparliament.bsky.social", **kwargs):
+    account = AccountFactory(platform=bluesky, handle=handle, **kwargs)
+    for metric in ("Followers", "Posts"):
+        KPI.objects.create(account=account, metric=metric, unit="", target=1000)
+    return account
+
+
+def _serve_bluesky(httpserver, profile=PROFILE):
+    httpserver.expect_request("/xrpc/app.bsky.actor.getProfile").respond_with_json(profile)
+    httpserver.expect_request("/xrpc/app.bsky.feed.getAuthorFeed").respond_with_json(FEED)
+
+
+def test_a_reading_is_kept_as_the_days_figures_and_the_latest_post(platforms, httpserver):
+    bluesky, _ = platforms
+    account = _bluesky_account(bluesky)
+    _serve_bluesky(httpserver)
+
+    done = activity.collect_activity(now=NOW)
+
+    assert done["read"] == 1 and done["stored"] == 2
+    account.refresh_from_db()
+    assert account.last_post_at == datetime.datetime(2026, 11, 23, 14, 30, tzinfo=datetime.UTC)
+    assert account.activity_source == "Bluesky" and account.activity_read_at == NOW
+    figures = {o.kpi.metric: o for o in MetricObservation.objects.filter(account=account)}
+    assert figures["Followers"].value == Decimal(12873)
+    assert figures["Posts"].value == Decimal(1544)
+    assert figures["Followers"].day == datetime.date(2026, 11, 26)
+    assert figures["Followers"].read_from == "Bluesky"
+    assert figures["Followers"].imported_by.email == activity.READER_EMAIL
+    assert not figures["Followers"].imported_by.is_active
+
+
+def test_twice_in_a_day_replaces_the_days_figures(platforms, httpserver):
+    bluesky, _ = platforms
+    account = _bluesky_account(bluesky)
+    _serve_bluesky(httpserver)
+    activity.collect_activity(now=NOW)
+    httpserver.clear()
+    _serve_bluesky(httpserver, profile={**PROFILE, "followersCount": 12900})
+
+    activity.collect_activity(now=NOW + datetime.timedelta(hours=2))
+
+    followers = MetricObservation.objects.filter(account=account, kpi__metric="Followers")
+    assert [o.value for o in followers] == [Decimal(12900)]
+
+
+def test_a_figure_a_person_imported_for_the_day_stands(platforms, httpserver):
+    bluesky, _ = platforms
+    account = _bluesky_account(bluesky)
+    followers = account.kpis.get(metric="Followers")
+    MetricObservation.objects.create(
+        account=account,
+        kpi=followers,
+        day=datetime.date(2026, 11, 26),
+        value=1,
+        imported_by=UserFactory(),
+    )
+    _serve_bluesky(httpserver)
+
+    activity.collect_activity(now=NOW)
+
+    assert MetricObservation.objects.get(kpi=followers).value == Decimal(1)
+
+
+def test_one_failing_platform_does_not_stop_another_and_its_breaker_opens(platforms, httpserver):
+    bluesky, mastodon = platforms
+    read = _bluesky_account(bluesky)
+    failing = [
+        AccountFactory(platform=mastodon, handle=f"team{n}", url=httpserver.url_for(f"/@team{n}"))
+        for n in range(4)
+    ]
+    _serve_bluesky(httpserver)
+    httpserver.expect_request("/api/v1/accounts/lookup").respond_with_data("down", status=503)
+
+    done = activity.collect_activity(now=NOW)
+
+    assert done["read"] == 1  # Bluesky's account
+    assert done["failed"] == 2 and done["skipped"] == 2  # two failures open the breaker
+    state = PlatformReading.objects.get(platform=mastodon)
+    assert state.skipped_until == datetime.datetime(2026, 11, 27, tzinfo=datetime.UTC)
+    assert "server error (503)" in state.last_error
+    assert (state.accounts_read, state.accounts_failed) == (0, 2)
+    assert PlatformReading.objects.get(platform=bluesky).skipped_until is None
+    read.refresh_from_db()
+    assert read.last_post_at is not None
+    assert all(Account.objects.get(pk=a.pk).last_post_at is None for a in failing)
+
+    # Later the same day: still skipped, without a request.
+    asked = len(httpserver.log)
+    assert activity.collect_activity(now=NOW + datetime.timedelta(hours=3))["skipped"] == 4
+    assert len([r for r, _ in httpserver.log[asked:] if "lookup" in r.path]) == 0
+
+    # The next day it is tried again, and one success closes the breaker.
+    httpserver.clear()
+    httpserver.expect_request("/api/v1/accounts/lookup").respond_with_json(LOOKUP)
+    _serve_bluesky(httpserver)
+    done = activity.collect_activity(now=NOW + datetime.timedelta(days=1))
+    assert done["read"] == 5 and done["failed"] == 0
+    state.refresh_from_db()
+    assert state.skipped_until is None and state.last_error == ""
+
+
+def test_an_account_the_platform_does_not_know_is_skipped_quietly(platforms, httpserver):
+    bluesky, _ = platforms
+    _bluesky_account(bluesky, handle="gone.bsky.social")
+    httpserver.expect_request("/xrpc/app.bsky.actor.getProfile").respond_with_json(
+        {"error": "InvalidRequest", "message": "Profile not found"}, status=400
+    )
+
+    done = activity.collect_activity(now=NOW)
+
+    assert done["not_available"] == 1 and done["failed"] == 0
+
+
+def test_a_dry_run_reads_and_keeps_nothing(platforms, httpserver):
+    bluesky, _ = platforms
+    account = _bluesky_account(bluesky)
+    _serve_bluesky(httpserver)
+
+    done = activity.collect_activity(now=NOW, dry_run=True)
+
+    assert done["read"] == 1 and done["stored"] == 0
+    account.refresh_from_db()
+    assert account.last_post_at is None
+    assert not MetricObservation.objects.exists() and not PlatformReading.objects.exists()
+
+
+def test_dormancy_reads_the_latest_post_where_there_is_one(platforms):
+    bluesky, _ = platforms
+    today = datetime.date(2026, 11, 26)
+    long_live = datetime.date(2024, 1, 1)
+    silent = _bluesky_account(bluesky, handle="silent.bsky.social", went_live_on=long_live)
+    posting = _bluesky_account(bluesky, handle="posting.bsky.social", went_live_on=long_live)
+    Account.objects.filter(pk=silent.pk).update(
+        last_post_at=NOW - datetime.timedelta(days=200),  # seven months ago
+        last_activity_on=today,  # a review last week: the old rule would call it active
+    )
+    Account.objects.filter(pk=posting.pk).update(
+        last_post_at=NOW - datetime.timedelta(days=3),
+        last_activity_on=datetime.date(2025, 1, 1),  # no review for long
+    )
+
+    dormant = set(dormant_accounts(today=today).values_list("pk", flat=True))
+
+    assert silent.pk in dormant and posting.pk not in dormant
+
+
+def test_readings_are_no_sign_of_the_teams_activity(platforms, httpserver):
+    bluesky, _ = platforms
+    account = _bluesky_account(bluesky)
+    _serve_bluesky(httpserver)
+    activity.collect_activity(now=NOW)
+
+    services.refresh_last_activity()
+
+    account.refresh_from_db()
+    assert account.last_activity_on is None
+
+
+def test_the_command_and_the_task(platforms, httpserver, settings, capsys):
+    bluesky, _ = platforms
+    account = _bluesky_account(bluesky)
+    _serve_bluesky(httpserver)
+
+    call_command("collect_activity", "--account", str(account.pk), "--dry-run")
+    assert "1 accounts read, 0 not available, 0 failed" in capsys.readouterr().out
+
+    settings.ACTIVITY_ENABLED = False
+    assert tasks.collect_activity.apply().get() == {}  # off: nothing read
+    settings.ACTIVITY_ENABLED = True
+    assert tasks.collect_activity.apply().get()["read"] == 1
+    assert settings.CELERY_BEAT_SCHEDULE["collect-activity"]["task"] == (
+        "evaluation.tasks.collect_activity"
+    )
+
+
+def test_the_account_page_and_dcct_s_dashboard_show_the_readings(
+    platforms, httpserver, client, dcct, time_machine
+):
+    time_machine.move_to(NOW, tick=False)
+    bluesky, mastodon = platforms
+    account = _bluesky_account(bluesky)
+    for n in range(2):
+        AccountFactory(platform=mastodon, handle=f"team{n}", url=httpserver.url_for(f"/@t{n}"))
+    _serve_bluesky(httpserver)
+    httpserver.expect_request("/api/v1/accounts/lookup").respond_with_data("down", status=503)
+    activity.collect_activity(now=NOW)
+    client.force_login(dcct)
+
+    page = client.get(account.get_absolute_url()).text
+    dashboard = client.get("/dashboard/").text
+
+    assert "last post 2\xa0days, 15\xa0hours ago (read from Bluesky, today)" in page
+    assert "Platforms not read today" in dashboard
+    assert "Mastodon: not read again before 27 November, 00:00" in dashboard
+    assert "server error (503)" in dashboard
