@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Account, AccountState
+from accounts.models import Account, AccountState, Platform
 from evaluation.models import (
     KPI,
     RECERTIFICATION_FIELDS,
@@ -274,3 +274,61 @@ def _demo_answers(recertification, scenario) -> dict:
         answers["team_trained"] = False
         answers["team_trained_note"] = "One editor's training has lapsed; a refresher is booked."
     return answers
+
+
+# The demo reads no network (ACTIVITY_ENABLED is off): what the daily reading would have kept
+# for the Bluesky accounts, so that the account page and DCCT's dashboard show it working.
+DEMO_READINGS = {  # handle: (days since the last post, followers today, gained a day)
+    "scotparl.bsky.social": (1, 2_790, 4),
+    "spcommittees.bsky.social": (9, 2_310, 3),
+    "spice.bsky.social": (20, 1_275, 2),
+}
+
+
+def seed_readings(*, today: datetime.date) -> int:
+    """A fortnight of readings for the demo's live Bluesky accounts that are not dormant (a
+    reading says when they last posted, which would change which are): their followers each day,
+    kept as the daily reading keeps them, and their latest post. Returns how many accounts."""
+    from evaluation import activity
+    from evaluation.models import PlatformReading
+    from evaluation.selectors import dormant_accounts
+
+    dormant = set(dormant_accounts(today=today).values_list("pk", flat=True))
+    reader = activity.reader()
+    read_at = timezone.make_aware(datetime.datetime.combine(today, datetime.time(5, 30)))
+    seeded = 0
+    for account in Account.objects.filter(
+        platform__slug="bluesky", state="live", handle__in=DEMO_READINGS
+    ).exclude(pk__in=dormant):
+        since_post, followers, per_day = DEMO_READINGS[account.handle]
+        Account.objects.filter(pk=account.pk).update(
+            last_post_at=read_at - datetime.timedelta(days=since_post, hours=3),
+            activity_read_at=read_at,
+            activity_source="Bluesky",
+        )
+        kpi, _ = KPI.objects.get_or_create(
+            account=account,
+            metric__iexact="Followers",
+            defaults={"metric": "Followers", "unit": "followers", "target": followers + 500},
+        )
+        MetricObservation.objects.bulk_create(
+            [
+                MetricObservation(
+                    account=account,
+                    kpi=kpi,
+                    day=today - datetime.timedelta(days=back),
+                    value=followers - per_day * back,
+                    imported_by=reader,
+                    read_from="Bluesky",
+                )
+                for back in range(14)
+            ],
+            ignore_conflicts=True,
+        )
+        seeded += 1
+    if seeded:
+        PlatformReading.objects.update_or_create(
+            platform=Platform.objects.get(slug="bluesky"),
+            defaults={"last_run_at": read_at, "accounts_read": seeded},
+        )
+    return seeded

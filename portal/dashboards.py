@@ -464,15 +464,26 @@ def dcct_dashboard(request):
         {
             "queues": queues if shown is None else [shown],
             "shown": shown,
-            "failing_platforms": PlatformReading.objects.filter(
-                skipped_until__gt=timezone.now()
-            ).select_related("platform"),
+            **_platform_readings(),
             "offices": office_choices(),
             "platforms": Platform.objects.filter(internal=False),
             "office": office,
             "platform": platform,
         },
     )
+
+
+def _platform_readings():
+    """How the daily reading of each platform went (evaluation/activity.py), those not read
+    today among them."""
+    readings = list(
+        PlatformReading.objects.filter(last_run_at__isnull=False)
+        .select_related("platform")
+        .order_by("platform__sort_order")
+    )
+    now = timezone.now()
+    failing = [r for r in readings if r.skipped_until is not None and r.skipped_until > now]
+    return {"platform_readings": readings, "failing_platforms": failing}
 
 
 def _escalation_entry(escalation, user):

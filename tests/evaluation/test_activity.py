@@ -235,5 +235,6 @@ def test_the_account_page_and_dcct_s_dashboard_show_the_readings(
 
     assert "last post 2\xa0days, 15\xa0hours ago (read from Bluesky, today)" in page
     assert "Platforms not read today" in dashboard
-    assert "Mastodon: not read again before 27 November, 00:00" in dashboard
+    assert "<strong>Mastodon</strong>: not read again before 27 November, 00:00" in dashboard
+    assert "Bluesky: 1 account read" in dashboard
     assert "server error (503)" in dashboard

@@ -8,7 +8,7 @@ from accounts.demo import (
     seed_impersonation_reports,
 )
 from accounts.services import load_platform_catalogue, refresh_all_team_training
-from evaluation.demo import seed_recertifications, seed_reviews
+from evaluation.demo import seed_readings, seed_recertifications, seed_reviews
 from evaluation.services import refresh_last_activity
 from people.demo import DCCT_OFFICE, DEFAULT_DEMO_PASSWORD, DEMO_SIGNINS, seed_people
 from people.models import User
@@ -50,6 +50,7 @@ class Command(BaseCommand):
         # what the dashboards read from each account as the services would have kept it.
         refresh_all_team_training(today=today)
         refresh_last_activity()
+        seed_readings(today=today)  # after: which accounts are dormant decides which are read
         self.stdout.write(
             f"Created {people['offices']} offices, {people['people']} people, "
             f"{people['training']} training records, {platforms} platforms, "
