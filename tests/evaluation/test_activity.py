@@ -238,3 +238,26 @@ def test_the_account_page_and_dcct_s_dashboard_show_the_readings(
     assert "<strong>Mastodon</strong>: not read again before 27 November, 00:00" in dashboard
     assert "Bluesky: 1 account read" in dashboard
     assert "server error (503)" in dashboard
+
+
+def test_a_review_is_filled_in_from_the_readings_of_its_period(platforms, httpserver):
+    from evaluation.models import Review
+
+    bluesky, _ = platforms
+    account = _bluesky_account(bluesky)
+    _serve_bluesky(httpserver)
+    activity.collect_activity(now=NOW - datetime.timedelta(days=2))
+    httpserver.clear()
+    _serve_bluesky(httpserver, profile={**PROFILE, "followersCount": 13000})
+    activity.collect_activity(now=NOW)
+    review = Review.objects.create(
+        account=account,
+        period_start=datetime.date(2026, 9, 1),
+        period_end=datetime.date(2026, 12, 1),
+        due_on=datetime.date(2026, 12, 15),
+    )
+
+    figures = services.figures_for(review)
+
+    followers = account.kpis.get(metric="Followers")
+    assert figures[followers.pk] == Decimal(13000)  # the latest reading: "Followers" keeps LAST
