@@ -12,6 +12,7 @@ from evaluation import permissions
 from evaluation.models import (
     RECERTIFICATION_STATES,
     STATES,
+    MetricObservation,
     MetricValue,
     Recertification,
     RecertificationEvent,
@@ -79,7 +80,9 @@ def review_for_page(pk):
 
 
 def kpi_history(account):
-    """KPI values of assessed and submitted reviews over time, for the account's chart."""
+    """KPI values of assessed and submitted reviews over time, for the account's chart; then
+    the figures read from its platform every day since (evaluation/activity.py), the last of
+    each week, marked as read."""
     values = (
         MetricValue.objects.filter(
             review__account=account,
@@ -89,20 +92,47 @@ def kpi_history(account):
         .order_by("review__period_end")
     )
     series = {}
-    for value in values:
-        entry = series.setdefault(
-            value.kpi_id,
+
+    def entry(kpi):
+        return series.setdefault(
+            kpi.pk,
             {
-                "metric": value.kpi.metric,
-                "unit": value.kpi.unit,
-                "target": float(value.kpi.target),
-                "direction": value.kpi.direction,
+                "metric": kpi.metric,
+                "unit": kpi.unit,
+                "target": float(kpi.target),
+                "direction": kpi.direction,
                 "points": [],
+                "last_day": None,
             },
         )
-        entry["points"].append(
+
+    for value in values:
+        line = entry(value.kpi)
+        line["points"].append(
             {"period": f"{value.review.period_end:%-d %b %Y}", "value": float(value.value)}
         )
+        line["last_day"] = value.review.period_end
+    readings = (
+        MetricObservation.objects.filter(account=account, kpi__active=True)
+        .exclude(read_from="")
+        .select_related("kpi")
+        .order_by("day")
+    )
+    weekly = {}
+    for reading in readings:
+        last_day = series.get(reading.kpi_id, {}).get("last_day")
+        if last_day is None or reading.day >= last_day:
+            weekly[(reading.kpi_id, reading.day.isocalendar()[:2])] = reading
+    for reading in weekly.values():
+        entry(reading.kpi)["points"].append(
+            {
+                "period": f"{reading.day:%-d %b %Y}",
+                "value": float(reading.value),
+                "read_from": reading.read_from,
+            }
+        )
+    for line in series.values():
+        del line["last_day"]
     return list(series.values())
 
 

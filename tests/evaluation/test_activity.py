@@ -261,3 +261,23 @@ def test_a_review_is_filled_in_from_the_readings_of_its_period(platforms, httpse
 
     followers = account.kpis.get(metric="Followers")
     assert figures[followers.pk] == Decimal(13000)  # the latest reading: "Followers" keeps LAST
+
+
+def test_the_accounts_chart_has_the_weekly_readings_after_its_reviews(platforms, httpserver):
+    from evaluation.selectors import kpi_history
+
+    bluesky, _ = platforms
+    account = _bluesky_account(bluesky)
+    _serve_bluesky(httpserver)
+    for back in range(10):  # ten days of readings: two ISO weeks
+        activity.collect_activity(now=NOW - datetime.timedelta(days=back))
+
+    followers, _posts = kpi_history(account)
+
+    assert followers["metric"] == "Followers"
+    assert [p["period"] for p in followers["points"]] == ["22 Nov 2026", "26 Nov 2026"]
+    assert followers["points"][-1] == {
+        "period": "26 Nov 2026",
+        "value": 12873.0,
+        "read_from": "Bluesky",
+    }
