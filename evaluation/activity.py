@@ -26,7 +26,7 @@ from evaluation.connectors.base import (
     Unreachable,
     connector_for,
 )
-from evaluation.models import KPI, MetricObservation, PlatformReading
+from evaluation.models import KPI, Aggregation, MetricObservation, PlatformReading
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +72,7 @@ def collect_activity(*, account_id=None, dry_run=False, now=None) -> Counter:
             else PlatformReading.objects.get_or_create(platform=platform)
         )
         breaker = Breaker(platform.slug, open_until=state.skipped_until)
+        skipped_all_day = not breaker.allows(now)
         read = failed = 0
         try:
             for account in members:
@@ -80,6 +81,7 @@ def collect_activity(*, account_id=None, dry_run=False, now=None) -> Counter:
                     continue
                 try:
                     profile = connector.read(Target.of(account))
+                    stored = 0 if dry_run else keep(account, profile, now=now)
                 except NotAvailable as error:
                     done["not_available"] += 1
                     logger.info("Activity of account %s not available: %s", account.pk, error)
@@ -90,26 +92,29 @@ def collect_activity(*, account_id=None, dry_run=False, now=None) -> Counter:
                     if breaker.failed(error, now):
                         logger.warning("Activity: %s skipped for the day: %s", platform, error)
                     continue
-                except Exception as error:  # a connector's bug: this account, not the rest
+                except Exception:  # a bug, in a connector or in keeping: this account only
                     failed += 1
                     done["failed"] += 1
-                    logger.exception("Activity of account %s: connector failed", account.pk)
-                    breaker.failed(error, now)
+                    logger.exception("Activity of account %s failed", account.pk)
                     continue
                 breaker.succeeded()
                 read += 1
                 done["read"] += 1
-                if not dry_run:
-                    done["stored"] += keep(account, profile, now=now)
+                done["stored"] += stored
         finally:
             connector.client.close()
-        if not dry_run:
+        if not dry_run and not skipped_all_day and account_id is None:
+            # A whole run's outcome (a run that found the platform skipped, or read one
+            # account, leaves the day's record as it was).
             state.skipped_until = breaker.open_until
             state.last_error = breaker.last_error if breaker.open_until else ""
             state.last_run_at = now
             state.accounts_read = read
             state.accounts_failed = failed
             state.save()
+        elif not dry_run and account_id is not None and breaker.open_until != state.skipped_until:
+            state.skipped_until = breaker.open_until
+            state.save(update_fields=["skipped_until"])
     return done
 
 
@@ -123,8 +128,11 @@ def keep(account, profile, *, now) -> int:
         activity_read_at=now,
         activity_source=profile.source,
     )
+    # A reading is a running total: kept only for a KPI that takes the latest figure of a
+    # period (a KPI that adds its figures up would add up the totals).
     kpis = {
-        kpi.metric.strip().lower(): kpi for kpi in KPI.objects.filter(account=account, active=True)
+        kpi.metric.strip().lower(): kpi
+        for kpi in KPI.objects.filter(account=account, active=True, aggregation=Aggregation.LAST)
     }
     written = 0
     for field, metric in METRICS.items():

@@ -328,7 +328,16 @@ class MetricObservation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kpi", "day"], name="one_observation_per_kpi_and_day")
         ]
-        indexes = [models.Index(fields=["account", "day"])]
+        indexes = [
+            models.Index(fields=["account", "day"]),
+            # The team's own figures, for the daily repair of last_activity_on: the readings
+            # of every day since are not walked.
+            models.Index(
+                fields=["account", "day"],
+                name="observation_imported",
+                condition=models.Q(read_from=""),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.kpi.metric} on {self.day}: {self.value}"

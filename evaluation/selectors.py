@@ -25,6 +25,8 @@ from people import roles
 from people.models import TrainingRecord
 from workflow.waiting import Kind, Source
 
+READING_TRUSTED_DAYS = 14  # how long a reading of the platform decides dormancy
+
 
 def dormant_accounts(*, today: datetime.date):
     """Live accounts that have not posted for settings.DORMANT_AFTER_MONTHS months, where their
@@ -36,9 +38,16 @@ def dormant_accounts(*, today: datetime.date):
     # Where the platform says when the account last posted (evaluation/activity.py), that
     # decides; elsewhere, the team's reviews and imported figures.
     posted_before = timezone.make_aware(datetime.datetime.combine(since, datetime.time()))
-    silent = Q(last_post_at__lt=posted_before) | (
-        Q(last_post_at__isnull=True)
-        & (Q(last_activity_on__isnull=True) | Q(last_activity_on__lt=since))
+    # Only a recent reading is believed: an account no longer read (renamed, gone private)
+    # falls back on the team's reviews and figures.
+    read_since = timezone.make_aware(
+        datetime.datetime.combine(
+            today - datetime.timedelta(days=READING_TRUSTED_DAYS), datetime.time()
+        )
+    )
+    read = Q(last_post_at__isnull=False, activity_read_at__gte=read_since)
+    silent = (read & Q(last_post_at__lt=posted_before)) | (
+        ~read & (Q(last_activity_on__isnull=True) | Q(last_activity_on__lt=since))
     )
     return (
         Account.objects.filter(state=AccountState.LIVE)

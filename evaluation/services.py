@@ -411,7 +411,7 @@ def import_metrics(*, account, actor, rows) -> int:
         batch_size=1000,
         update_conflicts=True,
         unique_fields=["kpi", "day"],
-        update_fields=["value", "imported_by"],
+        update_fields=["value", "imported_by", "read_from"],  # a person's figure is no reading
     )
     if rows:
         note_activity(account_id=account.pk, on=max(row.day for row in rows))

@@ -181,6 +181,8 @@ class Backend(OIDCAuthenticationBackend):
         domain = email.rpartition("@")[2]
         if domain not in settings.SSO_ALLOWED_DOMAINS:
             self._refuse(NOT_ALLOWED, f"no account for this address, and {domain} is not allowed")
+        if User.objects.filter(sso_subject=self._token_subject).exists():
+            self._refuse(LINKED_ELSEWHERE, "the subject is linked to another person")
         name = " ".join(str(claims.get("name") or "").split()) or email.partition("@")[0]
         user = User.objects.create_user(email=email, full_name=name[:150])
         user.sso_subject = self._token_subject

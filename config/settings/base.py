@@ -563,6 +563,8 @@ ACTIVITY_RETRIES = env.int("ACTIVITY_RETRIES", default=3)
 ACTIVITY_BACKOFF_SECONDS = env.float("ACTIVITY_BACKOFF_SECONDS", default=2.0)
 ACTIVITY_MAX_WAIT_SECONDS = env.float("ACTIVITY_MAX_WAIT_SECONDS", default=120.0)
 ACTIVITY_BLUESKY_URL = env("ACTIVITY_BLUESKY_URL", default="https://public.api.bsky.app")
+# Only the tests, whose platforms are served on 127.0.0.1, read addresses that are not public.
+ACTIVITY_ALLOW_PRIVATE_ADDRESSES = False
 # A platform whose reading fails for this many accounts in a row is skipped until the next day.
 ACTIVITY_BREAKER_FAILURES = env.int("ACTIVITY_BREAKER_FAILURES", default=5)
 # The daily reading (evaluation/activity.py) reaches the platforms over the internet: off unless

@@ -19,7 +19,9 @@ The client (`PlatformClient`, on httpx):
 
 import datetime
 import email.utils
+import ipaddress
 import json
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -82,6 +84,28 @@ def connector_for(slug: str, client: "PlatformClient | None" = None):
 
 
 RETRIED_STATUSES = {500, 502, 503, 504}
+MAX_REDIRECTS = 3
+
+
+def check_public(url: str) -> None:
+    """Refuse (NotAvailable) an address that is not http(s) or whose host is not on the public
+    internet (a private, loopback or link-local address, as the cloud's metadata service is),
+    as its name resolves now; ACTIVITY_ALLOW_PRIVATE_ADDRESSES lets the tests' local server
+    through."""
+    address = httpx.URL(url)
+    if address.scheme not in ("http", "https") or not address.host:
+        raise NotAvailable("not an http(s) address")
+    if address.userinfo:
+        raise NotAvailable("an address with a name and password in it")
+    if settings.ACTIVITY_ALLOW_PRIVATE_ADDRESSES:
+        return
+    try:
+        found = socket.getaddrinfo(address.host, address.port or 443, proto=socket.IPPROTO_TCP)
+    except socket.gaierror:
+        raise Unreachable(f"{address.host} does not resolve") from None
+    for *_, sockaddr in found:
+        if not ipaddress.ip_address(sockaddr[0]).is_global:
+            raise NotAvailable(f"{address.host} is not on the public internet")
 
 
 class PlatformClient:
@@ -103,7 +127,7 @@ class PlatformClient:
         self.http = httpx.Client(
             headers={"User-Agent": settings.ACTIVITY_USER_AGENT, "Accept": "*/*"},
             timeout=settings.ACTIVITY_TIMEOUT_SECONDS,
-            follow_redirects=True,
+            follow_redirects=False,  # each hop is checked (`_fetch`)
             transport=transport,
         )
 
@@ -125,7 +149,7 @@ class PlatformClient:
             self._pace()
             self.requests += 1
             try:
-                response = self.http.get(url, params=params or None)
+                response = self._fetch(url, params)
             except httpx.TransportError as error:  # timed out, refused, reset
                 failure = f"{type(error).__name__}"
                 wait = backoff * 2**attempt
@@ -149,6 +173,17 @@ class PlatformClient:
             self.sleep(wait)
         raise Unreachable(f"{self.platform}: {failure}, {attempt + 1} tries")
 
+    def _fetch(self, url: str, params) -> httpx.Response:
+        """GET, following at most MAX_REDIRECTS redirects, each to a public address only: an
+        account's address comes from people, and a server may send the reader anywhere."""
+        for _ in range(MAX_REDIRECTS + 1):
+            check_public(url)
+            response = self.http.get(url, params=params or None)
+            if not response.is_redirect:
+                return response
+            url, params = str(response.next_request.url), None
+        raise NotAvailable(f"{self.platform}: more than {MAX_REDIRECTS} redirects")
+
     def json(self, url: str, **params) -> dict:
         response = self.get(url, **params)
         try:
@@ -169,8 +204,10 @@ def retry_after(response: httpx.Response, *, default: float) -> float:
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError):
         return default
+    if when.tzinfo is None:  # "-0000": UTC, said without a zone
+        when = when.replace(tzinfo=datetime.UTC)
     return max(0.0, (when - datetime.datetime.now(datetime.UTC)).total_seconds())
 
 

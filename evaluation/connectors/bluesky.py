@@ -2,6 +2,8 @@
 `app.bsky.actor.getProfile` for the counts, `app.bsky.feed.getAuthorFeed` for the latest post
 (the account's own, not a repost or a reply)."""
 
+import datetime
+
 from django.conf import settings
 
 from evaluation.connectors.base import NotAvailable, Profile, Unreachable, count, moment, register
@@ -48,7 +50,9 @@ def _latest_own_post(feed, did):
         if (post.get("author") or {}).get("did") != did:
             continue
         record = post.get("record") or {}
-        when = moment(record.get("createdAt")) or moment(post.get("indexedAt"))
-        if when:
-            times.append(when)
+        # createdAt is what the posting app says (it may be any date); indexedAt is when the
+        # AppView saw it: the earlier of the two, and never in the future.
+        said = [t for t in (moment(record.get("createdAt")), moment(post.get("indexedAt"))) if t]
+        if said:
+            times.append(min(*said, datetime.datetime.now(datetime.UTC)))
     return max(times, default=None)

@@ -7,7 +7,7 @@ import datetime
 
 import feedparser
 
-from evaluation.connectors.base import NotAvailable, Profile, Unreachable, register
+from evaluation.connectors.base import NotAvailable, Profile, register
 
 
 @register("rss")
@@ -22,8 +22,8 @@ class Feed:
             raise NotAvailable("no feed address recorded")
         response = self.client.get(target.url)
         parsed = feedparser.parse(response.content)
-        if parsed.bozo and not parsed.entries and not parsed.feed:
-            raise Unreachable("the address does not give an RSS or Atom feed")
+        if not parsed.version:  # an HTML page, or nothing feedparser knows as a feed
+            raise NotAvailable("the address does not give an RSS or Atom feed")
         times = [
             datetime.datetime.fromtimestamp(calendar.timegm(stamp), tz=datetime.UTC)
             for entry in parsed.entries

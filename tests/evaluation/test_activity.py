@@ -27,6 +27,7 @@ def platforms(settings, httpserver):
     settings.ACTIVITY_RETRIES = 0
     settings.ACTIVITY_MIN_INTERVAL_SECONDS = 0
     settings.ACTIVITY_BREAKER_FAILURES = 2
+    settings.ACTIVITY_ALLOW_PRIVATE_ADDRESSES = True  # the platforms are on 127.0.0.1 here
     bluesky = PlatformFactory(
         slug="bluesky",
         name="Bluesky",
@@ -128,10 +129,12 @@ def test_one_failing_platform_does_not_stop_another_and_its_breaker_opens(platfo
     assert read.last_post_at is not None
     assert all(Account.objects.get(pk=a.pk).last_post_at is None for a in failing)
 
-    # Later the same day: still skipped, without a request.
+    # Later the same day: still skipped, without a request, and the day's record kept.
     asked = len(httpserver.log)
     assert activity.collect_activity(now=NOW + datetime.timedelta(hours=3))["skipped"] == 4
     assert len([r for r, _ in httpserver.log[asked:] if "lookup" in r.path]) == 0
+    state.refresh_from_db()
+    assert "server error (503)" in state.last_error and state.accounts_failed == 2
 
     # The next day it is tried again, and one success closes the breaker.
     httpserver.clear()
@@ -176,10 +179,12 @@ def test_dormancy_reads_the_latest_post_where_there_is_one(platforms):
     posting = _bluesky_account(bluesky, handle="posting.bsky.social", went_live_on=long_live)
     Account.objects.filter(pk=silent.pk).update(
         last_post_at=NOW - datetime.timedelta(days=200),  # seven months ago
+        activity_read_at=NOW,
         last_activity_on=today,  # a review last week: the old rule would call it active
     )
     Account.objects.filter(pk=posting.pk).update(
         last_post_at=NOW - datetime.timedelta(days=3),
+        activity_read_at=NOW,
         last_activity_on=datetime.date(2025, 1, 1),  # no review for long
     )
 
@@ -281,3 +286,50 @@ def test_the_accounts_chart_has_the_weekly_readings_after_its_reviews(platforms,
         "value": 12873.0,
         "read_from": "Bluesky",
     }
+
+
+def test_a_kpi_that_adds_its_figures_up_gets_no_running_totals(platforms, httpserver):
+    bluesky, _ = platforms
+    account = _bluesky_account(bluesky)
+    KPI.objects.filter(account=account, metric="Posts").update(aggregation="sum")
+    _serve_bluesky(httpserver)
+
+    activity.collect_activity(now=NOW)
+
+    kept = set(MetricObservation.objects.values_list("kpi__metric", flat=True))
+    assert kept == {"Followers"}
+
+
+def test_a_person_importing_the_days_figure_over_a_reading_makes_it_theirs(
+    platforms, httpserver, dcct
+):
+    from types import SimpleNamespace as MetricRow  # a validated row: kpi, day, value
+
+    bluesky, _ = platforms
+    account = _bluesky_account(bluesky)
+    _serve_bluesky(httpserver)
+    activity.collect_activity(now=NOW)
+    followers = account.kpis.get(metric="Followers")
+
+    services.import_metrics(
+        account=account,
+        actor=dcct,
+        rows=[MetricRow(kpi=followers, day=datetime.date(2026, 11, 26), value=Decimal(5))],
+    )
+    activity.collect_activity(now=NOW + datetime.timedelta(hours=1))
+
+    kept = MetricObservation.objects.get(kpi=followers)
+    assert (kept.value, kept.read_from) == (Decimal(5), "")  # theirs, and it stands
+
+
+def test_a_reading_no_longer_taken_stops_deciding_dormancy(platforms):
+    bluesky, _ = platforms
+    today = datetime.date(2026, 11, 26)
+    account = _bluesky_account(bluesky, went_live_on=datetime.date(2024, 1, 1))
+    Account.objects.filter(pk=account.pk).update(
+        last_post_at=NOW - datetime.timedelta(days=400),
+        activity_read_at=NOW - datetime.timedelta(days=60),  # not read for two months
+        last_activity_on=today - datetime.timedelta(days=10),  # the team reviewed it lately
+    )
+
+    assert account.pk not in set(dormant_accounts(today=today).values_list("pk", flat=True))

@@ -81,6 +81,7 @@ def fast(settings, httpserver, waits):
     settings.ACTIVITY_MAX_WAIT_SECONDS = 60.0
     settings.ACTIVITY_MIN_INTERVAL_SECONDS = 0.0
     settings.ACTIVITY_USER_AGENT = "socialgov-test (mailto:help@example.org)"
+    settings.ACTIVITY_ALLOW_PRIVATE_ADDRESSES = True  # the platforms are on 127.0.0.1 here
 
     def client(platform):
         return PlatformClient(platform, sleep=waits.append)
@@ -216,10 +217,10 @@ def test_a_feed_with_no_entries(fast, httpserver):
     assert profile.last_post_at is None
 
 
-def test_an_address_that_is_no_feed_is_unreachable(fast, httpserver):
+def test_an_address_that_is_no_feed_is_not_available(fast, httpserver):
     httpserver.expect_request("/page").respond_with_data("\x00\x01 not a feed at all")
 
-    with pytest.raises(Unreachable):
+    with pytest.raises(NotAvailable):  # the account's address, not the platform, is wrong
         base.connector_for("rss", fast("rss")).read(
             Target(handle="", url=httpserver.url_for("/page"))
         )
@@ -227,6 +228,7 @@ def test_an_address_that_is_no_feed_is_unreachable(fast, httpserver):
 
 def test_requests_to_one_platform_are_spaced(settings, httpserver, waits):
     settings.ACTIVITY_MIN_INTERVAL_SECONDS = 1.5
+    settings.ACTIVITY_ALLOW_PRIVATE_ADDRESSES = True
     httpserver.expect_request("/a").respond_with_data("ok")
     # The clock as each request reads it: the first at 100; the second at 100.4 (then, after
     # its wait, 101.5); the third at 103, well after.
@@ -283,3 +285,89 @@ def test_the_breaker_half_opens_the_next_day(settings):
     reopened = base.Breaker("bluesky", open_until=tomorrow)
     reopened.succeeded()  # one success closes it
     assert reopened.open_until is None and reopened.allows(tomorrow)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1/feed",
+        "http://169.254.169.254/latest/meta-data/",  # the cloud's metadata service
+        "http://10.0.0.5/@someone",
+        "http://[::1]/feed",
+        "ftp://example.org/feed",
+        "https://someone:secret@example.org/feed",
+    ],
+)
+def test_addresses_off_the_public_internet_are_never_fetched(settings, url):
+    settings.ACTIVITY_ALLOW_PRIVATE_ADDRESSES = False
+
+    with pytest.raises(NotAvailable):
+        base.check_public(url)
+
+
+def test_a_public_server_cannot_redirect_the_reader_inside(fast, httpserver, settings):
+    httpserver.expect_request("/feed").respond_with_response(
+        Response("", status=302, headers={"Location": "http://169.254.169.254/latest/"})
+    )
+    client = fast("rss")
+    settings.ACTIVITY_ALLOW_PRIVATE_ADDRESSES = False
+    base_check = base.check_public
+    # The first address stands for a public server (it is the local one here); the redirect's
+    # target is checked as any address is.
+    checked = []
+
+    def check(url):
+        checked.append(url)
+        if url.startswith(httpserver.url_for("/")):
+            return
+        base_check(url)
+
+    import unittest.mock
+
+    with unittest.mock.patch.object(base, "check_public", check), pytest.raises(NotAvailable):
+        client.get(httpserver.url_for("/feed"))
+    assert checked[-1] == "http://169.254.169.254/latest/"
+
+
+def test_redirects_are_followed_a_few_times_only(fast, httpserver):
+    httpserver.expect_request("/loop").respond_with_response(
+        Response("", status=302, headers={"Location": "/loop"})
+    )
+
+    with pytest.raises(NotAvailable, match="redirects"):
+        fast("rss").get(httpserver.url_for("/loop"))
+    assert len(httpserver.log) == base.MAX_REDIRECTS + 1
+
+
+def test_retry_after_as_an_http_date_in_utc_said_without_a_zone():
+    import httpx
+
+    later = datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=90)
+    stamp = later.strftime("%a, %d %b %Y %H:%M:%S -0000")
+    response = httpx.Response(429, headers={"Retry-After": stamp})
+
+    assert 80 < base.retry_after(response, default=1) <= 90
+
+
+def test_an_html_page_is_not_a_feed(fast, httpserver):
+    httpserver.expect_request("/about").respond_with_data(
+        "<html><head><title>About</title></head><body><p>Hi</p></body></html>",
+        content_type="text/html",
+    )
+
+    with pytest.raises(NotAvailable, match="does not give an RSS or Atom feed"):
+        base.connector_for("rss", fast("rss")).read(
+            Target(handle="", url=httpserver.url_for("/about"))
+        )
+
+
+def test_a_post_dated_in_the_future_counts_as_posted_when_seen(fast, httpserver):
+    future = {"feed": [_post("2099-01-01T00:00:00.000Z")]}
+    future["feed"][0]["post"]["indexedAt"] = "2026-11-23T14:30:00.000Z"
+    _bluesky(httpserver, feed=future)
+
+    profile = base.connector_for("bluesky", fast("bluesky")).read(
+        Target(handle="scottishparliament.bsky.social", url="")
+    )
+
+    assert profile.last_post_at == datetime.datetime(2026, 11, 23, 14, 30, tzinfo=datetime.UTC)

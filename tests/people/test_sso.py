@@ -343,3 +343,13 @@ def test_a_subject_already_linked_to_someone_else_does_not_take_over_another(cli
     assert _said(response) == [sso.LINKED_ELSEWHERE]
     shona.refresh_from_db()
     assert shona.sso_subject == ""
+
+
+def test_a_newcomer_whose_subject_is_linked_to_someone_else_is_refused(client, sso_on):
+    UserFactory(email="someone.else@example.org", sso_subject=f"{sso_on.issuer}|newcomer")
+
+    response = _sign_in(client, "newcomer")
+
+    assert response["Location"] == "/sign-in/"
+    assert _said(response) == [sso.LINKED_ELSEWHERE]
+    assert not User.objects.filter(email="new.person@example.org").exists()
