@@ -166,8 +166,21 @@ def notify_recertification_event(event_id: int) -> int:
 def collect_activity() -> dict[str, int]:
     """Every morning, where ACTIVITY_ENABLED: read live accounts' activity from their platforms
     (evaluation/activity.py). Safe to run twice: the day's figures are replaced, not added."""
+    from django.core.cache import cache
+
     from evaluation import activity
 
     if not activity.enabled():
         return {}
-    return dict(activity.collect_activity())
+    # One run at a time: a long run handed to a second worker (acks_late, and the broker's
+    # visibility timeout) finds this one still reading and leaves it to finish.
+    if not cache.add(RUNNING, True, timeout=RUN_AT_MOST_SECONDS):
+        return {"already_running": 1}
+    try:
+        return dict(activity.collect_activity())
+    finally:
+        cache.delete(RUNNING)
+
+
+RUNNING = "activity:running"
+RUN_AT_MOST_SECONDS = 20 * 60 * 60  # a run still "running" after this had died

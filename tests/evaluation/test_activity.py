@@ -333,3 +333,20 @@ def test_a_reading_no_longer_taken_stops_deciding_dormancy(platforms):
     )
 
     assert account.pk not in set(dormant_accounts(today=today).values_list("pk", flat=True))
+
+
+def test_a_second_run_while_one_is_reading_leaves_it_alone(platforms, httpserver, settings):
+    from django.core.cache import cache
+
+    bluesky, _ = platforms
+    _bluesky_account(bluesky)
+    _serve_bluesky(httpserver)
+    settings.ACTIVITY_ENABLED = True
+    cache.add(tasks.RUNNING, True)  # another worker is reading
+
+    assert tasks.collect_activity.apply().get() == {"already_running": 1}
+    assert not httpserver.log
+
+    cache.delete(tasks.RUNNING)
+    assert tasks.collect_activity.apply().get()["read"] == 1
+    assert cache.get(tasks.RUNNING) is None  # let go once done
