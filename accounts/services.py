@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Q, Value, When
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts import inventory, permissions, register, signals
@@ -33,7 +33,7 @@ from accounts.models import (
 from people import policy
 from people.models import TrainingRecord, User
 from workflow import transitions
-from workflow.models import save_fields
+from workflow.models import removed, save_fields
 from workflow.permissions import require
 
 
@@ -809,8 +809,6 @@ REPORT_ACTIONS = {
 
 # --- Retention ---------------------------------------------------------------------------------
 
-REMOVED = "[Removed under the retention policy]"
-
 
 def closed_before(day):
     """Accounts closed before `day`, not yet minimised."""
@@ -824,12 +822,8 @@ def minimise(*, account_ids, today) -> int:
     """Remove what a long-closed account no longer needs (the retention job,
     portal/retention.py): the free text of its purpose and audience. Its team, closure,
     exit strategy and every step stay on record. Returns how many."""
-    fields = {
-        field: Case(When(**{field: ""}, then=Value("")), default=Value(REMOVED))
-        for field in ("purpose", "audience")
-    }
     return Account.objects.filter(pk__in=account_ids, minimised_on__isnull=True).update(
-        **fields, minimised_on=today
+        **removed("purpose", "audience"), minimised_on=today
     )
 
 

@@ -8,7 +8,7 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from accounts import permissions as account_permissions
@@ -36,7 +36,7 @@ from evaluation.models import (
 )
 from people import policy
 from workflow import transitions
-from workflow.models import save_fields
+from workflow.models import REMOVED, removed, save_fields
 from workflow.permissions import require
 
 logger = logging.getLogger(__name__)
@@ -887,7 +887,6 @@ def move_recertification(*, account, actor, due_on: datetime.date) -> None:
 
 # --- Retention ---------------------------------------------------------------------------------
 
-REMOVED = "[Removed under the retention policy]"
 # What a team wrote about how a period went: removed with its account's free text, years after
 # it closed. The figures, outcome and DCCT's assessment stay (the decision record).
 REVIEW_NARRATIVE = ("went_well", "not_well", "action_plan")
@@ -904,8 +903,4 @@ def reviews_with_narrative(accounts):
 def minimise_reviews(*, account_ids) -> int:
     """The teams' free text in the reviews of these accounts (the retention job,
     portal/retention.py). Returns how many reviews had any."""
-    fields = {
-        field: Case(When(**{field: ""}, then=Value("")), default=Value(REMOVED))
-        for field in REVIEW_NARRATIVE
-    }
-    return reviews_with_narrative(account_ids).update(**fields)
+    return reviews_with_narrative(account_ids).update(**removed(*REVIEW_NARRATIVE))

@@ -4,7 +4,6 @@ django-fsm transition, writes the Decision and sends the notices once the transa
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, Value, When
 
 from accounts import services as accounts_services
 from proposals import evidence, permissions
@@ -22,7 +21,7 @@ from proposals.models import (
 )
 from proposals.selectors import existing_corporate_accounts
 from workflow import transitions
-from workflow.models import save_fields
+from workflow.models import REMOVED, removed, save_fields
 from workflow.permissions import require
 from workflow.transitions import NotReady
 
@@ -549,7 +548,6 @@ def _tell_of_approver_left(proposal_id, leaver_id, found) -> int:
 
 # --- Retention ---------------------------------------------------------------------------------
 
-REMOVED = "[Removed under the retention policy]"
 # The business case's answers in the proposer's own words, where personal details may be:
 # removed. The title, platform, office, team, KPIs and every decision stay.
 NARRATIVE = (
@@ -591,11 +589,7 @@ def minimise(*, proposal_ids, today) -> dict[str, int]:
     removed_attachments, _ = attachments.delete()
     comments = Comment.objects.filter(proposal_id__in=ids).exclude(body=REMOVED)
     removed_comments = comments.update(body=REMOVED)
-    answered = {
-        field: Case(When(**{field: ""}, then=Value("")), default=Value(REMOVED))
-        for field in NARRATIVE
-    }
-    Proposal.objects.filter(pk__in=ids).update(**answered, minimised_on=today)
+    Proposal.objects.filter(pk__in=ids).update(**removed(*NARRATIVE), minimised_on=today)
     storage = Attachment._meta.get_field("file").storage
     transaction.on_commit(lambda: [storage.delete(name) for name in files if name])
     return {"proposals": len(ids), "attachments": removed_attachments, "comments": removed_comments}

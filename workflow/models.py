@@ -313,3 +313,18 @@ class Heartbeat(models.Model):
     @classmethod
     def note(cls, name: str) -> None:
         cls.objects.update_or_create(name=name, defaults={"at": timezone.now()})
+
+
+# The retention schedule (portal/retention.py): what stands where free text was removed.
+REMOVED = "[Removed under the retention policy]"
+
+
+def removed(*fields: str) -> dict:
+    """For a QuerySet.update: each text field's written words replaced by REMOVED, an empty
+    one left empty (nothing was written, so nothing is said to have been removed)."""
+    return {
+        field: models.Case(
+            models.When(**{field: ""}, then=models.Value("")), default=models.Value(REMOVED)
+        )
+        for field in fields
+    }
