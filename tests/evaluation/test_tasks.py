@@ -5,6 +5,7 @@ import datetime
 import time
 
 import pytest
+from celery._state import _set_task_join_will_block
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 
@@ -20,6 +21,10 @@ def real_queue():
         yield
     finally:
         app.conf.task_always_eager = True
+        # The worker's pool marks the process as "inside a worker" (results may not be waited
+        # for), and its thread can do so after start_worker has cleared the mark: clear it
+        # again, or a later test in this process that calls .get() on an eager result fails.
+        _set_task_join_will_block(False)
 
 
 def test_schedule_runs_the_review_job_daily_in_code():
