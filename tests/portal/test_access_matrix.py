@@ -56,7 +56,7 @@ def test_nobody_can_post_what_their_role_does_not_allow(request, ready, spare, s
 
     assert failures == [], "\n".join(failures)
     assert posted > 5000 / SHARDS, posted  # every route, object and persona was tried
-    assert refused_forms > 500 / SHARDS
+    assert refused_forms > 400 / SHARDS
     print(f"{posted} wrong-role POSTs in {elapsed:.0f}s")
 
 

@@ -13,6 +13,7 @@ from evaluation.models import Recertification, RecertificationState, Review, Rev
 from proposals.models import Attachment, Proposal, ProposalState
 from tests.portal.access import expected_get
 from tests.portal.pages import changes, snapshot
+from workflow.transitions import transition_of
 
 pytestmark = pytest.mark.django_db
 PERSONAS = [
@@ -29,6 +30,8 @@ PERSONAS = [
 ODD_QUERIES = ["?page=abc", "?page=-1&show=nope", "?office=x&platform=%00&state=zz&status=all"]
 SKIPPED = ("admin/",)  # Django's own admin, tested by Django
 BOGUS = 999_999
+# The states in which a proposal's business case may be edited (proposals.permissions.can_edit).
+EDITABLE = {"draft", "revising"}
 # The matrix and fuzz tests send tens of thousands of requests: each runs in this many parts,
 # which pytest-xdist spreads over the processes of a run.
 SHARDS = 4
@@ -88,6 +91,18 @@ def actions_of(model):
     return sorted({t.name for t in field.get_all_transitions(model)} | {"no_such_action"})
 
 
+def actions_for(model, obj, turn):
+    """The actions a transition page is tried with for one object: every action its state
+    allows, a made-up one, and one real action its state does not allow, a different one for
+    each `turn`, so that across the objects every action is also tried where it is refused.
+    (Every action for every object, refused ones alike, is the same refusal thousands of times
+    over: it made the matrix and the fuzz test a third of the suite.)"""
+    every = [action for action in actions_of(model) if action != "no_such_action"]
+    allowed = [a for a in every if obj is not None and transition_of(obj, a) is not None]
+    refused = [a for a in every if a not in allowed]
+    return [*allowed, "no_such_action", *(refused[turn % len(refused) :][:1] if refused else [])]
+
+
 def urls_for(route):
     """Every URL of a route: each object, and each value of its other arguments."""
     names = [part.split(">")[0].split(":")[-1] for part in route.split("<")[1:]]
@@ -97,12 +112,15 @@ def urls_for(route):
         return ["/" + route.replace("<uidb64>", "MQ").replace("<token>", "set-password")]
     model, objects = objects_for(route)
     urls = []
-    for obj in [*objects, None]:
+    for turn, obj in enumerate([*objects, None]):
         values = {"pk": [obj.pk if obj else BOGUS]}
         if "section" in names:
-            values["section"] = [*range(1, 10), 0, 99]
+            # Every section where the business case may be edited; elsewhere one real section
+            # and one that does not exist (each refused alike).
+            editable = obj is not None and obj.state in EDITABLE
+            values["section"] = [*range(1, 10), 0, 99] if editable else [turn % 9 + 1, 99]
         if "action" in names:
-            values["action"] = actions_of(model)
+            values["action"] = actions_for(model, obj, turn)
         if "member_id" in names:
             values["member_id"] = [m.pk for m in obj.members.all()] if obj else [BOGUS]
         if "attachment_id" in names:
