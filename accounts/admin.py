@@ -27,6 +27,7 @@ READING_RULES = (
     "handle_pattern",
     "canonical_url",
     "handles_case_sensitive",
+    "federated",
 )
 
 
@@ -49,6 +50,7 @@ class PlatformForm(forms.ModelForm):
             "handle_pattern",
             "canonical_url",
             "handles_case_sensitive",
+            "federated",
             "sort_order",
             "active",
         )
@@ -88,15 +90,25 @@ class PlatformForm(forms.ModelForm):
     def clean_handle_pattern(self):
         return self._pattern("handle_pattern")
 
-    def clean_canonical_url(self):
-        template = self.cleaned_data["canonical_url"]
+    def clean(self):
+        cleaned = super().clean()
+        template = cleaned.get("canonical_url") or ""
+        # A federated platform's address names the server and the name on it; any other's, the
+        # handle.
+        names = ("name", "server") if cleaned.get("federated") else ("handle",)
         try:
-            filled = template.format(handle="\0")
+            filled = template.format(**{name: f"\0{name}\0" for name in names})
         except (KeyError, IndexError, ValueError):
             filled = ""
-        if template and (not template.startswith("https://") or filled.count("\0") != 1):
-            raise ValidationError("An https:// address with {handle} in it once, and no other {}.")
-        return template
+        if template and (
+            not template.startswith("https://")
+            or any(filled.count(f"\0{name}\0") != 1 for name in names)
+        ):
+            wanted = " and ".join(f"{{{name}}}" for name in names)
+            self.add_error(
+                "canonical_url", f"An https:// address with {wanted} in it once, and no other {{}}."
+            )
+        return cleaned
 
 
 @admin.register(Platform)

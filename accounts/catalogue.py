@@ -67,6 +67,16 @@ PLATFORMS = [
         "canonical_url": "https://bsky.app/profile/{handle}",
     },
     {
+        "slug": "mastodon",
+        "name": "Mastodon",
+        "icon": "mastodon",
+        "federated": True,
+        "profile_path": r"^/@(?P<handle>[A-Za-z0-9_]{1,30})$",
+        # The server: a host name with a top-level domain (never an IP address).
+        "handle_pattern": r"^[A-Za-z0-9_]{1,30}@([a-z0-9-]+\.)+[a-z][a-z0-9-]+$",
+        "canonical_url": "https://{server}/@{name}",
+    },
+    {
         "slug": "threads",
         "name": "Threads",
         "icon": "threads",

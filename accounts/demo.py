@@ -267,8 +267,9 @@ IMPERSONATION_REPORTS = [
     ),
     (
         3,
-        "https://mastodon.example/@HolyroodOfficial/",
-        "Calls itself the Scottish Parliament on Mastodon; the Parliament is not on Mastodon.",
+        "https://holyrood-official-news.example/latest/",
+        "A web site that calls itself the Scottish Parliament's news service and asks for "
+        "donations.",
         "",
         [],
         [],

@@ -153,13 +153,15 @@ def handle_from_url(platform, url: str) -> str:
     as faketwitter.com never matches; query strings, fragments and trailing slashes are
     ignored."""
     address = read_address(url)
-    if address.site not in hosts_of(platform):
+    if address.site not in hosts_of(platform) and not platform.federated:
         raise HandleError(f"This is not a {platform} address.")
     if not platform.profile_path:
         raise HandleError(f"{platform} has no profile addresses.")
     match = re.match(platform.profile_path, address.path)
     if match is None:
         raise HandleError(f"This {platform} address is not a profile page.")
+    if platform.federated:  # the server is part of the handle: name@server
+        return normalise_handle(platform, f"{match.group('handle')}@{address.host}")
     return normalise_handle(platform, match.group("handle"))
 
 
@@ -173,6 +175,14 @@ def normalise_handle(platform, raw: str) -> str:
     handle = handle.lstrip("@")
     if not handle:
         raise HandleError("Give the account's handle.")
+    if platform.federated:
+        name, at, server = handle.rpartition("@")
+        if not (name and at and server):
+            raise HandleError(
+                f"Give the {platform} handle with its server, as name@server.example."
+            )
+        # A server's name is a host name: any case, the root's trailing dot optional.
+        handle = f"{name}@{server.lower().removesuffix('.')}"
     if platform.handle_pattern and not re.fullmatch(platform.handle_pattern, handle):
         raise HandleError(f"“{handle}” is not a valid {platform} handle.")
     return handle
@@ -185,7 +195,12 @@ def handle_key(platform, handle: str) -> str:
 
 
 def canonical_url(platform, handle: str) -> str:
-    return platform.canonical_url.format(handle=handle) if platform.canonical_url else ""
+    if not platform.canonical_url:
+        return ""
+    if platform.federated:
+        name, _, server = handle.rpartition("@")
+        return platform.canonical_url.format(name=name, server=server)
+    return platform.canonical_url.format(handle=handle)
 
 
 def parse_profile_url(url: str, platforms):
@@ -201,6 +216,14 @@ def parse_profile_url(url: str, platforms):
                 return platform, handle_from_url(platform, url)
             except HandleError:
                 return None
+    # A profile page on any other host may be on a federated platform's server (Mastodon's
+    # https://server/@name): its handle names that server, so it matches only that account.
+    for platform in platforms:
+        if platform.federated:
+            try:
+                return platform, handle_from_url(platform, url)
+            except HandleError:
+                continue
     return None
 
 

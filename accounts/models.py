@@ -59,6 +59,12 @@ class Platform(models.Model):
         help_text="Profile URL template with {handle}, for example https://x.com/{handle}.",
     )
     handles_case_sensitive = models.BooleanField(default=False)
+    federated = models.BooleanField(
+        default=False,
+        help_text="Its accounts live on servers anywhere (Mastodon and the rest of the "
+        "fediverse): a profile address may be on any host, and a handle names its server, as "
+        "name@server. The address template then has {name} and {server}, not {handle}.",
+    )
     sort_order = models.PositiveSmallIntegerField(default=100)
     active = models.BooleanField(
         default=True, help_text="Untick to stop offering it for new proposals."

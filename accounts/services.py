@@ -51,6 +51,7 @@ def load_platform_catalogue() -> int:
             "handle_pattern": entry.get("handle_pattern", ""),
             "canonical_url": entry.get("canonical_url", ""),
             "handles_case_sensitive": entry.get("handles_case_sensitive", False),
+            "federated": entry.get("federated", False),
             "sort_order": order * 10,
         }
         _, was_created = Platform.objects.update_or_create(slug=entry["slug"], defaults=defaults)

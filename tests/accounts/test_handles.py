@@ -126,3 +126,73 @@ def test_a_closed_account_does_not_block_its_handle(catalogue):
         (closed.pk, "closed"),
         (live.pk, "live"),
     ]
+
+
+# --- Mastodon: a federated platform, whose accounts live on any server ---------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://social.example.gov.uk/@ScotParl",
+        "HTTPS://Social.Example.GOV.UK:443/@ScotParl/?ref=share#top",
+        "social.example.gov.uk/@ScotParl",
+        "ScotParl@social.example.gov.uk",
+        "@ScotParl@Social.Example.Gov.UK.",
+    ],
+)
+def test_a_mastodon_handle_names_its_server(catalogue, text):
+    mastodon = catalogue["mastodon"]
+
+    assert normalise_handle(mastodon, text) == "ScotParl@social.example.gov.uk"
+
+
+def test_any_server_may_hold_a_mastodon_profile_but_a_known_platform_reads_its_own(catalogue):
+    assert parse_profile_url("https://mastodon.social/@ScotParl", catalogue.values()) == (
+        catalogue["mastodon"],
+        "ScotParl@mastodon.social",
+    )
+    # /@name on a platform's own host is that platform's (YouTube, TikTok, Threads)...
+    platform, handle = parse_profile_url("https://www.youtube.com/@ScotParl", catalogue.values())
+    assert (platform.slug, handle) == ("youtube", "ScotParl")
+    # ...and a host's address that is no profile page is nobody's.
+    assert parse_profile_url("https://social.example/ScotParl", catalogue.values()) is None
+    assert parse_profile_url("https://10.0.0.1/@ScotParl", catalogue.values()) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("ScotParl", "with its server, as name@server.example"),
+        ("@ScotParl@", "with its server"),
+        ("ScotParl@localhost", "is not a valid Mastodon handle"),
+        ("ScotParl@192.168.1.10", "is not a valid Mastodon handle"),
+        ("Scot.Parl@social.example", "is not a valid Mastodon handle"),
+        ("https://social.example/users/ScotParl/statuses/1", "is not a profile page"),
+    ],
+)
+def test_a_mastodon_handle_without_a_real_server_is_refused(catalogue, text, message):
+    with pytest.raises(HandleError, match=message):
+        normalise_handle(catalogue["mastodon"], text)
+
+
+def test_a_mastodon_account_gets_its_servers_address_and_no_other_servers(catalogue):
+    mastodon, office = catalogue["mastodon"], OfficeFactory()
+    account = Account(platform=mastodon, handle="@ScotParl@Social.Example", office=office)
+    account.display_name = "Scottish Parliament"
+
+    account.full_clean(exclude=["state"])
+
+    assert (account.handle, account.url) == (
+        "ScotParl@social.example",
+        "https://social.example/@ScotParl",
+    )
+    elsewhere = Account(
+        platform=mastodon,
+        handle="ScotParl@social.example",
+        url="https://other.example/@ScotParl",
+        display_name="Scottish Parliament",
+        office=office,
+    )
+    with pytest.raises(ValidationError, match=r"This address is for “ScotParl@other\.example”"):
+        elsewhere.full_clean(exclude=["state"])

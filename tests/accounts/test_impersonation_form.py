@@ -158,8 +158,8 @@ def test_what_the_lookup_calls_official_the_form_calls_ours(client, ours, spelli
         ("https://faketwitter.com/ScotParl", "https://faketwitter.com/ScotParl"),
         ("https://x.com.evil.example/ScotParl", "https://x.com.evil.example/ScotParl"),
         (
-            "HTTPS://Mastodon.Example:443/@HolyroodOfficial/?ref=share#top",
-            "https://mastodon.example/@HolyroodOfficial",
+            "HTTPS://Forum.Example:443/HolyroodOfficial/?ref=share#top",
+            "https://forum.example/HolyroodOfficial",
         ),
     ],
 )
@@ -177,6 +177,21 @@ def test_an_unknown_address_reported_twice_is_one_report(client, ours):
 
     first, second = ImpersonationReport.objects.all()
     assert (second.state, second.merged_into) == ("merged", first)
+
+
+def test_a_profile_on_a_mastodon_server_is_filed_under_its_handle_there(client, ours):
+    # Mastodon's accounts live on any server: the handle names it, so a report of
+    # @HolyroodOfficial on one server is never filed as the same name on another.
+    report(client, address="HTTPS://Social.Example:443/@HolyroodOfficial/?ref=share#top")
+    report(client, address="https://other.example/@HolyroodOfficial")
+
+    first, second = ImpersonationReport.objects.order_by("pk")
+    assert (first.platform.slug, first.handle, first.address) == (
+        "mastodon",
+        "HolyroodOfficial@social.example",
+        "https://social.example/@HolyroodOfficial",
+    )
+    assert second.handle_key == "holyroodofficial@other.example" and second.merged_into is None
 
 
 def test_a_post_on_a_known_platform_is_filed_under_that_platform(client, ours):

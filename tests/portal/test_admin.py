@@ -254,6 +254,33 @@ def test_a_new_platform_with_rules_that_would_mislead_the_lookup_is_refused(
     assert not Platform.objects.filter(slug="pixelfed").exists()
 
 
+@pytest.mark.parametrize(
+    ("template", "accepted"),
+    [
+        ("https://{server}/@{name}", True),
+        ("https://{server}/users/{name}", True),
+        ("https://{server}/@{handle}", False),  # a federated handle is name@server
+        ("https://pixelfed.social/{name}", False),  # its server is the account's own
+        ("https://{server}/@{name}/{name}", False),
+    ],
+)
+def test_a_federated_platforms_address_names_the_server_and_the_name(
+    client, administrator, template, accepted
+):
+    load_platform_catalogue()
+    client.force_login(administrator)
+    federated = {**NEW_PLATFORM, "hosts": "[]", "federated": "on", "canonical_url": template}
+
+    response = client.post("/admin/accounts/platform/add/", federated)
+
+    assert Platform.objects.filter(slug="pixelfed", federated=True).exists() is accepted
+    if not accepted:
+        errors = response.context["adminform"].form.errors["canonical_url"]
+        assert errors == [
+            "An https:// address with {name} and {server} in it once, and no other {}."
+        ]
+
+
 def test_every_admin_page_renders_for_an_administrator(client, administrator):
     call_command("seed_demo", stdout=io.StringIO())
     client.force_login(administrator)
