@@ -219,6 +219,13 @@ class Account(StateMachine, models.Model):
         help_text="When it last posted, as its platform says (evaluation/activity.py reads it "
         "every day where a connector can): dormancy is read from it where there is one.",
     )
+    feed_url = models.URLField(
+        "feed address",
+        max_length=500,
+        blank=True,
+        help_text="Its public RSS or Atom feed, where it has one (a YouTube channel's, a blog's, "
+        "a podcast's): the daily reading takes its latest post from it.",
+    )
     activity_read_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="When its platform was last read."
     )
@@ -778,6 +785,7 @@ TEAM_ACTIONS = {
     "adjust_kpis": "KPIs adjusted",
     "import_metrics": "Figures imported",
     "move_recertification": "Recertification date moved",
+    "set_feed": "Feed address changed",
     "created": "Account created for set-up",
 }
 

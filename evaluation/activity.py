@@ -11,11 +11,14 @@ the beat job `collect_activity` and by `manage.py collect_activity [--account ID
 """
 
 import logging
+import time
 from collections import Counter, defaultdict
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Account, AccountState
@@ -25,6 +28,7 @@ from evaluation.connectors.base import (
     Target,
     Unreachable,
     connector_for,
+    registry,
 )
 from evaluation.models import KPI, Aggregation, MetricObservation, PlatformReading
 
@@ -50,72 +54,179 @@ def reader():
     return user
 
 
-def collect_activity(*, account_id=None, dry_run=False, now=None) -> Counter:
+def reader_of(account) -> str | None:
+    """The connector (by its slug) that reads this account: its platform's, else its feed's
+    where DCCT has recorded one; None where nothing can read it (its figures are imported)."""
+    connector = registry().get(account.platform.slug)
+    if connector is not None and not connector.needs_token:  # no tokens are kept yet
+        return account.platform.slug
+    return "rss" if account.feed_url else None
+
+
+def how_read(account) -> str:
+    """What the daily reading does for this account, as the evaluation page says it."""
+    reader = reader_of(account)
+    if not settings.ACTIVITY_ENABLED:
+        prefix = "Reading from the platforms is switched off on this service. When on, "
+    else:
+        prefix = ""
+    if reader == "youtube":
+        what = (
+            "its latest video is read every day from its feed"
+            + (", and its subscribers and videos" if settings.ACTIVITY_YOUTUBE_API_KEY else "")
+            + (
+                "."
+                if account.feed_url or settings.ACTIVITY_YOUTUBE_API_KEY
+                else ": give its feed address below."
+            )
+        )
+    elif reader == "rss":
+        what = "its latest post is read every day from its feed."
+    elif reader is not None:
+        what = f"its followers, posts and latest post are read from {account.platform} every day."
+    else:
+        what = (
+            f"{account.platform} shows an account's figures only to its owner: they come from "
+            "imports. If the account publishes an RSS or Atom feed, give its address and its "
+            "latest post will be read from it."
+        )
+    text = prefix + what
+    return text[0].upper() + text[1:]
+
+
+class _Run:
+    """One day's reading: the breakers (a platform's kept between days in its PlatformReading;
+    a server's, for platforms whose accounts live on many, for this run only) and what each
+    platform's accounts came to."""
+
+    def __init__(self, *, now, dry_run, one_account):
+        self.now, self.dry_run, self.one_account = now, dry_run, one_account
+        self.states = {}  # platform → PlatformReading
+        self.breakers = {}  # platform or ("host", name) → Breaker
+        self.tally = defaultdict(Counter)  # platform → read / failed
+        self.hosts = defaultdict(set)  # platform → the servers its accounts were read from
+        self.skipped_all_day = set()  # platforms found skipped when the run began
+
+    def state(self, platform) -> PlatformReading:
+        if platform not in self.states:
+            self.states[platform] = (
+                PlatformReading(platform=platform)
+                if self.dry_run
+                else PlatformReading.objects.get_or_create(platform=platform)[0]
+            )
+        return self.states[platform]
+
+    def breaker(self, account, connector) -> Breaker:
+        if connector.per_host:
+            host = urlsplit(Target.of(account).feed_url or account.url).hostname or ""
+            key = ("host", host)
+            if key not in self.breakers:
+                self.breakers[key] = Breaker(host)
+            return self.breakers[key]
+        platform = account.platform
+        if platform not in self.breakers:
+            breaker = Breaker(platform.slug, open_until=self.state(platform).skipped_until)
+            if not breaker.allows(self.now):
+                self.skipped_all_day.add(platform)
+            self.breakers[platform] = breaker
+        return self.breakers[platform]
+
+    def save(self) -> None:
+        """Each platform's record of the day (a run that found it skipped, or read one account,
+        leaves it as it was, but for the breaker)."""
+        if self.dry_run:
+            return
+        for platform, state in self.states.items():
+            breaker = self.breakers.get(platform)
+            open_until = breaker.open_until if breaker else None
+            if self.one_account or platform in self.skipped_all_day:
+                if open_until != state.skipped_until:
+                    state.skipped_until = open_until
+                    state.save(update_fields=["skipped_until"])
+                continue
+            hosts = sorted(
+                f"{breaker.platform} ({breaker.last_error})"
+                for key, breaker in self.breakers.items()
+                if isinstance(key, tuple) and breaker.open_until and key[1] in self.hosts[platform]
+            )
+            state.skipped_until = open_until
+            state.last_error = (
+                breaker.last_error
+                if open_until
+                else f"Servers skipped for the day: {'; '.join(hosts)}"
+                if hosts
+                else ""
+            )
+            state.last_run_at = self.now
+            state.accounts_read = self.tally[platform]["read"]
+            state.accounts_failed = self.tally[platform]["failed"]
+            state.save()
+
+
+def collect_activity(*, account_id=None, dry_run=False, now=None, clock=time.monotonic) -> Counter:
     """Read every live account a connector can read (or the one account), keep what is read
-    unless dry_run, and count what happened: read, not_available, failed, skipped (a platform
-    skipped for the day), stored (figures kept)."""
+    unless dry_run, and count what happened: read, not_available, failed, skipped (its platform
+    or server skipped for the day), postponed (the day's time ran out: read first tomorrow),
+    stored (figures kept)."""
     now = now or timezone.now()
+    deadline = clock() + settings.ACTIVITY_TIME_BUDGET_SECONDS
     done = Counter()
     accounts = Account.objects.filter(state=AccountState.LIVE).select_related("platform")
     if account_id is not None:
         accounts = accounts.filter(pk=account_id)
-    by_platform = defaultdict(list)
-    for account in accounts.order_by("platform_id", "pk"):
-        by_platform[account.platform].append(account)
-    for platform, members in by_platform.items():
-        connector = connector_for(platform.slug)
-        if connector is None:
-            continue
-        state, _ = (
-            (PlatformReading(platform=platform), False)
-            if dry_run
-            else PlatformReading.objects.get_or_create(platform=platform)
-        )
-        breaker = Breaker(platform.slug, open_until=state.skipped_until)
-        skipped_all_day = not breaker.allows(now)
-        read = failed = 0
+    by_reader = defaultdict(list)
+    # The accounts read longest ago (or never) first: a day that runs out of time leaves the
+    # ones read most recently.
+    for account in accounts.order_by(F("activity_read_at").asc(nulls_first=True), "pk"):
+        if (reader := reader_of(account)) is not None:
+            by_reader[reader].append(account)
+    run = _Run(now=now, dry_run=dry_run, one_account=account_id is not None)
+    for slug, members in by_reader.items():
+        connector = connector_for(slug)
         try:
             for account in members:
-                if not breaker.allows(now):
-                    done["skipped"] += 1
-                    continue
-                try:
-                    profile = connector.read(Target.of(account))
-                    stored = 0 if dry_run else keep(account, profile, now=now)
-                except NotAvailable as error:
-                    done["not_available"] += 1
-                    logger.info("Activity of account %s not available: %s", account.pk, error)
-                    continue
-                except Unreachable as error:
-                    failed += 1
-                    done["failed"] += 1
-                    if breaker.failed(error, now):
-                        logger.warning("Activity: %s skipped for the day: %s", platform, error)
-                    continue
-                except Exception:  # a bug, in a connector or in keeping: this account only
-                    failed += 1
-                    done["failed"] += 1
-                    logger.exception("Activity of account %s failed", account.pk)
-                    continue
-                breaker.succeeded()
-                read += 1
-                done["read"] += 1
-                done["stored"] += stored
+                _read_one(run, connector, account, done, deadline=deadline, clock=clock)
         finally:
             connector.client.close()
-        if not dry_run and not skipped_all_day and account_id is None:
-            # A whole run's outcome (a run that found the platform skipped, or read one
-            # account, leaves the day's record as it was).
-            state.skipped_until = breaker.open_until
-            state.last_error = breaker.last_error if breaker.open_until else ""
-            state.last_run_at = now
-            state.accounts_read = read
-            state.accounts_failed = failed
-            state.save()
-        elif not dry_run and account_id is not None and breaker.open_until != state.skipped_until:
-            state.skipped_until = breaker.open_until
-            state.save(update_fields=["skipped_until"])
+    run.save()
     return done
+
+
+def _read_one(run, connector, account, done, *, deadline, clock) -> None:
+    platform = account.platform
+    run.state(platform)
+    breaker = run.breaker(account, connector)
+    if clock() > deadline:
+        done["postponed"] += 1
+        return
+    if not breaker.allows(run.now):
+        done["skipped"] += 1
+        return
+    tally = run.tally[platform]
+    if connector.per_host:
+        run.hosts[platform].add(breaker.platform)
+    try:
+        profile = connector.read(Target.of(account))
+        stored = 0 if run.dry_run else keep(account, profile, now=run.now)
+    except NotAvailable as error:
+        done["not_available"] += 1
+        logger.info("Activity of account %s not available: %s", account.pk, error)
+        return
+    except Unreachable as error:
+        tally["failed"] += 1
+        done["failed"] += 1
+        if breaker.failed(error, run.now):
+            logger.warning("Activity: %s skipped for the day: %s", breaker.platform, error)
+        return
+    except Exception:  # a bug, in a connector or in keeping: this account only
+        tally["failed"] += 1
+        done["failed"] += 1
+        logger.exception("Activity of account %s failed", account.pk)
+        return
+    breaker.succeeded()
+    tally["read"] += 1
+    done["read"] += 1
+    done["stored"] += stored
 
 
 @transaction.atomic

@@ -203,3 +203,15 @@ class RecertificationDateForm(forms.Form):
         help_text="Move it to spread the work or to suit the team, at most a year after the last "
         "recertification; the date chosen becomes the account's yearly day.",
     )
+
+
+class FeedForm(forms.Form):
+    feed_url = forms.URLField(
+        label="Feed address",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="Its public RSS or Atom feed (for a YouTube channel: "
+        "https://www.youtube.com/feeds/videos.xml?channel_id=…). Leave it empty to stop "
+        "reading one.",
+    )

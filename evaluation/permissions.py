@@ -2,6 +2,7 @@
 section 2)."""
 
 from accounts import permissions as account_permissions
+from accounts.models import AccountState
 from people import roles
 from workflow.permissions import refuses
 
@@ -116,3 +117,8 @@ def may_move_recertification(account, user) -> bool:
 def may_withdraw(recertification, user) -> bool:
     """Withdrawn as a consequence of the account closing: whoever may mark it closed."""
     return account_permissions.is_dcct_for(recertification.account, user)
+
+
+@refuses("Only DCCT records the address of an account's feed, and not once it has closed.")
+def may_set_feed(account, user) -> bool:
+    return roles.is_dcct(user) and account.state != AccountState.CLOSED

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts import permissions as account_permissions
 from accounts import services as account_services
+from accounts.handles import AddressError, read_address
 from accounts.models import Account, AccountEvent, AccountState
 from evaluation import permissions
 from evaluation.models import (
@@ -883,6 +884,36 @@ def move_recertification(*, account, actor, due_on: datetime.date) -> None:
         comment=f"Next recertification due {due_on:%-d %B %Y}"
         + (f" (was {previous:%-d %B %Y})." if previous else "."),
     )
+
+
+@transaction.atomic
+def set_feed(*, account, actor, feed_url: str) -> bool:
+    """DCCT records (or, with "", removes) the address of the account's public RSS or Atom
+    feed, which the daily reading takes its latest post from (evaluation/activity.py); the
+    change is logged on the account. An address with a name before its host or a port of its
+    own is refused, as the register refuses them (accounts.handles.read_address). Returns
+    whether anything changed."""
+    transitions.lock(account)
+    transitions.reload_state(account)
+    require(permissions.may_set_feed, account, actor)
+    feed_url = feed_url.strip()
+    if feed_url:
+        try:
+            read_address(feed_url)
+        except AddressError as error:
+            raise ValidationError({"feed_url": str(error)}) from None
+    previous = account.feed_url  # as committed: the lock read it again
+    if feed_url == previous:
+        return False
+    save_fields(account, {"feed_url": feed_url})
+    AccountEvent.objects.create(
+        account=account,
+        actor=actor,
+        actor_role="DCCT",
+        action="set_feed",
+        comment=f"Its feed: {feed_url}." if feed_url else f"Its feed ({previous}) removed.",
+    )
+    return True
 
 
 # --- Retention ---------------------------------------------------------------------------------

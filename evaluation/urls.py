@@ -16,6 +16,7 @@ urlpatterns = [
         views.recertification_date,
         name="recertification_date",
     ),
+    path("accounts/<int:pk>/feed/", views.feed, name="feed"),
     path("recertifications/", views.recertification_list, name="recertifications"),
     path("recertifications/<int:pk>/", views.recertification_page, name="recertification"),
     path(

@@ -5,14 +5,16 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import selectors as account_selectors
 from accounts.models import AccountState
-from evaluation import metrics_import, permissions, selectors, services
+from evaluation import activity, metrics_import, permissions, selectors, services
 from evaluation.forms import (
     AssessForm,
+    FeedForm,
     FollowUpForm,
     FrequencyForm,
     KPIFormSet,
@@ -183,8 +185,20 @@ def assess(request, pk):
     )
 
 
-def _plan_page(request, account, *, schedule, formset, frequency_form, recertification_form=None):
-    """The evaluation plan page: KPIs and review frequency, and the recertification date."""
+def _plan_page(
+    request,
+    account,
+    *,
+    schedule,
+    formset,
+    frequency_form,
+    recertification_form=None,
+    feed_form=None,
+):
+    """The evaluation plan page: KPIs and review frequency, the recertification date, and how
+    its activity is read from its platform."""
+    if feed_form is None and permissions.may_set_feed(account, request.user):
+        feed_form = FeedForm(initial={"feed_url": account.feed_url}, prefix="feed")
     recertification_schedule = RecertificationSchedule.objects.filter(account=account).first()
     current = account.recertifications.filter(state__in=OPEN_RECERTIFICATION_STATES).first()
     if recertification_form is None:
@@ -210,6 +224,8 @@ def _plan_page(request, account, *, schedule, formset, frequency_form, recertifi
             if permissions.may_move_recertification(account, request.user)
             and account.state == AccountState.LIVE
             else None,
+            "reading": activity.how_read(account),
+            "feed_form": feed_form,
         },
     )
 
@@ -243,6 +259,41 @@ def evaluation_plan(request, pk):
             return redirect(account)
     return _plan_page(
         request, account, schedule=schedule, formset=formset, frequency_form=frequency_form
+    )
+
+
+@require_POST
+def feed(request, pk):
+    """DCCT records the address of an account's feed, which the daily reading reads."""
+    account = account_selectors.account_for(request.user, pk)
+    require(permissions.may_set_feed, account, request.user)
+    form = FeedForm(request.POST, prefix="feed")
+    if form.is_valid():
+        try:
+            changed = services.set_feed(
+                account=account, actor=request.user, feed_url=form.cleaned_data["feed_url"]
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            if changed:
+                messages.success(
+                    request,
+                    "Feed address saved: the daily reading takes its latest post from it."
+                    if form.cleaned_data["feed_url"]
+                    else "Feed address removed.",
+                )
+            return redirect(reverse("evaluation:plan", args=[account.pk]) + "#reading")
+    schedule = ReviewSchedule.objects.filter(account=account).first()
+    return _plan_page(
+        request,
+        account,
+        schedule=schedule,
+        formset=KPIFormSet(instance=account),
+        frequency_form=FrequencyForm(initial={"frequency": schedule.frequency})
+        if schedule
+        else None,
+        feed_form=form,
     )
 
 

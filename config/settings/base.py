@@ -563,6 +563,16 @@ ACTIVITY_RETRIES = env.int("ACTIVITY_RETRIES", default=3)
 ACTIVITY_BACKOFF_SECONDS = env.float("ACTIVITY_BACKOFF_SECONDS", default=2.0)
 ACTIVITY_MAX_WAIT_SECONDS = env.float("ACTIVITY_MAX_WAIT_SECONDS", default=120.0)
 ACTIVITY_BLUESKY_URL = env("ACTIVITY_BLUESKY_URL", default="https://public.api.bsky.app")
+# YouTube: a channel's latest video from its public feed (the account's feed address); with a
+# YouTube Data API key, also its subscribers and videos, and the feed found from its handle.
+ACTIVITY_YOUTUBE_API_KEY = env("ACTIVITY_YOUTUBE_API_KEY", default="")
+ACTIVITY_YOUTUBE_API_URL = env("ACTIVITY_YOUTUBE_API_URL", default="https://www.googleapis.com")
+ACTIVITY_YOUTUBE_FEEDS_URL = env("ACTIVITY_YOUTUBE_FEEDS_URL", default="https://www.youtube.com")
+# An answer longer than this is not read (no profile or feed the reader wants is near it).
+ACTIVITY_MAX_BYTES = env.int("ACTIVITY_MAX_BYTES", default=2_000_000)
+# A day's reading stops starting new accounts after this long; the rest are read first the
+# next day (the accounts read longest ago go first).
+ACTIVITY_TIME_BUDGET_SECONDS = env.float("ACTIVITY_TIME_BUDGET_SECONDS", default=3 * 60 * 60)
 # Only the tests, whose platforms are served on 127.0.0.1, read addresses that are not public.
 ACTIVITY_ALLOW_PRIVATE_ADDRESSES = False
 # A platform whose reading fails for this many accounts in a row is skipped until the next day.

@@ -51,14 +51,38 @@ class Unreachable(Exception):
 
 @dataclass(frozen=True)
 class Target:
-    """The account as a connector needs it."""
+    """The account as a connector needs it. `token`: the owner's access token, for a connector
+    of a platform that shows an account's figures only to its owner (X, Facebook, Instagram,
+    Threads, LinkedIn, TikTok keep the figures import for now). Such a connector says
+    `needs_token = True`, and the job passes it only accounts DCCT has given a token; none is
+    stored yet, so the job reads none of them."""
 
     handle: str
     url: str
+    feed_url: str = ""
+    token: str = ""
 
     @classmethod
     def of(cls, account) -> "Target":
-        return cls(handle=account.handle or "", url=account.url or "")
+        return cls(
+            handle=account.handle or "", url=account.url or "", feed_url=account.feed_url or ""
+        )
+
+
+class Connector:
+    """What every connector is: the client it reads through, and `read`. `per_host`: its
+    accounts live on many servers (Mastodon's, a feed's site), so a server that keeps failing is
+    skipped, not the platform."""
+
+    name = ""  # as the account page says "read from Bluesky"
+    per_host = False
+    needs_token = False
+
+    def __init__(self, client: "PlatformClient"):
+        self.client = client
+
+    def read(self, target: Target) -> Profile:
+        raise NotImplementedError
 
 
 REGISTRY: dict[str, type] = {}
@@ -77,10 +101,15 @@ def register(slug: str) -> Callable[[type], type]:
 def connector_for(slug: str, client: "PlatformClient | None" = None):
     """The connector for a platform, or None where none reads it (a platform that needs the
     owner's token keeps the figures import)."""
-    from evaluation.connectors import bluesky, feeds, mastodon  # noqa: F401 (they register)
-
-    connector = REGISTRY.get(slug)
+    connector = registry().get(slug)
     return connector(client or PlatformClient(slug)) if connector else None
+
+
+def registry() -> dict[str, type]:
+    """{platform slug: its connector class}, every connector module imported."""
+    from evaluation.connectors import bluesky, feeds, mastodon, youtube  # noqa: F401 (register)
+
+    return REGISTRY
 
 
 RETRIED_STATUSES = {500, 502, 503, 504}
@@ -141,15 +170,17 @@ class PlatformClient:
                 self.sleep(wait)
         self._last = self.clock()
 
-    def get(self, url: str, **params) -> httpx.Response:
+    def get(self, url: str, *, headers=None, **params) -> httpx.Response:
         """The answer to a GET, after the retries; NotAvailable for a 404 or 410 (and a 400,
-        which these interfaces give for a name they do not know), Unreachable otherwise."""
+        which these interfaces give for a name they do not know), Unreachable otherwise.
+        `headers`: the request's own (a key goes in one, never in the address, which is
+        logged)."""
         backoff = settings.ACTIVITY_BACKOFF_SECONDS
         for attempt in range(settings.ACTIVITY_RETRIES + 1):
             self._pace()
             self.requests += 1
             try:
-                response = self._fetch(url, params)
+                response = self._fetch(url, params, headers)
             except httpx.TransportError as error:  # timed out, refused, reset
                 failure = f"{type(error).__name__}"
                 wait = backoff * 2**attempt
@@ -173,19 +204,43 @@ class PlatformClient:
             self.sleep(wait)
         raise Unreachable(f"{self.platform}: {failure}, {attempt + 1} tries")
 
-    def _fetch(self, url: str, params) -> httpx.Response:
+    def _fetch(self, url: str, params, headers=None) -> httpx.Response:
         """GET, following at most MAX_REDIRECTS redirects, each to a public address only: an
-        account's address comes from people, and a server may send the reader anywhere."""
+        account's address comes from people, and a server may send the reader anywhere. The
+        body is read up to ACTIVITY_MAX_BYTES (larger: NotAvailable), and within twice
+        ACTIVITY_TIMEOUT_SECONDS in all (a server that trickles its answer out times out like
+        one that says nothing)."""
+        started = time.monotonic()
         for _ in range(MAX_REDIRECTS + 1):
             check_public(url)
-            response = self.http.get(url, params=params or None)
-            if not response.is_redirect:
-                return response
-            url, params = str(response.next_request.url), None
+            with self.http.stream("GET", url, params=params or None, headers=headers) as answer:
+                if answer.is_redirect:
+                    url, params = str(answer.next_request.url), None
+                    continue
+                body = bytearray()
+                for chunk in answer.iter_bytes():
+                    body += chunk
+                    if len(body) > settings.ACTIVITY_MAX_BYTES:
+                        raise NotAvailable(
+                            f"{self.platform}: an answer over {settings.ACTIVITY_MAX_BYTES:,} bytes"
+                        )
+                    if time.monotonic() - started > 2 * settings.ACTIVITY_TIMEOUT_SECONDS:
+                        raise httpx.ReadTimeout("the answer took too long", request=answer.request)
+                # The body as read (decompressed): a response of its own, without the headers
+                # that described it on the wire.
+                kept = [
+                    (name, value)
+                    for name, value in answer.headers.multi_items()
+                    if name.lower()
+                    not in ("content-encoding", "content-length", "transfer-encoding")
+                ]
+                return httpx.Response(
+                    answer.status_code, headers=kept, content=bytes(body), request=answer.request
+                )
         raise NotAvailable(f"{self.platform}: more than {MAX_REDIRECTS} redirects")
 
-    def json(self, url: str, **params) -> dict:
-        response = self.get(url, **params)
+    def json(self, url: str, *, headers=None, **params) -> dict:
+        response = self.get(url, headers=headers, **params)
         try:
             data = response.json()
         except (json.JSONDecodeError, UnicodeDecodeError):

@@ -6,15 +6,20 @@ import datetime
 
 from django.conf import settings
 
-from evaluation.connectors.base import NotAvailable, Profile, Unreachable, count, moment, register
+from evaluation.connectors.base import (
+    Connector,
+    NotAvailable,
+    Profile,
+    Unreachable,
+    count,
+    moment,
+    register,
+)
 
 
 @register("bluesky")
-class Bluesky:
+class Bluesky(Connector):
     name = "Bluesky"
-
-    def __init__(self, client):
-        self.client = client
 
     def read(self, target) -> Profile:
         actor = target.handle.lstrip("@")

@@ -4,15 +4,21 @@ account's server is the host of its address (https://server/@name), and
 
 from urllib.parse import urlsplit
 
-from evaluation.connectors.base import NotAvailable, Profile, Unreachable, count, moment, register
+from evaluation.connectors.base import (
+    Connector,
+    NotAvailable,
+    Profile,
+    Unreachable,
+    count,
+    moment,
+    register,
+)
 
 
 @register("mastodon")
-class Mastodon:
+class Mastodon(Connector):
     name = "Mastodon"
-
-    def __init__(self, client):
-        self.client = client
+    per_host = True  # its accounts live on many servers
 
     def read(self, target) -> Profile:
         address = urlsplit(target.url)

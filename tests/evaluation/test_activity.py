@@ -13,7 +13,7 @@ from accounts.models import Account
 from evaluation import activity, services, tasks
 from evaluation.models import KPI, MetricObservation, PlatformReading
 from evaluation.selectors import dormant_accounts
-from tests.evaluation.test_connectors import FEED, LOOKUP, PROFILE
+from tests.evaluation.test_connectors import ATOM, FEED, LOOKUP, PROFILE
 from tests.factories import AccountFactory, PlatformFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +47,20 @@ def _bluesky_account(bluesky, handle="scottishparliament.bsky.social", **kwargs)
     for metric in ("Followers", "Posts"):
         KPI.objects.create(account=account, metric=metric, unit="", target=1000)
     return account
+
+
+def _mastodon_account(mastodon, httpserver, name="holyrood", host="localhost"):
+    port = httpserver.port
+    account = AccountFactory(
+        platform=mastodon, handle=f"{name}@{host}", url=f"http://{host}:{port}/@{name}"
+    )
+    for metric in ("Followers", "Posts"):
+        KPI.objects.create(account=account, metric=metric, unit="", target=1000)
+    return account
+
+
+def _serve_mastodon(httpserver):
+    httpserver.expect_request("/api/v1/accounts/lookup").respond_with_json(LOOKUP)
 
 
 def _serve_bluesky(httpserver, profile=PROFILE):
@@ -108,23 +122,22 @@ def test_a_figure_a_person_imported_for_the_day_stands(platforms, httpserver):
 
 def test_one_failing_platform_does_not_stop_another_and_its_breaker_opens(platforms, httpserver):
     bluesky, mastodon = platforms
-    read = _bluesky_account(bluesky)
-    failing = [
-        AccountFactory(platform=mastodon, handle=f"team{n}", url=httpserver.url_for(f"/@team{n}"))
-        for n in range(4)
-    ]
-    _serve_bluesky(httpserver)
-    httpserver.expect_request("/api/v1/accounts/lookup").respond_with_data("down", status=503)
+    read = _mastodon_account(mastodon, httpserver)
+    failing = [_bluesky_account(bluesky, handle=f"team{n}.bsky.social") for n in range(4)]
+    _serve_mastodon(httpserver)
+    httpserver.expect_request("/xrpc/app.bsky.actor.getProfile").respond_with_data(
+        "down", status=503
+    )
 
     done = activity.collect_activity(now=NOW)
 
-    assert done["read"] == 1  # Bluesky's account
+    assert done["read"] == 1  # Mastodon's account
     assert done["failed"] == 2 and done["skipped"] == 2  # two failures open the breaker
-    state = PlatformReading.objects.get(platform=mastodon)
+    state = PlatformReading.objects.get(platform=bluesky)
     assert state.skipped_until == datetime.datetime(2026, 11, 27, tzinfo=datetime.UTC)
     assert "server error (503)" in state.last_error
     assert (state.accounts_read, state.accounts_failed) == (0, 2)
-    assert PlatformReading.objects.get(platform=bluesky).skipped_until is None
+    assert PlatformReading.objects.get(platform=mastodon).skipped_until is None
     read.refresh_from_db()
     assert read.last_post_at is not None
     assert all(Account.objects.get(pk=a.pk).last_post_at is None for a in failing)
@@ -132,7 +145,7 @@ def test_one_failing_platform_does_not_stop_another_and_its_breaker_opens(platfo
     # Later the same day: still skipped, without a request, and the day's record kept.
     asked = len(httpserver.log)
     assert activity.collect_activity(now=NOW + datetime.timedelta(hours=3))["skipped"] == 4
-    assert len([r for r, _ in httpserver.log[asked:] if "lookup" in r.path]) == 0
+    assert len([r for r, _ in httpserver.log[asked:] if "getProfile" in r.path]) == 0
     state.refresh_from_db()
     assert "server error (503)" in state.last_error and state.accounts_failed == 2
 
@@ -223,26 +236,34 @@ def test_the_command_and_the_task(platforms, httpserver, settings, capsys):
 
 
 def test_the_account_page_and_dcct_s_dashboard_show_the_readings(
-    platforms, httpserver, client, dcct, time_machine
+    platforms, httpserver, client, dcct, time_machine, settings
 ):
     time_machine.move_to(NOW, tick=False)
     bluesky, mastodon = platforms
-    account = _bluesky_account(bluesky)
+    account = _mastodon_account(mastodon, httpserver)
+    _mastodon_account(mastodon, httpserver, "team", "127.0.0.1")
     for n in range(2):
-        AccountFactory(platform=mastodon, handle=f"team{n}", url=httpserver.url_for(f"/@t{n}"))
-    _serve_bluesky(httpserver)
-    httpserver.expect_request("/api/v1/accounts/lookup").respond_with_data("down", status=503)
+        _bluesky_account(bluesky, handle=f"team{n}.bsky.social")
+    httpserver.expect_request(
+        "/api/v1/accounts/lookup", headers={"Host": f"127.0.0.1:{httpserver.port}"}
+    ).respond_with_data("down", status=502)
+    _serve_mastodon(httpserver)
+    httpserver.expect_request("/xrpc/app.bsky.actor.getProfile").respond_with_data(
+        "down", status=503
+    )
+    settings.ACTIVITY_BREAKER_FAILURES = 1
     activity.collect_activity(now=NOW)
     client.force_login(dcct)
 
     page = client.get(account.get_absolute_url()).text
     dashboard = client.get("/dashboard/").text
 
-    assert "last post 2\xa0days, 15\xa0hours ago (read from Bluesky, today)" in page
+    assert "last post 5\xa0days, 5\xa0hours ago (read from Mastodon, today)" in page
     assert "Platforms not read today" in dashboard
-    assert "<strong>Mastodon</strong>: not read again before 27 November, 00:00" in dashboard
-    assert "Bluesky: 1 account read" in dashboard
+    assert "<strong>Bluesky</strong>: not read again before 27 November, 00:00" in dashboard
     assert "server error (503)" in dashboard
+    assert "Mastodon: 1 account read" in dashboard
+    assert "Servers skipped for the day: 127.0.0.1 (mastodon: server error (502)" in dashboard
 
 
 def test_a_review_is_filled_in_from_the_readings_of_its_period(platforms, httpserver):
@@ -350,3 +371,100 @@ def test_a_second_run_while_one_is_reading_leaves_it_alone(platforms, httpserver
     cache.delete(tasks.RUNNING)
     assert tasks.collect_activity.apply().get()["read"] == 1
     assert cache.get(tasks.RUNNING) is None  # let go once done
+
+
+def test_a_mastodon_server_that_keeps_failing_is_skipped_not_mastodon(platforms, httpserver):
+    _, mastodon = platforms
+    port = httpserver.port
+    failing = [_mastodon_account(mastodon, httpserver, f"team{n}", "127.0.0.1") for n in range(3)]
+    working = _mastodon_account(mastodon, httpserver, "holyrood", "localhost")
+    # One server behind two names: 127.0.0.1 fails, localhost answers.
+    httpserver.expect_request(
+        "/api/v1/accounts/lookup", headers={"Host": f"127.0.0.1:{port}"}
+    ).respond_with_data("down", status=502)
+    _serve_mastodon(httpserver)
+
+    done = activity.collect_activity(now=NOW)
+
+    assert (done["read"], done["failed"], done["skipped"]) == (1, 2, 1)
+    assert Account.objects.get(pk=working.pk).last_post_at is not None
+    assert all(Account.objects.get(pk=a.pk).last_post_at is None for a in failing)
+    state = PlatformReading.objects.get(platform=mastodon)
+    assert (
+        state.skipped_until is None
+    )  # Mastodon itself is read again tomorrow, and so is the server
+    assert (
+        state.last_error
+        == "Servers skipped for the day: 127.0.0.1 (mastodon: server error (502), 1 tries)"
+    )
+    assert (state.accounts_read, state.accounts_failed) == (1, 2)
+
+
+def test_a_platform_that_needs_the_owners_token_is_read_from_the_accounts_feed(
+    platforms, httpserver
+):
+    x = PlatformFactory(slug="x", name="X (Twitter)")
+    blog = AccountFactory(platform=x, handle="ScotParl", feed_url=httpserver.url_for("/feed"))
+    AccountFactory(platform=x, handle="NoFeed")  # nothing reads it: its figures are imported
+    httpserver.expect_request("/feed").respond_with_data(ATOM, content_type="application/atom+xml")
+
+    done = activity.collect_activity(now=NOW)
+
+    assert done["read"] == 1 and done["stored"] == 0 and done["not_available"] == 0
+    blog.refresh_from_db()
+    assert blog.last_post_at == datetime.datetime(2026, 11, 24, 12, tzinfo=datetime.UTC)
+    assert blog.activity_source == "its feed"
+    assert PlatformReading.objects.get(platform=x).accounts_read == 1
+
+
+def test_a_day_that_runs_out_of_time_leaves_the_accounts_read_most_recently(
+    platforms, httpserver, settings
+):
+    bluesky, _ = platforms
+    settings.ACTIVITY_TIME_BUDGET_SECONDS = 10
+    read_yesterday = _bluesky_account(bluesky, handle="yesterday.bsky.social")
+    Account.objects.filter(pk=read_yesterday.pk).update(
+        activity_read_at=NOW - datetime.timedelta(1)
+    )
+    never_read = _bluesky_account(bluesky, handle="never.bsky.social")
+    _serve_bluesky(httpserver)
+    ticks = iter([0.0, 1.0, 11.0])  # the budget set at 0; the first account at 1; then 11
+
+    done = activity.collect_activity(now=NOW, clock=lambda: next(ticks))
+
+    assert (done["read"], done["postponed"]) == (1, 1)
+    assert Account.objects.get(pk=never_read.pk).activity_read_at == NOW
+    assert Account.objects.get(pk=read_yesterday.pk).activity_read_at < NOW
+
+
+def test_how_each_account_is_read_is_said_on_its_evaluation_page(platforms, settings):
+    bluesky, mastodon = platforms
+    youtube = PlatformFactory(slug="youtube", name="YouTube")
+    x = PlatformFactory(slug="x", name="X (Twitter)")
+    settings.ACTIVITY_ENABLED = True
+    settings.ACTIVITY_YOUTUBE_API_KEY = ""
+
+    def said(**kwargs):
+        return activity.how_read(AccountFactory.build(**kwargs))
+
+    assert said(platform=bluesky) == (
+        "Its followers, posts and latest post are read from Bluesky every day."
+    )
+    assert said(platform=youtube) == (
+        "Its latest video is read every day from its feed: give its feed address below."
+    )
+    assert said(
+        platform=youtube, feed_url="https://www.youtube.com/feeds/videos.xml?channel_id=U"
+    ) == ("Its latest video is read every day from its feed.")
+    assert said(platform=x, feed_url="https://blog.example/feed") == (
+        "Its latest post is read every day from its feed."
+    )
+    assert said(platform=x).startswith("X (Twitter) shows an account's figures only to its owner")
+    settings.ACTIVITY_YOUTUBE_API_KEY = "key"
+    assert said(platform=youtube) == (
+        "Its latest video is read every day from its feed, and its subscribers and videos."
+    )
+    settings.ACTIVITY_ENABLED = False
+    assert said(platform=mastodon).startswith(
+        "Reading from the platforms is switched off on this service. When on, its followers"
+    )

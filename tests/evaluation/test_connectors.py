@@ -371,3 +371,135 @@ def test_a_post_dated_in_the_future_counts_as_posted_when_seen(fast, httpserver)
     )
 
     assert profile.last_post_at == datetime.datetime(2026, 11, 23, 14, 30, tzinfo=datetime.UTC)
+
+
+# --- YouTube ------------------------------------------------------------------------------------
+
+CHANNEL_ID = "UCabcdefghijklmnopqrstuv"
+CHANNELS = {  # YouTube Data API v3 GET /youtube/v3/channels?part=id,statistics&forHandle=@…
+    "kind": "youtube#channelListResponse",
+    "pageInfo": {"totalResults": 1, "resultsPerPage": 5},
+    "items": [
+        {
+            "kind": "youtube#channel",
+            "id": CHANNEL_ID,
+            "statistics": {
+                "viewCount": "1234567",
+                "subscriberCount": "48100",
+                "hiddenSubscriberCount": False,
+                "videoCount": "2210",
+            },
+        }
+    ],
+}
+VIDEOS = f"""<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns:yt="http://www.youtube.com/xml/schemas/2015" xmlns="http://www.w3.org/2005/Atom">
+ <title>Scottish Parliament</title><yt:channelId>{CHANNEL_ID}</yt:channelId>
+ <published>2010-01-05T10:00:00+00:00</published>
+ <entry><id>yt:video:a</id><title>FMQs</title>
+  <published>2026-11-20T13:05:00+00:00</published><updated>2026-11-25T09:00:00+00:00</updated></entry>
+ <entry><id>yt:video:b</id><title>Committee</title>
+  <published>2026-11-18T10:00:00+00:00</published><updated>2026-11-18T11:00:00+00:00</updated></entry>
+</feed>"""
+
+
+@pytest.fixture
+def youtube(fast, settings, httpserver):
+    settings.ACTIVITY_YOUTUBE_API_URL = httpserver.url_for("/")
+    settings.ACTIVITY_YOUTUBE_FEEDS_URL = httpserver.url_for("/")
+    settings.ACTIVITY_YOUTUBE_API_KEY = ""
+    httpserver.expect_request(
+        "/feeds/videos.xml", query_string={"channel_id": CHANNEL_ID}
+    ).respond_with_data(VIDEOS, content_type="application/atom+xml")
+    return base.connector_for("youtube", fast("youtube"))
+
+
+def test_youtube_without_a_key_reads_the_channels_feed(youtube, httpserver):
+    feed = httpserver.url_for(f"/feeds/videos.xml?channel_id={CHANNEL_ID}")
+
+    profile = youtube.read(Target(handle="ScotParl", url="", feed_url=feed))
+
+    # The latest video's own date: an entry's "updated" moves with every edit of its text.
+    assert profile.last_post_at == datetime.datetime(2026, 11, 20, 13, 5, tzinfo=datetime.UTC)
+    assert (profile.followers, profile.posts, profile.source) == (None, None, "YouTube")
+    with pytest.raises(NotAvailable, match="no feed address recorded"):
+        youtube.read(Target(handle="ScotParl", url=""))
+
+
+def test_youtube_with_a_key_finds_the_channel_and_its_counts(youtube, httpserver, settings):
+    settings.ACTIVITY_YOUTUBE_API_KEY = "test-key"
+    httpserver.expect_request(
+        "/youtube/v3/channels",
+        query_string={"part": "id,statistics", "forHandle": "@ScotParl"},
+        headers={"X-Goog-Api-Key": "test-key"},
+    ).respond_with_json(CHANNELS)
+
+    profile = youtube.read(Target(handle="ScotParl", url="https://www.youtube.com/@ScotParl"))
+
+    assert (profile.followers, profile.posts) == (48100, 2210)
+    assert profile.last_post_at == datetime.datetime(2026, 11, 20, 13, 5, tzinfo=datetime.UTC)
+    asked = [request for request, _ in httpserver.log]
+    assert all("test-key" not in request.url for request in asked)  # only ever in a header
+
+
+def test_youtube_hides_what_the_channel_hides_and_knows_an_unknown_handle(
+    youtube, httpserver, settings
+):
+    settings.ACTIVITY_YOUTUBE_API_KEY = "test-key"
+    hidden = {
+        **CHANNELS,
+        "items": [
+            {
+                "id": CHANNEL_ID,
+                "statistics": {"hiddenSubscriberCount": True, "videoCount": "2210"},
+            }
+        ],
+    }
+    httpserver.expect_request(
+        "/youtube/v3/channels", query_string={"part": "id,statistics", "forHandle": "@ScotParl"}
+    ).respond_with_json(hidden)
+    httpserver.expect_request("/youtube/v3/channels").respond_with_json(
+        {"kind": "youtube#channelListResponse", "pageInfo": {"totalResults": 0}}
+    )
+
+    assert youtube.read(Target(handle="ScotParl", url="")).followers is None
+    with pytest.raises(NotAvailable, match="YouTube has no channel @Nobody"):
+        youtube.read(Target(handle="Nobody", url=""))
+
+
+def test_youtube_answering_another_shape_is_a_failure_of_youtube(youtube, httpserver, settings):
+    settings.ACTIVITY_YOUTUBE_API_KEY = "test-key"
+    httpserver.expect_request("/youtube/v3/channels").respond_with_json({"error": "quota"})
+
+    with pytest.raises(Unreachable, match="no list of channels"):
+        youtube.read(Target(handle="ScotParl", url=""))
+
+
+# --- What the client refuses to read ------------------------------------------------------------
+
+
+def test_an_answer_larger_than_the_limit_is_not_read(fast, httpserver, settings):
+    settings.ACTIVITY_MAX_BYTES = 1000
+    httpserver.expect_request("/huge.xml").respond_with_data("x" * 5000)
+
+    with pytest.raises(NotAvailable, match="an answer over 1,000 bytes"):
+        fast("rss").get(httpserver.url_for("/huge.xml"))
+
+
+def test_a_compressed_answer_is_read_as_its_content(fast, httpserver):
+    import gzip
+
+    from werkzeug import Response
+
+    httpserver.expect_request("/feed.atom").respond_with_response(
+        Response(
+            gzip.compress(ATOM.encode()),
+            headers={"Content-Encoding": "gzip", "Content-Type": "application/atom+xml"},
+        )
+    )
+
+    profile = base.connector_for("rss", fast("rss")).read(
+        Target(handle="", url="", feed_url=httpserver.url_for("/feed.atom"))
+    )
+
+    assert profile.last_post_at == datetime.datetime(2026, 11, 24, 12, tzinfo=datetime.UTC)

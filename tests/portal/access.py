@@ -56,6 +56,7 @@ POST_ONLY = {
     "accounts/<int:pk>/training/",
     "reviews/<int:pk>/report/",
     "accounts/<int:pk>/recertification-date/",
+    "accounts/<int:pk>/feed/",
 }
 
 
@@ -240,6 +241,7 @@ WRITES = {
     "accounts/<int:pk>/recertification-date/": lambda u, o, kw: (
         evaluation_rules.may_move_recertification(o, u)
     ),
+    "accounts/<int:pk>/feed/": lambda u, o, kw: evaluation_rules.may_set_feed(o, u),
     **{
         route: lambda u, o, kw, route=route: (
             transitions.may_take(o, _action(route, kw), u)
@@ -296,6 +298,7 @@ FORM_PAGES = {
     "accounts/<int:pk>/training/": "/accounts/{pk}/",
     "reviews/<int:pk>/report/": "/reviews/{pk}/",
     "accounts/<int:pk>/recertification-date/": "/accounts/{pk}/evaluation/",
+    "accounts/<int:pk>/feed/": "/accounts/{pk}/evaluation/",
     "sign-out/": "/",
 }
 
