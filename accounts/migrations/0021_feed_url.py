@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0020_platform_federated'),
+        ("accounts", "0020_platform_federated"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='account',
-            name='feed_url',
-            field=models.URLField(blank=True, help_text="Its public RSS or Atom feed, where it has one (a YouTube channel's, a blog's, a podcast's): the daily reading takes its latest post from it.", max_length=500, verbose_name='feed address'),
+            model_name="account",
+            name="feed_url",
+            field=models.URLField(
+                blank=True,
+                help_text="Its public RSS or Atom feed, where it has one (a YouTube channel's, a blog's, a podcast's): the daily reading takes its latest post from it.",
+                max_length=500,
+                verbose_name="feed address",
+            ),
         ),
     ]
