@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import register, services
+from accounts.handles import canonical_url
 from accounts.models import (
     Account,
     AccountEvent,
@@ -28,7 +29,12 @@ CORPORATE_ACCOUNTS = [
     ("youtube", "ScottishParliament", "Scottish Parliament TV"),
     ("flickr", "scottishparliament", "Scottish Parliament photos"),
     ("bluesky", "scotparl.bsky.social", "Scottish Parliament"),
+    ("mastodon", "ScotParl@social.example", "Scottish Parliament"),
 ]
+# Where a corporate channel publishes a feed the daily reading takes its latest post from.
+DEMO_FEEDS = {
+    "ScottishParliament": "https://www.youtube.com/feeds/videos.xml?channel_id=UCScottishParliamentDemo",
+}
 
 
 def seed_corporate_accounts(*, office_name: str, team) -> int:
@@ -42,7 +48,8 @@ def seed_corporate_accounts(*, office_name: str, team) -> int:
             handle=handle,
             defaults={
                 "display_name": name,
-                "url": platform.canonical_url.format(handle=handle),
+                "url": canonical_url(platform, handle),
+                "feed_url": DEMO_FEEDS.get(handle, ""),
                 "office": office,
                 "kind": AccountKind.CORPORATE,
                 "state": AccountState.LIVE,

@@ -4,12 +4,13 @@ left dormant; and their yearly recertifications in every state. Skips accounts t
 have reviews (or recertifications), so a second run makes nothing twice."""
 
 import datetime
+from collections import Counter
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Account, AccountState, Platform
+from accounts.models import Account, AccountState
 from evaluation.models import (
     KPI,
     RECERTIFICATION_FIELDS,
@@ -277,18 +278,24 @@ def _demo_answers(recertification, scenario) -> dict:
 
 
 # The demo reads no network (ACTIVITY_ENABLED is off): what the daily reading would have kept
-# for the Bluesky accounts, so that the account page and DCCT's dashboard show it working.
-DEMO_READINGS = {  # handle: (days since the last post, followers today, gained a day)
-    "scotparl.bsky.social": (1, 2_790, 4),
-    "spcommittees.bsky.social": (9, 2_310, 3),
-    "spice.bsky.social": (20, 1_275, 2),
+# for some of the accounts it reads, so that the account page and DCCT's dashboard show it
+# working. (platform, handle): (days since the last post, followers today, gained a day); a
+# YouTube channel read from its feed alone gives its latest video and no figures.
+DEMO_READINGS = {
+    ("bluesky", "scotparl.bsky.social"): (1, 2_790, 4),
+    ("bluesky", "spcommittees.bsky.social"): (9, 2_310, 3),
+    ("bluesky", "spice.bsky.social"): (20, 1_275, 2),
+    ("mastodon", "ScotParl@social.example"): (2, 1_140, 1),
+    ("youtube", "ScottishParliament"): (3, None, 0),
 }
+SOURCES = {"bluesky": "Bluesky", "mastodon": "Mastodon", "youtube": "YouTube"}
 
 
 def seed_readings(*, today: datetime.date) -> int:
-    """A fortnight of readings for the demo's live Bluesky accounts that are not dormant (a
-    reading says when they last posted, which would change which are): their followers each day,
-    kept as the daily reading keeps them, and their latest post. Returns how many accounts."""
+    """A fortnight of readings for the demo's live accounts of DEMO_READINGS that are not
+    dormant (a reading says when they last posted, which would change which are): their
+    followers each day, kept as the daily reading keeps them, and their latest post. Returns how
+    many accounts."""
     from evaluation import activity
     from evaluation.models import PlatformReading
     from evaluation.selectors import dormant_accounts
@@ -296,16 +303,25 @@ def seed_readings(*, today: datetime.date) -> int:
     dormant = set(dormant_accounts(today=today).values_list("pk", flat=True))
     reader = activity.reader()
     read_at = timezone.make_aware(datetime.datetime.combine(today, datetime.time(5, 30)))
-    seeded = 0
-    for account in Account.objects.filter(
-        platform__slug="bluesky", state="live", handle__in=DEMO_READINGS
-    ).exclude(pk__in=dormant):
-        since_post, followers, per_day = DEMO_READINGS[account.handle]
+    read = Counter()
+    accounts = Account.objects.filter(
+        platform__slug__in=SOURCES,
+        state="live",
+        handle__in=[handle for _, handle in DEMO_READINGS],
+    ).select_related("platform")
+    for account in accounts.exclude(pk__in=dormant):
+        slug = account.platform.slug
+        if (slug, account.handle) not in DEMO_READINGS:
+            continue
+        since_post, followers, per_day = DEMO_READINGS[slug, account.handle]
         Account.objects.filter(pk=account.pk).update(
             last_post_at=read_at - datetime.timedelta(days=since_post, hours=3),
             activity_read_at=read_at,
-            activity_source="Bluesky",
+            activity_source=SOURCES[slug],
         )
+        read[account.platform] += 1
+        if followers is None:
+            continue
         kpi, _ = KPI.objects.get_or_create(
             account=account,
             metric__iexact="Followers",
@@ -319,16 +335,14 @@ def seed_readings(*, today: datetime.date) -> int:
                     day=today - datetime.timedelta(days=back),
                     value=followers - per_day * back,
                     imported_by=reader,
-                    read_from="Bluesky",
+                    read_from=SOURCES[slug],
                 )
                 for back in range(14)
             ],
             ignore_conflicts=True,
         )
-        seeded += 1
-    if seeded:
+    for platform, count in read.items():
         PlatformReading.objects.update_or_create(
-            platform=Platform.objects.get(slug="bluesky"),
-            defaults={"last_run_at": read_at, "accounts_read": seeded},
+            platform=platform, defaults={"last_run_at": read_at, "accounts_read": count}
         )
-    return seeded
+    return sum(read.values())

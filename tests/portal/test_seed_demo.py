@@ -210,3 +210,26 @@ def test_every_approved_demo_proposal_can_be_set_up_and_go_live_on_its_handle():
         handle = normalise_handle(proposal.platform, proposal.proposed_handle)
         live = Account.objects.filter(platform=proposal.platform, handle__iexact=handle)
         assert not live.exclude(state="closed").exists(), proposal.title
+
+
+def test_the_demo_shows_readings_from_bluesky_mastodon_and_a_youtube_feed():
+    from evaluation.models import MetricObservation, PlatformReading
+
+    call_command("seed_demo", stdout=io.StringIO())
+
+    mastodon = Account.objects.get(platform__slug="mastodon")
+    assert (mastodon.handle, mastodon.url) == (
+        "ScotParl@social.example",
+        "https://social.example/@ScotParl",
+    )
+    assert mastodon.activity_source == "Mastodon" and mastodon.last_post_at is not None
+    assert MetricObservation.objects.filter(account=mastodon, read_from="Mastodon").count() == 14
+    channel = Account.objects.get(platform__slug="youtube", handle="ScottishParliament")
+    assert channel.feed_url.startswith("https://www.youtube.com/feeds/videos.xml?channel_id=")
+    assert channel.activity_source == "YouTube" and channel.last_post_at is not None
+    assert not MetricObservation.objects.filter(account=channel).exclude(read_from="").exists()
+    assert set(PlatformReading.objects.values_list("platform__slug", flat=True)) == {
+        "bluesky",
+        "mastodon",
+        "youtube",
+    }
