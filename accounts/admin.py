@@ -100,13 +100,15 @@ class PlatformForm(forms.ModelForm):
             filled = template.format(**{name: f"\0{name}\0" for name in names})
         except (KeyError, IndexError, ValueError):
             filled = ""
+        start = "https://{server}/" if cleaned.get("federated") else "https://"
         if template and (
-            not template.startswith("https://")
+            not template.startswith(start)
             or any(filled.count(f"\0{name}\0") != 1 for name in names)
         ):
             wanted = " and ".join(f"{{{name}}}" for name in names)
             self.add_error(
-                "canonical_url", f"An https:// address with {wanted} in it once, and no other {{}}."
+                "canonical_url",
+                f"An address starting {start} with {wanted} in it once, and no other {{}}.",
             )
         return cleaned
 

@@ -24,6 +24,12 @@ _ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
 
+# A federated handle's server: a host name whose last label is no number (so no IP address).
+SERVER_NAME = re.compile(
+    r"([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+(xn--[a-z0-9-]+|[a-z][a-z0-9-]*[a-z0-9])"
+)
+
+
 class HandleError(ValueError):
     """The handle or URL cannot belong to this platform; the message says why."""
 
@@ -181,8 +187,12 @@ def normalise_handle(platform, raw: str) -> str:
             raise HandleError(
                 f"Give the {platform} handle with its server, as name@server.example."
             )
-        # A server's name is a host name: any case, the root's trailing dot optional.
-        handle = f"{name}@{server.lower().removesuffix('.')}"
+        # A server's name is a host name: any case, the root's trailing dot optional; never an
+        # address, a port or a name with no dot (whatever the platform's own pattern allows).
+        server = server.lower().removesuffix(".")
+        if not SERVER_NAME.fullmatch(server):
+            raise HandleError(f"“{server}” is not the name of a server on the internet.")
+        handle = f"{name}@{server}"
     if platform.handle_pattern and not re.fullmatch(platform.handle_pattern, handle):
         raise HandleError(f"“{handle}” is not a valid {platform} handle.")
     return handle

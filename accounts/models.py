@@ -229,6 +229,13 @@ class Account(StateMachine, models.Model):
     activity_read_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="When its platform was last read."
     )
+    activity_tried_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the daily reading last tried it, read or not: the ones tried longest "
+        "ago go first.",
+    )
     activity_source = models.CharField(
         max_length=40, blank=True, editable=False, help_text="What it was read from."
     )

@@ -6,15 +6,17 @@ when the account last posted on the account itself (`last_post_at`, which dorman
 
 One account's failure never stops the others; a platform that keeps failing is skipped for the
 rest of the day (connectors.base.Breaker, its state kept in PlatformReading, which DCCT's
-dashboard shows). Off unless ACTIVITY_ENABLED (the embedded demo reads no network). Run by
-the beat job `collect_activity` and by `manage.py collect_activity [--account ID] [--dry-run]`.
+dashboard shows), and where a platform's accounts live on many servers (Mastodon, feeds), the
+failing server is given up on for the rest of the run instead. The accounts tried longest ago
+go first, and a run stops starting new ones after ACTIVITY_TIME_BUDGET_SECONDS. Off unless
+ACTIVITY_ENABLED (the embedded demo reads no network). Run by the beat job `collect_activity`
+and by `manage.py collect_activity [--account ID] [--dry-run]`.
 """
 
 import logging
 import time
 from collections import Counter, defaultdict
 from decimal import Decimal
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -63,6 +65,13 @@ def reader_of(account) -> str | None:
     return "rss" if account.feed_url else None
 
 
+def takes_feed(account) -> bool:
+    """Whether the daily reading would read a feed address recorded on this account: not where
+    its platform's own interface gives its posts (Bluesky, Mastodon)."""
+    connector = registry().get(account.platform.slug)
+    return connector is None or connector.needs_token or connector.uses_feed
+
+
 def how_read(account) -> str:
     """What the daily reading does for this account, as the evaluation page says it."""
     reader = reader_of(account)
@@ -95,33 +104,45 @@ def how_read(account) -> str:
 
 
 class _Run:
-    """One day's reading: the breakers (a platform's kept between days in its PlatformReading;
-    a server's, for platforms whose accounts live on many, for this run only) and what each
-    platform's accounts came to."""
+    """One day's reading: a connector for each kind of reader, the breakers (a platform's kept
+    between days in its PlatformReading; a server's, for platforms whose accounts live on many,
+    for this run only) and what each platform's accounts came to."""
 
     def __init__(self, *, now, dry_run, one_account):
         self.now, self.dry_run, self.one_account = now, dry_run, one_account
+        self.connectors = {}  # reader slug → connector
         self.states = {}  # platform → PlatformReading
         self.breakers = {}  # platform or ("host", name) → Breaker
-        self.tally = defaultdict(Counter)  # platform → read / failed
+        self.tally = defaultdict(Counter)  # platform → read, failed, postponed
         self.hosts = defaultdict(set)  # platform → the servers its accounts were read from
         self.skipped_all_day = set()  # platforms found skipped when the run began
 
+    def connector(self, slug):
+        if slug not in self.connectors:
+            self.connectors[slug] = connector_for(slug)
+        return self.connectors[slug]
+
+    def close(self) -> None:
+        for connector in self.connectors.values():
+            connector.client.close()
+
     def state(self, platform) -> PlatformReading:
         if platform not in self.states:
-            self.states[platform] = (
-                PlatformReading(platform=platform)
-                if self.dry_run
-                else PlatformReading.objects.get_or_create(platform=platform)[0]
-            )
+            stored = PlatformReading.objects.filter(platform=platform).first()
+            if stored is None:
+                stored = PlatformReading(platform=platform)
+                if not self.dry_run:
+                    stored.save()
+            self.states[platform] = stored
         return self.states[platform]
 
     def breaker(self, account, connector) -> Breaker:
         if connector.per_host:
-            host = urlsplit(Target.of(account).feed_url or account.url).hostname or ""
+            host = connector.host(Target.of(account))
             key = ("host", host)
             if key not in self.breakers:
                 self.breakers[key] = Breaker(host)
+            self.hosts[account.platform].add(host)
             return self.breakers[key]
         platform = account.platform
         if platform not in self.breakers:
@@ -132,7 +153,7 @@ class _Run:
         return self.breakers[platform]
 
     def save(self) -> None:
-        """Each platform's record of the day (a run that found it skipped, or read one account,
+        """Each platform's record of the run (a run that found it skipped, or read one account,
         leaves it as it was, but for the breaker)."""
         if self.dry_run:
             return
@@ -144,67 +165,72 @@ class _Run:
                     state.skipped_until = open_until
                     state.save(update_fields=["skipped_until"])
                 continue
-            hosts = sorted(
+            tally = self.tally[platform]
+            notes = []
+            if open_until:
+                notes.append(breaker.last_error)
+            given_up = sorted(
                 f"{breaker.platform} ({breaker.last_error})"
                 for key, breaker in self.breakers.items()
                 if isinstance(key, tuple) and breaker.open_until and key[1] in self.hosts[platform]
             )
+            if given_up:
+                notes.append(f"Servers given up on in this run: {'; '.join(given_up)}")
+            if tally["postponed"]:
+                notes.append(
+                    f"{tally['postponed']} left for the next run, the day's time having run out"
+                )
             state.skipped_until = open_until
-            state.last_error = (
-                breaker.last_error
-                if open_until
-                else f"Servers skipped for the day: {'; '.join(hosts)}"
-                if hosts
-                else ""
-            )
+            state.last_error = ". ".join(notes)
             state.last_run_at = self.now
-            state.accounts_read = self.tally[platform]["read"]
-            state.accounts_failed = self.tally[platform]["failed"]
+            state.accounts_read = tally["read"]
+            state.accounts_failed = tally["failed"]
             state.save()
 
 
 def collect_activity(*, account_id=None, dry_run=False, now=None, clock=time.monotonic) -> Counter:
     """Read every live account a connector can read (or the one account), keep what is read
     unless dry_run, and count what happened: read, not_available, failed, skipped (its platform
-    or server skipped for the day), postponed (the day's time ran out: read first tomorrow),
-    stored (figures kept)."""
+    or server skipped), postponed (the day's time ran out: tried first next time), stored
+    (figures kept). The accounts tried longest ago (or never) go first, whatever their
+    platform."""
     now = now or timezone.now()
     deadline = clock() + settings.ACTIVITY_TIME_BUDGET_SECONDS
     done = Counter()
     accounts = Account.objects.filter(state=AccountState.LIVE).select_related("platform")
     if account_id is not None:
         accounts = accounts.filter(pk=account_id)
-    by_reader = defaultdict(list)
-    # The accounts read longest ago (or never) first: a day that runs out of time leaves the
-    # ones read most recently.
-    for account in accounts.order_by(F("activity_read_at").asc(nulls_first=True), "pk"):
-        if (reader := reader_of(account)) is not None:
-            by_reader[reader].append(account)
     run = _Run(now=now, dry_run=dry_run, one_account=account_id is not None)
-    for slug, members in by_reader.items():
-        connector = connector_for(slug)
-        try:
-            for account in members:
-                _read_one(run, connector, account, done, deadline=deadline, clock=clock)
-        finally:
-            connector.client.close()
-    run.save()
+    try:
+        for account in accounts.order_by(F("activity_tried_at").asc(nulls_first=True), "pk"):
+            if (slug := reader_of(account)) is None:
+                continue
+            if clock() > deadline:
+                done["postponed"] += 1
+                run.tally[account.platform]["postponed"] += 1
+                run.state(account.platform)
+                continue
+            try:
+                _read_one(run, run.connector(slug), account, done)
+            except Exception:  # a bug outside the reading itself: this account only
+                done["failed"] += 1
+                logger.exception("Activity of account %s failed", account.pk)
+    finally:
+        run.close()
+        run.save()  # what the run found, however far it got
     return done
 
 
-def _read_one(run, connector, account, done, *, deadline, clock) -> None:
+def _read_one(run, connector, account, done) -> None:
     platform = account.platform
     run.state(platform)
     breaker = run.breaker(account, connector)
-    if clock() > deadline:
-        done["postponed"] += 1
-        return
     if not breaker.allows(run.now):
         done["skipped"] += 1
         return
     tally = run.tally[platform]
-    if connector.per_host:
-        run.hosts[platform].add(breaker.platform)
+    if not run.dry_run:
+        Account.objects.filter(pk=account.pk).update(activity_tried_at=run.now)
     try:
         profile = connector.read(Target.of(account))
         stored = 0 if run.dry_run else keep(account, profile, now=run.now)
@@ -216,7 +242,7 @@ def _read_one(run, connector, account, done, *, deadline, clock) -> None:
         tally["failed"] += 1
         done["failed"] += 1
         if breaker.failed(error, run.now):
-            logger.warning("Activity: %s skipped for the day: %s", breaker.platform, error)
+            logger.warning("Activity: %s skipped: %s", breaker.platform, error)
         return
     except Exception:  # a bug, in a connector or in keeping: this account only
         tally["failed"] += 1

@@ -15,7 +15,7 @@ from accounts import permissions as account_permissions
 from accounts import services as account_services
 from accounts.handles import AddressError, read_address
 from accounts.models import Account, AccountEvent, AccountState
-from evaluation import permissions
+from evaluation import activity, permissions
 from evaluation.models import (
     KPI,
     OPEN_RECERTIFICATION_STATES,
@@ -902,6 +902,13 @@ def set_feed(*, account, actor, feed_url: str) -> bool:
             read_address(feed_url)
         except AddressError as error:
             raise ValidationError({"feed_url": str(error)}) from None
+        if not activity.takes_feed(account):
+            raise ValidationError(
+                {
+                    "feed_url": f"{account.platform} is read through its own interface, which "
+                    "gives its latest post: no feed is needed."
+                }
+            )
     previous = account.feed_url  # as committed: the lock read it again
     if feed_url == previous:
         return False

@@ -197,7 +197,11 @@ def _plan_page(
 ):
     """The evaluation plan page: KPIs and review frequency, the recertification date, and how
     its activity is read from its platform."""
-    if feed_form is None and permissions.may_set_feed(account, request.user):
+    if (
+        feed_form is None
+        and permissions.may_set_feed(account, request.user)
+        and (activity.takes_feed(account) or account.feed_url)  # one recorded can be removed
+    ):
         feed_form = FeedForm(initial={"feed_url": account.feed_url}, prefix="feed")
     recertification_schedule = RecertificationSchedule.objects.filter(account=account).first()
     current = account.recertifications.filter(state__in=OPEN_RECERTIFICATION_STATES).first()

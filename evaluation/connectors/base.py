@@ -23,8 +23,10 @@ import ipaddress
 import json
 import socket
 import time
+import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import httpx
 from django.conf import settings
@@ -60,7 +62,7 @@ class Target:
     handle: str
     url: str
     feed_url: str = ""
-    token: str = ""
+    token: str = field(default="", repr=False)
 
     @classmethod
     def of(cls, account) -> "Target":
@@ -77,12 +79,17 @@ class Connector:
     name = ""  # as the account page says "read from Bluesky"
     per_host = False
     needs_token = False
+    uses_feed = False  # reads the feed address DCCT records on the account
 
     def __init__(self, client: "PlatformClient"):
         self.client = client
 
     def read(self, target: Target) -> Profile:
         raise NotImplementedError
+
+    def host(self, target: Target) -> str:
+        """The server it reads this account from (for a `per_host` connector's breaker)."""
+        return urlsplit(target.url).hostname or ""
 
 
 REGISTRY: dict[str, type] = {}
@@ -154,7 +161,11 @@ class PlatformClient:
         self.requests = 0
         self._last = None
         self.http = httpx.Client(
-            headers={"User-Agent": settings.ACTIVITY_USER_AGENT, "Accept": "*/*"},
+            headers={
+                "User-Agent": settings.ACTIVITY_USER_AGENT,
+                "Accept": "*/*",
+                "Accept-Encoding": "gzip, deflate",  # what `_decoded` unpacks, within a limit
+            },
             timeout=settings.ACTIVITY_TIMEOUT_SECONDS,
             follow_redirects=False,  # each hop is checked (`_fetch`)
             transport=transport,
@@ -205,29 +216,31 @@ class PlatformClient:
         raise Unreachable(f"{self.platform}: {failure}, {attempt + 1} tries")
 
     def _fetch(self, url: str, params, headers=None) -> httpx.Response:
-        """GET, following at most MAX_REDIRECTS redirects, each to a public address only: an
-        account's address comes from people, and a server may send the reader anywhere. The
-        body is read up to ACTIVITY_MAX_BYTES (larger: NotAvailable), and within twice
-        ACTIVITY_TIMEOUT_SECONDS in all (a server that trickles its answer out times out like
-        one that says nothing)."""
+        """GET, following at most MAX_REDIRECTS redirects, each to a public address only (an
+        account's address comes from people, and a server may send the reader anywhere), and
+        the request's own headers only to the origin they were meant for. At most
+        ACTIVITY_MAX_BYTES of the body are read, compressed or not (larger: NotAvailable),
+        within twice ACTIVITY_TIMEOUT_SECONDS in all (a server that trickles its answer out
+        times out like one that says nothing)."""
         started = time.monotonic()
+        origin = _origin(url)
         for _ in range(MAX_REDIRECTS + 1):
             check_public(url)
-            with self.http.stream("GET", url, params=params or None, headers=headers) as answer:
+            own = headers if _origin(url) == origin else None
+            with self.http.stream("GET", url, params=params or None, headers=own) as answer:
                 if answer.is_redirect:
                     url, params = str(answer.next_request.url), None
                     continue
-                body = bytearray()
-                for chunk in answer.iter_bytes():
-                    body += chunk
-                    if len(body) > settings.ACTIVITY_MAX_BYTES:
-                        raise NotAvailable(
-                            f"{self.platform}: an answer over {settings.ACTIVITY_MAX_BYTES:,} bytes"
-                        )
+                raw = bytearray()
+                for chunk in answer.iter_raw():
+                    raw += chunk
+                    if len(raw) > settings.ACTIVITY_MAX_BYTES:
+                        raise self._too_large()
                     if time.monotonic() - started > 2 * settings.ACTIVITY_TIMEOUT_SECONDS:
                         raise httpx.ReadTimeout("the answer took too long", request=answer.request)
-                # The body as read (decompressed): a response of its own, without the headers
-                # that described it on the wire.
+                body = self._decoded(bytes(raw), answer.headers.get("Content-Encoding", ""))
+                # The body as read: a response of its own, without the headers that described
+                # it on the wire.
                 kept = [
                     (name, value)
                     for name, value in answer.headers.multi_items()
@@ -235,9 +248,37 @@ class PlatformClient:
                     not in ("content-encoding", "content-length", "transfer-encoding")
                 ]
                 return httpx.Response(
-                    answer.status_code, headers=kept, content=bytes(body), request=answer.request
+                    answer.status_code, headers=kept, content=body, request=answer.request
                 )
         raise NotAvailable(f"{self.platform}: more than {MAX_REDIRECTS} redirects")
+
+    def _too_large(self) -> NotAvailable:
+        return NotAvailable(
+            f"{self.platform}: an answer over {settings.ACTIVITY_MAX_BYTES:,} bytes"
+        )
+
+    def _decoded(self, raw: bytes, encoding: str) -> bytes:
+        """The body without its gzip or deflate compression (the only ones asked for),
+        decompressed no further than ACTIVITY_MAX_BYTES: a small answer may unpack to a huge
+        one."""
+        encoding = encoding.strip().lower()
+        if encoding in ("", "identity"):
+            return raw
+        if encoding not in ("gzip", "x-gzip", "deflate"):
+            raise Unreachable(f"{self.platform} answered in an encoding not asked for ({encoding})")
+        unpack = zlib.decompressobj(wbits=zlib.MAX_WBITS | 32)  # gzip or zlib, by its header
+        try:
+            body = unpack.decompress(raw, settings.ACTIVITY_MAX_BYTES + 1)
+        except zlib.error:
+            try:  # "deflate" as some servers send it: without zlib's header
+                body = zlib.decompressobj(wbits=-zlib.MAX_WBITS).decompress(
+                    raw, settings.ACTIVITY_MAX_BYTES + 1
+                )
+            except zlib.error:
+                raise Unreachable(f"{self.platform} answered with a broken {encoding}") from None
+        if len(body) > settings.ACTIVITY_MAX_BYTES:
+            raise self._too_large()
+        return body
 
     def json(self, url: str, *, headers=None, **params) -> dict:
         response = self.get(url, headers=headers, **params)
@@ -248,6 +289,11 @@ class PlatformClient:
         if not isinstance(data, dict):
             raise Unreachable(f"{self.platform} answered JSON of another shape")
         return data
+
+
+def _origin(url: str) -> tuple:
+    address = httpx.URL(url)
+    return (address.scheme, address.host, address.port)
 
 
 def retry_after(response: httpx.Response, *, default: float) -> float:

@@ -6,6 +6,7 @@ feed."""
 
 import calendar
 import datetime
+from urllib.parse import urlsplit
 
 import feedparser
 
@@ -31,9 +32,13 @@ def latest_post(client, url) -> datetime.datetime | None:
 class Feed(Connector):
     name = "its feed"
     per_host = True
+    uses_feed = True
 
     def read(self, target) -> Profile:
         url = target.feed_url or target.url
         if not url:
             raise NotAvailable("no feed address recorded")
         return Profile(source=self.name, last_post_at=latest_post(self.client, url))
+
+    def host(self, target) -> str:
+        return urlsplit(target.feed_url or target.url).hostname or ""

@@ -19,6 +19,8 @@ from evaluation.connectors.feeds import latest_post
 class YouTube(Connector):
     name = "YouTube"
 
+    uses_feed = True
+
     def read(self, target) -> Profile:
         key = settings.ACTIVITY_YOUTUBE_API_KEY
         if not key and not target.feed_url:
@@ -28,21 +30,28 @@ class YouTube(Connector):
         subscribers = videos = None
         feed_url = target.feed_url
         if key:
-            channel = self._channel(target.handle, key)
-            statistics = channel.get("statistics") or {}
-            if not statistics.get("hiddenSubscriberCount"):
-                subscribers = _number(statistics.get("subscriberCount"))
-            videos = _number(statistics.get("videoCount"))
-            feed_url = feed_url or (
-                f"{settings.ACTIVITY_YOUTUBE_FEEDS_URL.rstrip('/')}/feeds/videos.xml"
-                f"?channel_id={channel['id']}"
-            )
-        return Profile(
-            source=self.name,
-            followers=subscribers,
-            posts=videos,
-            last_post_at=latest_post(self.client, feed_url),
-        )
+            try:
+                channel = self._channel(target.handle, key)
+            except (NotAvailable, Unreachable):
+                if not feed_url:
+                    raise
+                channel = None  # no counts today (a renamed handle, the day's quota spent)
+            if channel is not None:
+                statistics = channel.get("statistics") or {}
+                if not statistics.get("hiddenSubscriberCount"):
+                    subscribers = _number(statistics.get("subscriberCount"))
+                videos = _number(statistics.get("videoCount"))
+                feed_url = feed_url or (
+                    f"{settings.ACTIVITY_YOUTUBE_FEEDS_URL.rstrip('/')}/feeds/videos.xml"
+                    f"?channel_id={channel['id']}"
+                )
+        try:
+            latest = latest_post(self.client, feed_url)
+        except (NotAvailable, Unreachable):
+            if subscribers is None and videos is None:
+                raise
+            latest = None  # the counts stand; the latest video is read another day
+        return Profile(source=self.name, followers=subscribers, posts=videos, last_post_at=latest)
 
     def _channel(self, handle, key) -> dict:
         handle = handle.lstrip("@")

@@ -165,8 +165,9 @@ def test_any_server_may_hold_a_mastodon_profile_but_a_known_platform_reads_its_o
     [
         ("ScotParl", "with its server, as name@server.example"),
         ("@ScotParl@", "with its server"),
-        ("ScotParl@localhost", "is not a valid Mastodon handle"),
-        ("ScotParl@192.168.1.10", "is not a valid Mastodon handle"),
+        ("ScotParl@localhost", "not the name of a server on the internet"),
+        ("ScotParl@192.168.1.10", "not the name of a server on the internet"),
+        ("ScotParl@social.example:8080", "not the name of a server on the internet"),
         ("Scot.Parl@social.example", "is not a valid Mastodon handle"),
         ("https://social.example/users/ScotParl/statuses/1", "is not a profile page"),
     ],
@@ -196,3 +197,12 @@ def test_a_mastodon_account_gets_its_servers_address_and_no_other_servers(catalo
     )
     with pytest.raises(ValidationError, match=r"This address is for “ScotParl@other\.example”"):
         elsewhere.full_clean(exclude=["state"])
+
+
+def test_a_federated_platform_without_a_pattern_still_wants_a_real_server(catalogue):
+    lax = Platform(name="Lax", slug="lax", federated=True, profile_path=r"^/@(?P<handle>\w+)$")
+
+    assert normalise_handle(lax, "someone@xn--bcher-kva.example") == "someone@xn--bcher-kva.example"
+    for server in ("1.2.3.4", "host", "host:8080", "-bad.example", "a..example"):
+        with pytest.raises(HandleError, match="not the name of a server"):
+            normalise_handle(lax, f"someone@{server}")

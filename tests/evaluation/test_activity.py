@@ -263,7 +263,7 @@ def test_the_account_page_and_dcct_s_dashboard_show_the_readings(
     assert "<strong>Bluesky</strong>: not read again before 27 November, 00:00" in dashboard
     assert "server error (503)" in dashboard
     assert "Mastodon: 1 account read" in dashboard
-    assert "Servers skipped for the day: 127.0.0.1 (mastodon: server error (502)" in dashboard
+    assert "Servers given up on in this run: 127.0.0.1 (mastodon: server error (502)" in dashboard
 
 
 def test_a_review_is_filled_in_from_the_readings_of_its_period(platforms, httpserver):
@@ -395,7 +395,7 @@ def test_a_mastodon_server_that_keeps_failing_is_skipped_not_mastodon(platforms,
     )  # Mastodon itself is read again tomorrow, and so is the server
     assert (
         state.last_error
-        == "Servers skipped for the day: 127.0.0.1 (mastodon: server error (502), 1 tries)"
+        == "Servers given up on in this run: 127.0.0.1 (mastodon: server error (502), 1 tries)"
     )
     assert (state.accounts_read, state.accounts_failed) == (1, 2)
 
@@ -417,24 +417,41 @@ def test_a_platform_that_needs_the_owners_token_is_read_from_the_accounts_feed(
     assert PlatformReading.objects.get(platform=x).accounts_read == 1
 
 
-def test_a_day_that_runs_out_of_time_leaves_the_accounts_read_most_recently(
+def test_a_day_that_runs_out_of_time_leaves_the_accounts_tried_most_recently(
     platforms, httpserver, settings
 ):
-    bluesky, _ = platforms
+    bluesky, mastodon = platforms
     settings.ACTIVITY_TIME_BUDGET_SECONDS = 10
-    read_yesterday = _bluesky_account(bluesky, handle="yesterday.bsky.social")
-    Account.objects.filter(pk=read_yesterday.pk).update(
-        activity_read_at=NOW - datetime.timedelta(1)
+    tried_yesterday = _bluesky_account(bluesky, handle="yesterday.bsky.social")
+    Account.objects.filter(pk=tried_yesterday.pk).update(
+        activity_tried_at=NOW - datetime.timedelta(1)
     )
-    never_read = _bluesky_account(bluesky, handle="never.bsky.social")
+    # Never tried: first, whatever its platform (and a platform read later in the run).
+    never_tried = _mastodon_account(mastodon, httpserver)
     _serve_bluesky(httpserver)
+    _serve_mastodon(httpserver)
     ticks = iter([0.0, 1.0, 11.0])  # the budget set at 0; the first account at 1; then 11
 
     done = activity.collect_activity(now=NOW, clock=lambda: next(ticks))
 
     assert (done["read"], done["postponed"]) == (1, 1)
-    assert Account.objects.get(pk=never_read.pk).activity_read_at == NOW
-    assert Account.objects.get(pk=read_yesterday.pk).activity_read_at < NOW
+    assert Account.objects.get(pk=never_tried.pk).activity_read_at == NOW
+    assert Account.objects.get(pk=tried_yesterday.pk).activity_read_at is None
+    state = PlatformReading.objects.get(platform=bluesky)
+    assert state.last_error == "1 left for the next run, the day's time having run out"
+
+
+def test_an_account_that_cannot_be_read_goes_to_the_back_of_the_queue(platforms, httpserver):
+    bluesky, _ = platforms
+    gone = _bluesky_account(bluesky, handle="gone.bsky.social")
+    httpserver.expect_request(
+        "/xrpc/app.bsky.actor.getProfile", query_string={"actor": "gone.bsky.social"}
+    ).respond_with_json({"error": "InvalidRequest"}, status=400)
+
+    assert activity.collect_activity(now=NOW)["not_available"] == 1
+
+    gone.refresh_from_db()
+    assert gone.activity_tried_at == NOW and gone.activity_read_at is None
 
 
 def test_how_each_account_is_read_is_said_on_its_evaluation_page(platforms, settings):

@@ -503,3 +503,89 @@ def test_a_compressed_answer_is_read_as_its_content(fast, httpserver):
     )
 
     assert profile.last_post_at == datetime.datetime(2026, 11, 24, 12, tzinfo=datetime.UTC)
+
+
+def test_a_header_of_the_request_never_follows_a_redirect_to_another_origin(fast, httpserver):
+    # The same server under another name is another origin, as far as the reader knows.
+    elsewhere = f"http://127.0.0.1:{httpserver.port}/landed"
+    httpserver.expect_request("/start").respond_with_data(
+        "", status=302, headers={"Location": elsewhere}
+    )
+    httpserver.expect_request("/landed").respond_with_data("ok")
+
+    fast("youtube").get(httpserver.url_for("/start"), headers={"X-Goog-Api-Key": "secret"})
+
+    (first, _), (second, _) = httpserver.log
+    assert first.headers.get("X-Goog-Api-Key") == "secret"
+    assert second.path == "/landed" and "X-Goog-Api-Key" not in second.headers
+
+
+def test_an_answer_trickled_out_past_the_deadline_times_out(fast, httpserver, settings):
+    import time
+
+    from werkzeug import Response
+
+    settings.ACTIVITY_TIMEOUT_SECONDS = 0.2  # each read; 0.4 s for the whole answer
+    settings.ACTIVITY_RETRIES = 0
+
+    def trickle():
+        for _ in range(8):
+            time.sleep(0.1)
+            yield b"<rss>"
+
+    httpserver.expect_request("/slow.rss").respond_with_response(Response(trickle()))
+
+    with pytest.raises(Unreachable, match="ReadTimeout"):
+        fast("rss").get(httpserver.url_for("/slow.rss"))
+
+
+def test_a_small_answer_that_unpacks_past_the_limit_is_not_read(fast, httpserver, settings):
+    import gzip
+
+    from werkzeug import Response
+
+    settings.ACTIVITY_MAX_BYTES = 100_000
+    bomb = gzip.compress(b"\0" * 5_000_000)  # about 5 KB on the wire
+    httpserver.expect_request("/bomb").respond_with_response(
+        Response(bomb, headers={"Content-Encoding": "gzip"})
+    )
+    httpserver.expect_request("/br").respond_with_response(
+        Response(b"...", headers={"Content-Encoding": "br"})
+    )
+
+    with pytest.raises(NotAvailable, match="an answer over 100,000 bytes"):
+        fast("rss").get(httpserver.url_for("/bomb"))
+    with pytest.raises(Unreachable, match=r"an encoding not asked for \(br\)"):
+        fast("rss").get(httpserver.url_for("/br"))
+
+
+def test_youtube_reads_the_recorded_feed_when_the_api_cannot_say(youtube, httpserver, settings):
+    settings.ACTIVITY_YOUTUBE_API_KEY = "test-key"
+    httpserver.expect_request("/youtube/v3/channels").respond_with_json(
+        {"error": {"code": 403, "message": "quota exceeded"}}, status=403
+    )
+    feed = httpserver.url_for(f"/feeds/videos.xml?channel_id={CHANNEL_ID}")
+
+    profile = youtube.read(Target(handle="Renamed", url="", feed_url=feed))
+
+    assert profile.last_post_at == datetime.datetime(2026, 11, 20, 13, 5, tzinfo=datetime.UTC)
+    assert (profile.followers, profile.posts) == (None, None)
+
+
+def test_youtube_keeps_its_counts_when_the_feed_fails(youtube, httpserver, settings):
+    settings.ACTIVITY_YOUTUBE_API_KEY = "test-key"
+    httpserver.expect_request("/youtube/v3/channels").respond_with_json(CHANNELS)
+    httpserver.expect_request("/gone.xml").respond_with_data("gone", status=404)
+
+    profile = youtube.read(
+        Target(handle="ScotParl", url="", feed_url=httpserver.url_for("/gone.xml"))
+    )
+
+    assert (profile.followers, profile.posts, profile.last_post_at) == (48100, 2210, None)
+
+
+def test_a_server_is_the_one_each_connector_reads_from(fast):
+    target = Target(handle="", url="https://social.example/@x", feed_url="https://blog.example/f")
+
+    assert base.connector_for("mastodon", fast("mastodon")).host(target) == "social.example"
+    assert base.connector_for("rss", fast("rss")).host(target) == "blog.example"

@@ -104,3 +104,23 @@ def test_a_bad_address_comes_back_beside_its_field_and_nothing_is_saved(
     assert "There is a problem" in response.text
     account.refresh_from_db()
     assert account.feed_url == "" and not AccountEvent.objects.filter(action="set_feed").exists()
+
+
+def test_an_account_its_platform_reads_itself_needs_no_feed(client, make_account, dcct):
+    from tests.factories import PlatformFactory
+
+    bluesky = PlatformFactory(slug="bluesky", name="Bluesky", hosts=["bsky.app"])
+    account = make_account("live", platform=bluesky, handle="scotparl.bsky.social")
+    client.force_login(dcct)
+
+    page = client.get(f"/accounts/{account.pk}/evaluation/")
+    response = _send(client, account, FEED)
+
+    assert "read from Bluesky every day" in page.text
+    assert 'name="feed-feed_url"' not in page.text
+    assert response.status_code == 200
+    assert "Bluesky is read through its own interface" in " ".join(
+        response.context["feed_form"].errors["feed_url"]
+    )
+    account.refresh_from_db()
+    assert account.feed_url == ""

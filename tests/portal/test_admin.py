@@ -235,10 +235,14 @@ def test_the_administrator_adds_a_new_platform_with_its_rules(client, administra
         ("profile_path", r"^/(?P<handle>[a-z", "Not a regular expression"),
         ("profile_path", r"^/([a-z]+)$", "Name the handle"),
         ("handle_pattern", "(", "Not a regular expression"),
-        ("canonical_url", "http://pixelfed.social/{handle}", "An https:// address"),
-        ("canonical_url", "https://pixelfed.social/{user}", "An https:// address"),
-        ("canonical_url", "https://pixelfed.social/{handle}/{handle}", "An https:// address"),
-        ("canonical_url", "https://pixelfed.social/{handle", "An https:// address"),
+        ("canonical_url", "http://pixelfed.social/{handle}", "An address starting https://"),
+        ("canonical_url", "https://pixelfed.social/{user}", "An address starting https://"),
+        (
+            "canonical_url",
+            "https://pixelfed.social/{handle}/{handle}",
+            "An address starting https://",
+        ),
+        ("canonical_url", "https://pixelfed.social/{handle", "An address starting https://"),
     ],
 )
 def test_a_new_platform_with_rules_that_would_mislead_the_lookup_is_refused(
@@ -262,6 +266,7 @@ def test_a_new_platform_with_rules_that_would_mislead_the_lookup_is_refused(
         ("https://{server}/@{handle}", False),  # a federated handle is name@server
         ("https://pixelfed.social/{name}", False),  # its server is the account's own
         ("https://{server}/@{name}/{name}", False),
+        ("https://pixelfed.social/{server}/{name}", False),  # its accounts' own server first
     ],
 )
 def test_a_federated_platforms_address_names_the_server_and_the_name(
@@ -277,7 +282,8 @@ def test_a_federated_platforms_address_names_the_server_and_the_name(
     if not accepted:
         errors = response.context["adminform"].form.errors["canonical_url"]
         assert errors == [
-            "An https:// address with {name} and {server} in it once, and no other {}."
+            "An address starting https://{server}/ with {name} and {server} in it once, and no "
+            "other {}."
         ]
 
 
