@@ -147,7 +147,7 @@ def seed_business_area_accounts(*, dcct, hec) -> int:
                 handle=handle,
                 display_name=name,
                 office=office,
-                url=platform.canonical_url.format(handle=handle),
+                url=canonical_url(platform, handle),
                 kind=AccountKind.BUSINESS_AREA,
                 state=AccountState.LIVE,
                 purpose=f"{name}: news and conversation from the {office}.",

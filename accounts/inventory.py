@@ -5,7 +5,13 @@ from dataclasses import dataclass, field
 
 from django.db.models.functions import Lower
 
-from accounts.handles import HandleError, handle_from_url, handle_key, normalise_handle
+from accounts.handles import (
+    HandleError,
+    canonical_url,
+    handle_from_url,
+    handle_key,
+    normalise_handle,
+)
 from accounts.models import Account, AccountKind, AccountState, Platform
 from people.models import Office, User, normalise_email
 from workflow.csv_import import model_problems, read_table
@@ -141,7 +147,7 @@ def _check_handle(row, live):
     if not row.handle and not errors.keys() & {"handle", "url"}:
         errors["handle"] = "Give the handle or the profile URL."
     if row.handle and not errors.keys() & {"handle", "url"}:
-        row.url = platform.canonical_url.format(handle=row.handle)
+        row.url = canonical_url(platform, row.handle)
         if (platform.pk, row.handle.lower()) in live:
             errors["handle"] = "Already on the register as a live account."
 

@@ -25,6 +25,7 @@ from django.core.management.color import no_style
 from django.db import DatabaseError, connection
 from django.utils import timezone
 
+from accounts.handles import canonical_url
 from accounts.models import (
     Account,
     AccountEvent,
@@ -493,7 +494,7 @@ class History:
         load_platform_catalogue()
         load_engagement_priorities()
         platforms = list(Platform.objects.filter(internal=False).order_by("sort_order"))
-        self.platforms = [(p.pk, p.canonical_url, p.sort_order) for p in platforms]
+        self.platforms = [(p.pk, p, p.sort_order) for p in platforms]
         self.priority_ids = list(EngagementPriority.objects.values_list("pk", flat=True))
         self.groups = dict(Group.objects.values_list("name", "pk"))
         self.writer = Writer(connection)
@@ -953,8 +954,8 @@ class History:
     def _account(self, plan: dict) -> int:
         rng = self.rng
         aid = self.next_id("account")
-        platform_id, canonical, sort_order = plan["platform"]
-        handle = f"SpAcct{aid:06d}"
+        platform_id, platform, sort_order = plan["platform"]
+        handle = _handle(platform, f"SpAcct{aid:06d}")
         state = plan["state"]
         created = plan["created"]
         # The DCCT member who sets it up, assesses its reviews and follows it up: never one
@@ -1082,7 +1083,7 @@ class History:
             aid,
             platform_id,
             handle,
-            canonical.format(handle=handle),
+            canonical_url(platform, handle),
             plan["title"],
             office,
             plan["kind"],
@@ -1506,9 +1507,9 @@ class History:
                 platform_id, handle = None, ""
                 address = f"https://fake-parliament.example/{rid}"
             else:
-                platform_id, canonical, _ = self.platforms[rng.randrange(len(self.platforms))]
-                handle = f"FakeSp{rid:06d}"
-                address = canonical.format(handle=handle)
+                platform_id, platform, _ = self.platforms[rng.randrange(len(self.platforms))]
+                handle = _handle(platform, f"FakeSp{rid:06d}")
+                address = canonical_url(platform, handle)
             if state in ("open", "reported_to_platform"):
                 created = self.now - self.days(0.2, 10)
             else:
@@ -1634,3 +1635,8 @@ REPORT_TARGETS = {
     "mark_platform_declined": "platform_declined",
     "close_as_not_impersonation": "not_impersonation",
 }
+
+
+def _handle(platform, name: str) -> str:
+    """A handle of the platform's shape: a federated platform's names its server."""
+    return f"{name}@social.example" if platform.federated else name

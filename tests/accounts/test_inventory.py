@@ -273,3 +273,23 @@ def test_a_file_whose_preview_is_ready_imports(client, dcct, office, owners):
     assert done.status_code == 302
     account = Account.objects.get()
     assert (len(account.handle), len(account.display_name)) == (120, 150)
+
+
+def test_mastodon_accounts_on_any_server_are_imported_with_their_servers_address(
+    client, dcct, office, owners
+):
+    client.force_login(dcct)
+    text = csv_for(
+        office,
+        "Mastodon,@ScotParl@Social.Example,,{office},ann@example.org,,",
+        "mastodon,,https://other.example/@SPCommittees,{office},bob@example.org,,",
+    )
+
+    preview = upload(client, text)
+    client.post("/accounts/import/", {"payload": preview.context["payload"]})
+
+    assert "All 2 rows are ready to import." in preview.text
+    assert dict(Account.objects.values_list("handle", "url")) == {
+        "ScotParl@social.example": "https://social.example/@ScotParl",
+        "SPCommittees@other.example": "https://other.example/@SPCommittees",
+    }
