@@ -303,6 +303,8 @@ def seed_readings(*, today: datetime.date) -> int:
     dormant = set(dormant_accounts(today=today).values_list("pk", flat=True))
     reader = activity.reader()
     read_at = timezone.make_aware(datetime.datetime.combine(today, datetime.time(5, 30)))
+    if read_at > timezone.now():  # seeded before this morning's reading: yesterday's stands
+        read_at -= datetime.timedelta(days=1)
     read = Counter()
     accounts = Account.objects.filter(
         platform__slug__in=SOURCES,
