@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts import permissions as account_permissions
 from accounts import services as account_services
-from accounts.handles import AddressError, read_address
+from accounts.handles import browser_reading
 from accounts.models import Account, AccountEvent, AccountState
 from evaluation import activity, permissions
 from evaluation.models import (
@@ -898,10 +898,7 @@ def set_feed(*, account, actor, feed_url: str) -> bool:
     require(permissions.may_set_feed, account, actor)
     feed_url = feed_url.strip()
     if feed_url:
-        try:
-            read_address(feed_url)
-        except AddressError as error:
-            raise ValidationError({"feed_url": str(error)}) from None
+        _check_feed_address(feed_url)
         if not activity.takes_feed(account):
             raise ValidationError(
                 {
@@ -921,6 +918,24 @@ def set_feed(*, account, actor, feed_url: str) -> bool:
         comment=f"Its feed: {feed_url}." if feed_url else f"Its feed ({previous}) removed.",
     )
     return True
+
+
+def _check_feed_address(text: str) -> None:
+    """A feed's address as the reading will fetch it: a web page's (http or https), with no
+    name before its host and no port of its own (a name before the host is where look-alike
+    addresses hide; the reading fetches only the usual ports)."""
+    address = browser_reading(text)
+    if address is None:
+        raise ValidationError({"feed_url": "Give a web address, starting https://."})
+    if address.userinfo:
+        raise ValidationError(
+            {
+                "feed_url": f"Give the address without the name and “@” before the site: as "
+                f"written, a browser would open it on {address.host}."
+            }
+        )
+    if address.port:
+        raise ValidationError({"feed_url": f"Give the address without a port (:{address.port})."})
 
 
 # --- Retention ---------------------------------------------------------------------------------

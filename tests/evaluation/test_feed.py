@@ -83,9 +83,13 @@ def test_no_feed_is_recorded_for_a_closed_account(client, make_account, dcct):
     ("address", "message"),
     [
         ("not an address", "Enter a valid URL."),
-        ("ftp://blog.example.org/feed", "not the address of a web page"),
-        ("https://someone@blog.example.org/feed", "never have a name before the site"),
-        ("https://blog.example.org:8443/feed", "names a port (:8443)"),
+        ("ftp://blog.example.org/feed", "Give a web address, starting https://."),
+        (
+            "https://blog.example.org@evil.example/feed",
+            "without the name and “@” before the site: as written, a browser would open it on "
+            "evil.example.",
+        ),
+        ("https://blog.example.org:8443/feed", "without a port (:8443)"),
         ("https://blog.example.org/" + "a" * 500, "Ensure this value has at most 500 characters"),
     ],
 )
