@@ -189,14 +189,21 @@ def _plan_page(
     request,
     account,
     *,
-    schedule,
-    formset,
-    frequency_form,
+    schedule=None,
+    formset=None,
+    frequency_form=None,
     recertification_form=None,
     feed_form=None,
 ):
     """The evaluation plan page: KPIs and review frequency, the recertification date, and how
-    its activity is read from its platform."""
+    its activity is read from its platform. A form sent to one of its sections comes back
+    bound; the KPIs and the frequency are read afresh unless they are the one."""
+    if formset is None:
+        schedule = ReviewSchedule.objects.filter(account=account).first()
+        formset = KPIFormSet(instance=account)
+        frequency_form = (
+            FrequencyForm(initial={"frequency": schedule.frequency}) if schedule else None
+        )
     if (
         feed_form is None
         and permissions.may_set_feed(account, request.user)
@@ -288,17 +295,7 @@ def feed(request, pk):
                     else "Feed address removed.",
                 )
             return redirect(reverse("evaluation:plan", args=[account.pk]) + "#reading")
-    schedule = ReviewSchedule.objects.filter(account=account).first()
-    return _plan_page(
-        request,
-        account,
-        schedule=schedule,
-        formset=KPIFormSet(instance=account),
-        frequency_form=FrequencyForm(initial={"frequency": schedule.frequency})
-        if schedule
-        else None,
-        feed_form=form,
-    )
+    return _plan_page(request, account, feed_form=form)
 
 
 @require_POST
@@ -320,17 +317,7 @@ def recertification_date(request, pk):
                 f"The next recertification is due on {form.cleaned_data['due_on']:%-d %B %Y}.",
             )
             return redirect(account.get_absolute_url() + "#recertification")
-    schedule = ReviewSchedule.objects.filter(account=account).first()
-    return _plan_page(
-        request,
-        account,
-        schedule=schedule,
-        formset=KPIFormSet(instance=account),
-        frequency_form=FrequencyForm(initial={"frequency": schedule.frequency})
-        if schedule
-        else None,
-        recertification_form=form,
-    )
+    return _plan_page(request, account, recertification_form=form)
 
 
 @require_http_methods(["GET", "POST"])
