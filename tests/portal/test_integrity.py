@@ -7,6 +7,8 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from accounts.models import AccountEvent
 from accounts.signals import went_live
@@ -126,3 +128,23 @@ def test_only_transitions_count_not_notes_in_the_log(make_proposal, office_head,
     ok, out = _check("--skip-files")
 
     assert ok, out
+
+
+def test_a_database_short_of_this_releases_migrations_is_sent_to_migrate_first(monkeypatch):
+    executor = MigrationExecutor(connection)
+    assert executor.migration_plan(executor.loader.graph.leaf_nodes()) == []  # all applied
+    call_command("check_integrity", "--skip-files", stdout=io.StringIO())  # and it passes
+
+    def behind(executor, targets, clean_start=False):
+        # As if the last migration of accounts had not been applied.
+        last = executor.loader.get_migration_by_prefix("accounts", "0022")
+        return [(last, False)]
+
+    monkeypatch.setattr(MigrationExecutor, "migration_plan", behind)
+
+    with pytest.raises(
+        CommandError,
+        match=r"lacks 1 migration\(s\) of this release \(the first: "
+        r"accounts\.0022_activity_tried_at\): run `manage.py migrate` first",
+    ):
+        call_command("check_integrity", "--skip-files")

@@ -2,6 +2,8 @@
 prints each check and its problems, and fails when there are any."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from portal import integrity
 
@@ -20,6 +22,16 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, skip_files, **options):
+        executor = MigrationExecutor(connection)
+        unapplied = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        if unapplied:
+            # A restore into an empty database, or of an older release's backup: the checks
+            # would only say "no such table".
+            raise CommandError(
+                f"The database lacks {len(unapplied)} migration(s) of this release (the first: "
+                f"{unapplied[0][0].app_label}.{unapplied[0][0].name}): run `manage.py migrate` "
+                "first, then check it."
+            )
         checks = integrity.run(files=not skip_files)
         for check in checks:
             mark = "ok" if not check.count else f"{check.count} problem(s)"
