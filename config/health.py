@@ -76,13 +76,26 @@ def unsent_notices(now) -> dict:
     }
 
 
+def _connections() -> dict[str, bool]:
+    return {"database": database_reachable(), "broker": broker_reachable()}
+
+
+def _answer(body: dict) -> JsonResponse:
+    """The report, with its status: 200 when every check passed, 503 otherwise."""
+    healthy = all(body["checks"].values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", **body}, status=200 if healthy else 503
+    )
+
+
 @login_not_required
 @never_cache
 @require_GET
 def health(request):
     now = timezone.now()
-    checks = {"database": database_reachable(), "broker": broker_reachable()}
-    body = {"status": "", "checks": checks}
+    checks = _connections()
+    body = {"checks": checks}
+    beats = {}
     if checks["database"]:
         try:
             beats = heartbeats(now)
@@ -92,22 +105,13 @@ def health(request):
             logger.exception("Health check: the database answers but its tables do not")
             checks["database"] = False
             beats = {}
-    else:
-        beats = {}
     for name in (Heartbeat.SCHEDULER, Heartbeat.WORKER):
         checks[name] = beats.get(name, {}).get("alive", False)
-    healthy = all(checks.values())
-    body["status"] = "ok" if healthy else "unavailable"
-    return JsonResponse(body, status=200 if healthy else 503)
+    return _answer(body)
 
 
 @login_not_required
 @never_cache
 @require_GET
 def live(request):
-    checks = {"database": database_reachable(), "broker": broker_reachable()}
-    healthy = all(checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", "checks": checks},
-        status=200 if healthy else 503,
-    )
+    return _answer({"checks": _connections()})
