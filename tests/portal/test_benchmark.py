@@ -67,3 +67,23 @@ def test_times_every_page_family_on_both_sizes(django_db_blocker):
     assert all(int(small) > 0 and int(large) > 0 for small, large in counted), printed
     assert "raise_due_reviews first run" in printed
     assert re.search(r"^Dropped \S+_bench_small and \S+_bench_large\.$", printed, re.MULTILINE)
+
+
+def test_a_deep_page_is_the_middle_of_the_persons_list():
+    from portal.benchmark.measure import DEEP, _deepest
+
+    class Pager:
+        def __init__(self, html):
+            self.html, self.asked = html, []
+
+        def get(self, path):
+            self.asked.append(path)
+            return type("Response", (), {"content": self.html.encode()})()
+
+    nine = Pager('<span class="page-link">Page 1 of 9</span>')
+    assert _deepest(nine, f"/accounts/?page={DEEP}") == "/accounts/?page=5"
+    assert nine.asked == ["/accounts/?page=1"]
+    assert _deepest(Pager('<span class="page-link">Page 1 of 2</span>'), f"/?page={DEEP}") == (
+        "/?page=1"
+    )
+    assert _deepest(Pager("<p>No pager: one page.</p>"), f"/?page={DEEP}") == "/?page=1"
