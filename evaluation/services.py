@@ -890,9 +890,9 @@ def move_recertification(*, account, actor, due_on: datetime.date) -> None:
 def set_feed(*, account, actor, feed_url: str) -> bool:
     """DCCT records (or, with "", removes) the address of the account's public RSS or Atom
     feed, which the daily reading takes its latest post from (evaluation/activity.py); the
-    change is logged on the account. An address with a name before its host or a port of its
-    own is refused, as the register refuses them (accounts.handles.read_address). Returns
-    whether anything changed."""
+    change is logged on the account. The address is read as a browser reads it
+    (`_check_feed_address`), and refused where the reading would not read a feed (a platform
+    whose own interface gives its posts). Returns whether anything changed."""
     transitions.lock(account)
     transitions.reload_state(account)
     require(permissions.may_set_feed, account, actor)
