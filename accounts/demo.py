@@ -179,6 +179,36 @@ def seed_business_area_accounts(*, dcct, hec) -> int:
     return created
 
 
+# Who left the organisation: the owner of this account (and so of its office's others).
+LEAVER_ACCOUNT = ("threads", "visitholyrood")
+
+
+def seed_leaver() -> str:
+    """One person who has left, deactivated as an administrator would: their places on teams
+    are kept on record, each account they owned passes to its other trained member or waits
+    on DCCT's dashboard for an owner, and each team left short of trained people says so
+    (services.member_left). Returns their name, or "" where there is nobody to make leave (a
+    second run: they have gone already)."""
+    slug, handle = LEAVER_ACCOUNT
+    account = Account.objects.filter(platform__slug=slug, handle=handle).first()
+    if account is None or account.members.filter(removal_reason=services.LEFT).exists():
+        return ""  # someone has left it already: the demo's leaver, on an earlier run
+    owner = (
+        account.members.filter(
+            role=AccountMember.Role.OWNER, removed_on__isnull=True, person__is_active=True
+        )
+        .select_related("person")
+        .first()
+    )
+    if owner is None:
+        return ""
+    person = owner.person
+    with transitions.without_notices():
+        person.is_active = False
+        person.save(update_fields=["is_active"])  # the leaver process runs with it
+    return str(person)
+
+
 CLOSING_AFTER_DAYS = 32
 # Days from the step before: closing waits for the closing date the exit strategy set.
 _DAYS_BEFORE = {"close": CLOSING_AFTER_DAYS}

@@ -385,7 +385,7 @@ def _log_as(account, actor, role, action, comment):
 def _tell_team_of_leaver(account, leaver) -> None:
     from accounts.notifications import tell_of_leaver
 
-    transaction.on_commit(lambda: tell_of_leaver(account.pk, leaver.pk))
+    transitions.notify_after_commit(lambda: tell_of_leaver(account.pk, leaver.pk))
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from people.signals import leaving_approvals
 from people.signals import person_left as person_left_signal
 from workflow.models import NoticeKind
 from workflow.notifications import tell
+from workflow.transitions import notify_after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -127,7 +128,7 @@ def person_left(*, person: User, actor: User | None = None) -> Leaver:
         leaver.reports.append(report)
     if successor is not None:
         forget_roles(successor)
-        transaction.on_commit(lambda: _tell_acting_head(leaver, successor))
+        notify_after_commit(lambda: _tell_acting_head(leaver, successor))
     # Proposals first, then accounts: the order every change locks them in (ARCHITECTURE.md).
     for signal in (leaving_approvals, person_left_signal):
         signal.send(sender=User, person=person, actor=actor, acting_heads=dict(leaver.acting_heads))

@@ -507,7 +507,7 @@ def approver_left(*, person, actor=None, **kwargs) -> list[Proposal]:
             comment=comment,
         )
         moved.append(proposal)
-        transaction.on_commit(
+        transitions.notify_after_commit(
             lambda pk=proposal.pk, found=can: _tell_of_approver_left(pk, person.pk, found)
         )
     return moved

@@ -233,3 +233,22 @@ def test_the_demo_shows_readings_from_bluesky_mastodon_and_a_youtube_feed():
         "mastodon",
         "youtube",
     }
+
+
+def test_the_demo_has_a_leaver_whose_accounts_show_what_followed():
+    from accounts.models import AccountEvent, AccountMember
+
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", stdout=io.StringIO())  # a second run makes nobody else leave
+
+    left = AccountMember.objects.filter(removal_reason="Left the organisation")
+    leavers = {member.person for member in left.select_related("person")}
+    assert len(leavers) == 1
+    (leaver,) = leavers
+    assert not leaver.is_active
+    assert f"{leaver} has left" in out.getvalue()
+    threads = Account.objects.get(platform__slug="threads", handle="visitholyrood")
+    assert threads.members.filter(role="owner", removed_on=None).exclude(person=leaver).exists()
+    assert AccountEvent.objects.filter(account=threads, action="hand_over").count() == 1
+    assert AccountEvent.objects.filter(action="remove_member", account__members__in=left).exists()

@@ -6,6 +6,7 @@ from accounts.demo import (
     seed_business_area_accounts,
     seed_corporate_accounts,
     seed_impersonation_reports,
+    seed_leaver,
 )
 from accounts.services import load_platform_catalogue, refresh_all_team_training
 from evaluation.demo import seed_readings, seed_recertifications, seed_reviews
@@ -49,6 +50,7 @@ class Command(BaseCommand):
         # The demo writes teams, reviews and figures as they stand, past the services: count
         # what the dashboards read from each account as the services would have kept it.
         refresh_all_team_training(today=today)
+        leaver = seed_leaver()  # after: what they leave behind is read from the teams' training
         refresh_last_activity()
         seed_readings(today=today)  # after: which accounts are dormant decides which are read
         self.stdout.write(
@@ -58,6 +60,8 @@ class Command(BaseCommand):
             f"{proposals} proposals, {reviews} reviews and {recertifications} recertifications."
         )
         self.stdout.write(f"Created {reports} reports of impersonation.")
+        if leaver:
+            self.stdout.write(f"{leaver} has left: the accounts they ran show what followed.")
         self.stdout.write(self.style.SUCCESS(f"Demo sign-ins (password: {password}):"))
         for email, _, _, role in DEMO_SIGNINS:
             self.stdout.write(f"  {email:<22} {role}")
