@@ -74,11 +74,18 @@ def takes_feed(account) -> bool:
 
 def how_read(account) -> str:
     """What the daily reading does for this account, as the evaluation page says it."""
+    if account.state not in (AccountState.LIVE, AccountState.SETTING_UP):
+        return (
+            "Only live accounts are read from their platforms: not this one "
+            f"({account.get_state_display().lower()})."
+        )
     reader = reader_of(account)
-    if not settings.ACTIVITY_ENABLED:
-        prefix = "Reading from the platforms is switched off on this service. When on, "
-    else:
-        prefix = ""
+    if reader is None:  # said whether or not reading is switched on: a feed would change it
+        return (
+            f"{account.platform} shows an account's figures only to its owner: they come from "
+            "imports. If the account publishes an RSS or Atom feed, give its address and its "
+            "latest post will be read from it."
+        )
     if reader == "youtube":
         what = (
             "its latest video is read every day from its feed"
@@ -91,16 +98,13 @@ def how_read(account) -> str:
         )
     elif reader == "rss":
         what = "its latest post is read every day from its feed."
-    elif reader is not None:
-        what = f"its followers, posts and latest post are read from {account.platform} every day."
     else:
-        what = (
-            f"{account.platform} shows an account's figures only to its owner: they come from "
-            "imports. If the account publishes an RSS or Atom feed, give its address and its "
-            "latest post will be read from it."
-        )
-    text = prefix + what
-    return text[0].upper() + text[1:]
+        what = f"its followers, posts and latest post are read from {account.platform} every day."
+    if account.state == AccountState.SETTING_UP:
+        what = "once it goes live, " + what
+    if not settings.ACTIVITY_ENABLED:
+        what = "reading from the platforms is switched off on this service. When on, " + what
+    return what[0].upper() + what[1:]
 
 
 class _Run:

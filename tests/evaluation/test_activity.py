@@ -481,7 +481,15 @@ def test_how_each_account_is_read_is_said_on_its_evaluation_page(platforms, sett
     assert said(platform=youtube) == (
         "Its latest video is read every day from its feed, and its subscribers and videos."
     )
+    assert said(platform=bluesky, state="setting_up") == (
+        "Once it goes live, its followers, posts and latest post are read from Bluesky every day."
+    )
+    assert said(platform=bluesky, state="closed") == (
+        "Only live accounts are read from their platforms: not this one (closed)."
+    )
     settings.ACTIVITY_ENABLED = False
     assert said(platform=mastodon).startswith(
         "Reading from the platforms is switched off on this service. When on, its followers"
     )
+    # Nothing reads it, switched on or off: what would change that is a feed.
+    assert said(platform=x).startswith("X (Twitter) shows an account's figures only to its owner")
