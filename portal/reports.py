@@ -137,7 +137,9 @@ class Period:
         (a join would read each account's platform and office rows)."""
         rows = list(
             Account.objects.values_list("platform_id", "office_id", "state")
-            .annotate(count=Count("pk"))
+            # COUNT(*), not COUNT(id): the id is not in the index, and asking for it made
+            # PostgreSQL read the whole table (20 ms for 20,000 accounts, against 5).
+            .annotate(count=Count("*"))
             .order_by()
         )
         platforms = dict(Platform.objects.values_list("pk", "name"))

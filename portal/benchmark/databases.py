@@ -1,8 +1,13 @@
-"""The benchmark's two databases, beside the configured one and never it: `<name>_bench_small`
-and `<name>_bench_large`, on the same PostgreSQL server. The small one is migrated, the large
-one copied from it while still empty (CREATE DATABASE ... TEMPLATE), and each filled. A
-database holds a finished data set once its comment says so, with the scale it was made at, so
-that `--reuse` never measures a half-made one."""
+"""The benchmark's three databases, beside the configured one and never it:
+`<name>_bench_small`, `<name>_bench_young` and `<name>_bench_large`, on the same PostgreSQL
+server. The first is migrated, the others copied from it while still empty (CREATE DATABASE
+... TEMPLATE), and each filled. A database holds a finished data set once its comment says so,
+with the scale and years it was made at, so that `--reuse` never measures a half-made one.
+
+- small: a hundredth of the large one, organisation and all;
+- young: the large one's organisation, with the same work in hand, generate.YOUNG_YEARS into
+  using the system;
+- large: that organisation generate.YEARS in."""
 
 import contextlib
 import time
@@ -11,19 +16,22 @@ from dataclasses import dataclass
 from django.core.management import call_command
 from django.db import connections
 
+from portal.benchmark.generate import SMALL_FRACTION, YEARS, YOUNG_YEARS
+
 MARK = "socialgov benchmark data"
 
 
 @dataclass
 class Database:
-    size: str  # "small" or "large"
+    size: str  # "small", "young" or "large"
     name: str
     scale: float
+    years: int = YEARS
     wrapper: object = None  # the connection that reads and writes it
 
     @property
     def comment(self) -> str:
-        return f"{MARK}, scale {self.scale:g}"
+        return f"{MARK}, scale {self.scale:g}, {self.years} years"
 
 
 class Databases:
@@ -31,11 +39,12 @@ class Databases:
     default connection for one of the database's own (each stays open, as a web process's
     persistent connection would), and back."""
 
-    def __init__(self, *, scale: float, small_scale: float):
+    def __init__(self, *, scale: float):
         self.base = connections["default"]
         name = self.base.settings_dict["NAME"]
         self.all = {
-            "small": Database("small", f"{name}_bench_small", small_scale),
+            "small": Database("small", f"{name}_bench_small", scale * SMALL_FRACTION),
+            "young": Database("young", f"{name}_bench_young", scale, YOUNG_YEARS),
             "large": Database("large", f"{name}_bench_large", scale),
         }
 

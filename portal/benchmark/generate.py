@@ -1,10 +1,14 @@
-"""Ten years of an organisation's history, for the benchmark: offices and people with their roles
-and training, proposals with their whole approval history, the accounts they led to (and ones
-registered from the inventory) with their teams, set-up, reviews, figures, recertifications and
-closures, and the public's reports of impersonation.
+"""Years of an organisation's history (ten, or as many as asked), for the benchmark: offices
+and people with their roles and training, proposals with their whole approval history, the
+accounts they led to (and ones registered from the inventory) with their teams, set-up,
+reviews, figures, recertifications and closures, and the public's reports of impersonation.
 
-Deterministic: one seeded random generator, and the same plan for the same scale and day (the
-ten years end on the day it runs, so that open items are recent and queues look as they would).
+Deterministic: one seeded random generator, and the same plan for the same scale, years and day
+(the history ends on the day it runs, so that open items are recent and queues look as they
+would). A shorter history of the same organisation (`years`) has the same offices, people and
+work in hand, and proportionally less of everything that piles up: proposals decided long ago,
+accounts and their reviews, reports dealt with.
+
 Every step of every history is one the state tables allow (checked against the models'
 transitions as it is written), in the order and with the fields the services would have given
 it. Written with PostgreSQL's COPY (psycopg 3) a batch at a time, while the next batch is made
@@ -77,6 +81,13 @@ FULL = {
     "impersonation_reports": 3_000,
 }
 SMALL_FRACTION = 0.01
+YEARS = 10
+# The young data set: the large one's organisation, with its work in hand, two years into using
+# the system (a fifth of the history). Two, not one: an account closed after a year live and
+# gone quiet, and a recertification a year after going live, need that long.
+YOUNG_YEARS = 2
+# What piles up with the years (the rest is the organisation: offices and people).
+ACCUMULATING = {"proposals", "inventory_accounts", "impersonation_reports"}
 # Whatever the scale, enough of each to have every state and every role's page.
 MINIMUM = {
     "offices": 6,
@@ -89,7 +100,7 @@ DCCT_MEMBERS = 8
 COMMUNICATIONS_OFFICE = "Parliament Communications Office"
 
 # Where proposals end up: every state of the table. Open ones are recent, ended ones spread
-# over the ten years; set_up ones led to an account (whose own state is ACCOUNT_STATES').
+# over the history; set_up ones led to an account (whose own state is ACCOUNT_STATES').
 # What is open is what a working organisation has in hand: the last six weeks' arrivals, not
 # a tenth of ten years' (about 1.4% of all, as many as arrive in eight weeks).
 PROPOSAL_STATES = {
@@ -124,6 +135,13 @@ ACCOUNT_STATES = {
     "closure_escalated": 0.15,
     "closing": 0.3,
     "closed": 25.6,
+}
+ACCOUNTS_IN_HAND = {
+    "setting_up",
+    "closure_proposed",
+    "closure_contested",
+    "closure_escalated",
+    "closing",
 }
 REPORT_STATES = {
     "open": 2,
@@ -219,8 +237,19 @@ def months_after(day: dt.date, months: int, anchor: int) -> dt.date:
     return dt.date(year, month, min(anchor, last))
 
 
-def count_of(what: str, scale: float) -> int:
-    return max(MINIMUM[what], round(FULL[what] * scale))
+def count_of(what: str, scale: float, years: float = YEARS) -> int:
+    history = years / YEARS if what in ACCUMULATING else 1
+    return max(MINIMUM[what], round(FULL[what] * scale * history))
+
+
+def in_hand(weights: dict, open_states, years: float) -> dict:
+    """`weights` (shares of all, over YEARS years) for a history of `years`: the same number
+    in the states of work in hand, which is the last weeks' arrivals however long the history,
+    so their share of fewer in all is larger."""
+    return {
+        state: weight * YEARS / years if state in open_states else weight
+        for state, weight in weights.items()
+    }
 
 
 def allocate(rng: random.Random, n: int, weights: dict) -> list:
@@ -341,13 +370,16 @@ class History:
 
     BATCH_ROWS = 400_000  # written (one transaction) whenever this many rows are waiting
 
-    def __init__(self, *, scale: float, today: dt.date | None = None, seed: int = SEED):
+    def __init__(
+        self, *, scale: float, years: int = YEARS, today: dt.date | None = None, seed: int = SEED
+    ):
         self.scale = scale
+        self.years = years
         self.rng = random.Random(seed)
         self.today = today or timezone.localdate()
         # The start of today: the same all day (for the same data), and never ahead of the clock.
         self.now = timezone.make_aware(dt.datetime.combine(self.today, dt.time.min))
-        self.start = self.today.replace(year=self.today.year - 10, day=min(self.today.day, 28))
+        self.start = self.today.replace(year=self.today.year - years, day=min(self.today.day, 28))
         self.written = Counter()
         self.ids = Counter()
         self.plans_offered = Counter()  # DCCT's alternative plans so far, per proposal
@@ -582,8 +614,8 @@ class History:
         for number in range(1, offices + 1):
             name = COMMUNICATIONS_OFFICE if number == communications else f"Office {number:03d}"
             self.t_office.add(number, name, self.office_heads[number])
-        # Training: a course every two years or so, from before the ten years; some let it lapse
-        # for a while, so that some teams fall below policy.MIN_TRAINED_TEAM now and then.
+        # Training: a course every two years or so, from before the history starts; some let it
+        # lapse for a while, so that some teams fall below policy.MIN_TRAINED_TEAM now and then.
         recorded = self.now - 300 * DAY
         self.training = {}
         for person_id in range(1, user_id + 1):
@@ -699,9 +731,17 @@ class History:
 
     def _proposals(self):
         rng = self.rng
-        total = count_of("proposals", self.scale)
-        targets = allocate(rng, total, PROPOSAL_STATES)
-        account_states = iter(allocate(rng, targets.count("set_up"), ACCOUNT_STATES))
+        total = count_of("proposals", self.scale, self.years)
+        targets = allocate(
+            rng, total, in_hand(PROPOSAL_STATES, {*OPEN_PROPOSAL_STATES, "approved"}, self.years)
+        )
+        account_states = iter(
+            allocate(
+                rng,
+                targets.count("set_up"),
+                in_hand(ACCOUNT_STATES, ACCOUNTS_IN_HAND, self.years),
+            )
+        )
         frequencies = list(FREQUENCIES)
         frequency_weights = list(FREQUENCIES.values())
         for target in targets:
@@ -916,9 +956,15 @@ class History:
     def _inventory_accounts(self):
         """Accounts registered from the inventory of existing ones, some corporate."""
         rng = self.rng
-        count = count_of("inventory_accounts", self.scale)
+        count = count_of("inventory_accounts", self.scale, self.years)
         states = allocate(
-            rng, count, {k: v for k, v in ACCOUNT_STATES.items() if k != "setting_up"}
+            rng,
+            count,
+            in_hand(
+                {k: v for k, v in ACCOUNT_STATES.items() if k != "setting_up"},
+                ACCOUNTS_IN_HAND,
+                self.years,
+            ),
         )
         self.corporate_accounts = []
         offices = list(self.office_members)
@@ -1474,8 +1520,10 @@ class History:
 
     def _impersonation_reports(self):
         rng = self.rng
-        count = count_of("impersonation_reports", self.scale)
-        states = allocate(rng, count, REPORT_STATES)
+        count = count_of("impersonation_reports", self.scale, self.years)
+        states = allocate(
+            rng, count, in_hand(REPORT_STATES, {"open", "reported_to_platform"}, self.years)
+        )
         # Reports a later one may have joined while they were still being dealt with:
         # (id, address, platform, handle, filed, dealt with).
         earlier = []

@@ -1,5 +1,6 @@
 """manage.py benchmark (issue 13): it refuses where it cannot run, and on PostgreSQL, at a tiny
-scale, prints a row for every page family, each answering 200."""
+scale, prints a row for every page family, each answering 200 on each of its three data sets;
+a young history is the same organisation and work in hand as a long one, with less history."""
 
 import datetime
 import re
@@ -10,7 +11,17 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from evaluation.models import add_months
-from portal.benchmark.generate import months_after
+from portal.benchmark.generate import (
+    ACCOUNT_STATES,
+    ACCOUNTS_IN_HAND,
+    OPEN_PROPOSAL_STATES,
+    PROPOSAL_STATES,
+    YEARS,
+    YOUNG_YEARS,
+    count_of,
+    in_hand,
+    months_after,
+)
 from portal.benchmark.measure import FAMILIES, select
 from tests.races import on_postgresql
 
@@ -47,8 +58,26 @@ def test_generator_months_are_add_months():
                 assert months_after(day, months, anchor) == add_months(day, months, anchor)
 
 
+def test_a_young_history_is_the_same_organisation_and_work_in_hand_with_less_history():
+    for what in ("offices", "people"):
+        assert count_of(what, 1, YOUNG_YEARS) == count_of(what, 1, YEARS)
+    assert count_of("proposals", 1, YOUNG_YEARS) == count_of("proposals", 1) * YOUNG_YEARS // YEARS
+
+    def in_hand_count(weights, states, years, total):
+        shares = in_hand(weights, states, years)
+        return total * sum(shares[state] for state in states) / sum(shares.values())
+
+    for weights, states in (
+        (PROPOSAL_STATES, OPEN_PROPOSAL_STATES),
+        (ACCOUNT_STATES, ACCOUNTS_IN_HAND),
+    ):
+        young = in_hand_count(weights, states, YOUNG_YEARS, 10_000)
+        old = in_hand_count(weights, states, YEARS, 50_000)
+        assert 0.9 < young / old < 1.1, (states, young, old)
+
+
 @on_postgresql
-def test_times_every_page_family_on_both_sizes(django_db_blocker):
+def test_times_every_page_family_on_every_size(django_db_blocker):
     out, err = StringIO(), StringIO()
     with django_db_blocker.unblock():
         try:
@@ -62,11 +91,13 @@ def test_times_every_page_family_on_both_sizes(django_db_blocker):
         if not re.search(rf"^{family.key} +200 ", printed, re.MULTILINE)
     ]
     assert not missing, f"no row with 200 for {missing}:\n{printed}\n{err.getvalue()}"
-    counted = re.findall(r"^\w+ +200 +(\d+)/(\d+) ", printed, re.MULTILINE)
+    counted = re.findall(r"^\w+ +200 +(\d+)/(\d+)/(\d+) ", printed, re.MULTILINE)
     assert len(counted) == len(FAMILIES)
-    assert all(int(small) > 0 and int(large) > 0 for small, large in counted), printed
+    assert all(int(queries) > 0 for row in counted for queries in row), printed
     assert "raise_due_reviews first run" in printed
-    assert re.search(r"^Dropped \S+_bench_small and \S+_bench_large\.$", printed, re.MULTILINE)
+    assert re.search(
+        r"^Dropped \S+_bench_small, \S+_bench_young and \S+_bench_large\.$", printed, re.MULTILINE
+    )
 
 
 def test_a_deep_page_is_the_middle_of_the_persons_list():

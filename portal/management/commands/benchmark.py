@@ -1,5 +1,6 @@
-"""How every page family's time grows with history (issue 13): each family timed on a small and
-a large data set, as the busiest person of the role that uses it, and raise_due_reviews on
+"""How every page family's time grows with history (issue 13): each family timed on three data
+sets (a hundredth of the large one; the large one's organisation two years in; and ten years
+in), as the busiest person of the role that uses it, and raise_due_reviews on
 100,000 accounts (benchmark_reviews). Prints figures, failing only where a page does not answer
 200. Runs in databases of its own beside the configured one (portal/benchmark/databases.py), on
 PostgreSQL only."""
@@ -37,7 +38,7 @@ def _compact() -> None:
 
 class Command(BaseCommand):
     help = (
-        "Time every page family on a small and a large ten-year history (PostgreSQL, in "
+        "Time every page family on a small, a young and a large history (PostgreSQL, in "
         "databases of its own), and raise_due_reviews on 100,000 accounts."
     )
 
@@ -47,7 +48,8 @@ class Command(BaseCommand):
             type=float,
             default=1.0,
             help="The large data set's size as a fraction of the full one (50,000 proposals, "
-            "20,000 accounts); the small one is a hundredth of it. Default 1.",
+            "20,000 accounts); the small one is a hundredth of it, the young one its "
+            "organisation with a fifth of its history. Default 1.",
         )
         parser.add_argument(
             "--requests", type=int, default=30, help="Timed requests per page and size."
@@ -60,7 +62,7 @@ class Command(BaseCommand):
             "raise_due_reviews names the benchmark_reviews step.",
         )
         parser.add_argument(
-            "--keep", action="store_true", help="Leave the two databases for another run."
+            "--keep", action="store_true", help="Leave the three databases for another run."
         )
         parser.add_argument(
             "--reuse",
@@ -79,7 +81,7 @@ class Command(BaseCommand):
         if connection.vendor != "postgresql":
             raise CommandError(
                 "The benchmark runs on PostgreSQL only: set DATABASE_URL to a PostgreSQL "
-                "database; it makes its own two databases beside it and leaves that one alone."
+                "database; it makes its own three databases beside it and leaves that one alone."
             )
         if scale <= 0 or requests < 1:
             raise CommandError("--scale must be above 0 and --requests at least 1.")
@@ -90,7 +92,7 @@ class Command(BaseCommand):
             families = measure.select(",".join(sorted(pages))) if pages or not names else []
         except ValueError as error:
             raise CommandError(str(error)) from None
-        bench = databases.Databases(scale=scale, small_scale=scale * generate.SMALL_FRACTION)
+        bench = databases.Databases(scale=scale)
         try:
             self._prepare(bench, reuse=reuse, trace_memory=trace_memory)
             broken = self._measure(bench, families, requests) if families else 0
@@ -98,11 +100,12 @@ class Command(BaseCommand):
                 self._raise_due_reviews(bench, scale)
         finally:
             bench.restore()
-            names = " and ".join(bench[size].name for size in ("small", "large"))
+            *others, last = (bench[size].name for size in measure.SIZES)
+            names = f"{', '.join(others)} and {last}"
             if keep:
                 self.stdout.write(f"Kept {names} (--reuse uses them again).")
             else:
-                for size in ("small", "large"):
+                for size in measure.SIZES:
                     bench.drop(bench[size])
                 self.stdout.write(f"Dropped {names}.")
         self.stdout.write(
@@ -116,7 +119,7 @@ class Command(BaseCommand):
 
     def _prepare(self, bench, *, reuse, trace_memory):
         wanted = []
-        for size in ("small", "large"):
+        for size in measure.SIZES:
             database = bench[size]
             if reuse and bench.finished(database):
                 self.stdout.write(f"Reusing {database.name} ({database.comment}).")
@@ -142,7 +145,7 @@ class Command(BaseCommand):
                 tracemalloc.start()
             started = time.perf_counter()
             cpu = time.process_time()
-            written = generate.History(scale=database.scale).run()
+            written = generate.History(scale=database.scale, years=database.years).run()
             seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
             traced = ""
             if trace_memory:
@@ -182,7 +185,7 @@ class Command(BaseCommand):
         bench.disconnect(database)
 
     def _counts(self, written):
-        sizes = [size for size in ("small", "large") if size in written]
+        sizes = [size for size in measure.SIZES if size in written]
         tables = sorted(
             {table for counts in written.values() for table in counts},
             key=lambda table: -max(counts.get(table, 0) for counts in written.values()),
@@ -201,23 +204,29 @@ class Command(BaseCommand):
         """Time the families and print the table; returns how many did not answer 200."""
         self.stdout.write(
             f"Timing {len(families)} page families, {requests} requests each at each size, "
-            f"small ({bench['small'].name}) and large ({bench['large'].name}) in turn…"
+            + ", ".join(f"{size} ({bench[size].name})" for size in measure.SIZES)
+            + " in turn…"
         )
         results = measure.measure(bench, families, requests=requests)
         self.stdout.write("")
         for line in measure.table(results):
             self.stdout.write(line)
         self.stdout.write(
-            f"\nMarks (!!): p95 on the large set over {measure.GROWTH:g}x the small one's (and "
-            f"over {measure.NOISE_MS} ms more), or "
-            f"over {measure.LIMIT_MS} ms ({measure.REPORTS_LIMIT_MS} ms for reports). Each "
-            "request ran with the cache emptied; the database connections stayed open."
+            f"\nS, Y, L: small (a hundredth of everything, the organisation with it), young (the "
+            f"large set's organisation and work in hand, {generate.YOUNG_YEARS} years in), large "
+            f"({generate.YEARS} years in).\nMarks (!!): p95 on the large set over "
+            f"{measure.GROWTH:g}x the young set's (grows with history) or the small set's (and "
+            f"over {measure.NOISE_MS} ms more), or over {measure.LIMIT_MS} ms "
+            f"({measure.REPORTS_LIMIT_MS} ms for reports). Each request ran with the cache "
+            "emptied; the database connections stayed open."
         )
         broken = [result for result in results if not result.ok]
         for result in broken:
+            answered = ", ".join(
+                f"{sorted(result.statuses[size])} ({size})" for size in measure.SIZES
+            )
             self.stderr.write(
-                f"BENCHMARK BUG: {result.family.key} answered {sorted(result.statuses['small'])} "
-                f"(small) and {sorted(result.statuses['large'])} (large), not 200: "
+                f"BENCHMARK BUG: {result.family.key} answered {answered}, not 200: "
                 f"{result.paths['large']} {result.error}"
             )
         return len(broken)
