@@ -51,7 +51,7 @@ migrate: install
 seed: install
 	$(BIN)/python manage.py seed_demo
 
-bench: install ## Time every page family on a small and a large history, and raise_due_reviews (PostgreSQL)
+bench: install ## Time every page family on a small, a young and a large history, and raise_due_reviews (PostgreSQL)
 	$(BIN)/python manage.py benchmark $(BENCH_ARGS)
 
 # The database `make load` serves: by default the large one `manage.py benchmark --keep` leaves.

@@ -6,12 +6,16 @@ from django.utils import timezone
 
 from accounts.models import AccountState
 from evaluation import permissions, selectors
-from evaluation.models import OPEN_RECERTIFICATION_STATES, RecertificationSchedule
+from evaluation.models import OPEN_RECERTIFICATION_STATES, RecertificationSchedule, add_months
+
+# The KPI charts show this many years, whatever the account's age; all its figures are in a CSV.
+CHART_YEARS = 3
 
 
 def account_page_context(account, user) -> dict:
     today = timezone.localdate()
-    history = selectors.kpi_history(account)
+    since = add_months(today, -12 * CHART_YEARS)
+    history = selectors.kpi_history(account, since=since)
     for number, series in enumerate(history):
         series["element_id"] = f"kpi-series-{number}"
     alerts = []
@@ -23,6 +27,8 @@ def account_page_context(account, user) -> dict:
     return {
         "reviews": account.reviews.order_by("-period_end")[:12],
         "kpi_history": history,
+        "chart_years": CHART_YEARS,
+        "figures_before_chart": selectors.has_figures_before(account, since),
         "schedule": getattr(account, "review_schedule", None),
         "can_adjust_kpis": permissions.may_adjust_kpis(account, user),
         "can_import_figures": permissions.may_import_metrics(account, user),

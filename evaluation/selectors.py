@@ -88,61 +88,102 @@ def review_for_page(pk):
     )
 
 
-def kpi_history(account):
+def kpi_history(account, *, since: datetime.date | None = None):
     """KPI values of assessed and submitted reviews over time, for the account's chart; then
     the figures read from its platform every day since (evaluation/activity.py), the last of
-    each week, marked as read."""
-    values = (
-        MetricValue.objects.filter(
-            review__account=account,
-            review__state__in=[ReviewState.SUBMITTED, ReviewState.ASSESSED],
-        )
-        .select_related("kpi", "review")
-        .order_by("review__period_end")
+    each week, marked as read. `since`: only periods ending and readings taken from that day
+    on (the page shows the last few years: a ten-year-old account's whole history would be
+    hundreds of points, and the page would slow with the account's age)."""
+    values = MetricValue.objects.filter(
+        review__account=account,
+        review__state__in=[ReviewState.SUBMITTED, ReviewState.ASSESSED],
     )
+    readings = MetricObservation.objects.filter(account=account, kpi__active=True).exclude(
+        read_from=""
+    )
+    if since is not None:
+        values = values.filter(review__period_end__gte=since)
+        readings = readings.filter(day__gte=since)
     series = {}
+    kpi_fields = ("kpi_id", "kpi__metric", "kpi__unit", "kpi__target", "kpi__direction")
 
-    def entry(kpi):
+    def entry(kpi_id, metric, unit, target, direction):
         return series.setdefault(
-            kpi.pk,
+            kpi_id,
             {
-                "metric": kpi.metric,
-                "unit": kpi.unit,
-                "target": float(kpi.target),
-                "direction": kpi.direction,
+                "metric": metric,
+                "unit": unit,
+                "target": float(target),
+                "direction": direction,
                 "points": [],
                 "last_day": None,
             },
         )
 
-    for value in values:
-        line = entry(value.kpi)
-        line["points"].append(
-            {"period": f"{value.review.period_end:%-d %b %Y}", "value": float(value.value)}
-        )
-        line["last_day"] = value.review.period_end
-    readings = (
-        MetricObservation.objects.filter(account=account, kpi__active=True)
-        .exclude(read_from="")
-        .select_related("kpi")
-        .order_by("day")
-    )
+    # Plain rows, not model instances: a point is a date and a number.
+    for period_end, value, *kpi in values.order_by("review__period_end").values_list(
+        "review__period_end", "value", *kpi_fields
+    ):
+        line = entry(*kpi)
+        line["points"].append({"period": f"{period_end:%-d %b %Y}", "value": float(value)})
+        line["last_day"] = period_end
     weekly = {}
-    for reading in readings:
-        last_day = series.get(reading.kpi_id, {}).get("last_day")
-        if last_day is None or reading.day >= last_day:
-            weekly[(reading.kpi_id, reading.day.isocalendar()[:2])] = reading
-    for reading in weekly.values():
-        entry(reading.kpi)["points"].append(
-            {
-                "period": f"{reading.day:%-d %b %Y}",
-                "value": float(reading.value),
-                "read_from": reading.read_from,
-            }
+    for day, value, read_from, *kpi in readings.order_by("day").values_list(
+        "day", "value", "read_from", *kpi_fields
+    ):
+        last_day = series.get(kpi[0], {}).get("last_day")
+        if last_day is None or day >= last_day:
+            weekly[(kpi[0], day.isocalendar()[:2])] = (day, value, read_from, kpi)
+    for day, value, read_from, kpi in weekly.values():
+        entry(*kpi)["points"].append(
+            {"period": f"{day:%-d %b %Y}", "value": float(value), "read_from": read_from}
         )
     for line in series.values():
         del line["last_day"]
     return list(series.values())
+
+
+def has_figures_before(account, day: datetime.date) -> bool:
+    """Whether the account has a review's figures for a period ending, or a reading taken,
+    before `day`: what its chart leaves out."""
+    return (
+        MetricValue.objects.filter(
+            review__account=account,
+            review__state__in=[ReviewState.SUBMITTED, ReviewState.ASSESSED],
+            review__period_end__lt=day,
+        ).exists()
+        or MetricObservation.objects.filter(account=account, day__lt=day).exists()
+    )
+
+
+FIGURE_COLUMNS = ["Period end or day", "KPI", "Unit", "Value", "Target", "From"]
+
+
+def all_figures(account):
+    """Every figure the account has, oldest first, as rows of FIGURE_COLUMNS: each submitted or
+    assessed review's KPI values, then every figure imported or read from its platform."""
+    values = (
+        MetricValue.objects.filter(
+            review__account=account,
+            review__state__in=[ReviewState.SUBMITTED, ReviewState.ASSESSED],
+        )
+        .order_by("review__period_end", "kpi__metric", "pk")
+        .values_list(
+            "review__period_end", "kpi__metric", "kpi__unit", "value", "target", "kpi__target"
+        )
+    )
+    for period_end, metric, unit, value, target, kpi_target in values.iterator(chunk_size=1000):
+        # The target in force when the figures were reported, where one was kept.
+        target = kpi_target if target is None else target
+        yield [period_end.isoformat(), metric, unit, value, target, "Review"]
+    observations = (
+        MetricObservation.objects.filter(account=account)
+        .order_by("day", "kpi__metric", "pk")
+        .values_list("day", "kpi__metric", "kpi__unit", "value", "kpi__target", "read_from")
+    )
+    for day, metric, unit, value, target, read_from in observations.iterator(chunk_size=1000):
+        source = f"Read from {read_from}" if read_from else "Imported"
+        yield [day.isoformat(), metric, unit, value, target, source]
 
 
 def _item(review, user):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("reviews/<int:pk>/assess/", views.assess, name="assess"),
     path("accounts/<int:pk>/evaluation/", views.evaluation_plan, name="plan"),
     path("accounts/<int:pk>/figures/", views.import_metrics, name="import_metrics"),
+    path("accounts/<int:pk>/figures.csv", views.figures_csv, name="figures_csv"),
     path(
         "accounts/<int:pk>/recertification-date/",
         views.recertification_date,

@@ -34,6 +34,7 @@ from evaluation.models import (
     ReviewState,
 )
 from workflow import csv_import, transitions
+from workflow.exports import csv_download
 from workflow.paging import KeysFirstPaginator
 from workflow.permissions import require
 from workflow.views import add_errors, attempt, transition_page
@@ -318,6 +319,20 @@ def recertification_date(request, pk):
             )
             return redirect(account.get_absolute_url() + "#recertification")
     return _plan_page(request, account, recertification_form=form)
+
+
+@require_safe
+def figures_csv(request, pk):
+    """Every figure of the account, since it started (its page charts the last few years), as
+    CSV; for whoever may see the account. The export is logged."""
+    account = account_selectors.account_for(request.user, pk)
+    return csv_download(
+        filename=f"account-{account.pk}-figures.csv",
+        columns=selectors.FIGURE_COLUMNS,
+        rows=selectors.all_figures(account),
+        user=request.user,
+        what=f"Figures of {account} (CSV)",
+    )
 
 
 @require_http_methods(["GET", "POST"])

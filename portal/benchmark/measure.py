@@ -231,6 +231,8 @@ class Result:
     statuses: dict = field(default_factory=dict)  # size: the statuses answered
     queries: dict = field(default_factory=dict)  # size: queries of one request
     ms: dict = field(default_factory=dict)  # size: the timed requests, in ms
+    kilobytes: dict = field(default_factory=dict)  # size: what one request answered
+    bytes: int = 0  # what the last request answered
     error: str = ""  # what the first failing request raised
 
     def median(self, size):
@@ -283,12 +285,13 @@ class Result:
 
 
 def _get(client, path, result) -> tuple[int, float]:
-    """One request, read to its last byte; returns its status and milliseconds."""
+    """One request, read to its last byte; returns its status and milliseconds, and keeps the
+    size of what it answered in `result`."""
     started = time.perf_counter()
     response = client.get(path)
-    if response.streaming:
-        b"".join(response.streaming_content)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
     elapsed = (time.perf_counter() - started) * 1000
+    result.bytes = len(body)
     # Not response.close(): the test client has closed it, and closing again would let
     # request_finished close the database connection, which the next timed request reopens.
     if response.exc_info and not result.error:
@@ -342,6 +345,7 @@ def measure(databases, families: list[Family], *, requests: int, sizes=SIZES):
                         status, _ = _get(client, result.paths[size], result)
                     _get(client, result.paths[size], result)  # a second warm-up, untimed
                     result.queries[size] = len(queries)
+                    result.kilobytes[size] = result.bytes / 1024
                     result.statuses[size] = {status}
                     result.ms[size] = []
         gc.collect()  # the warm-ups' garbage is not collected during the timed requests
@@ -374,6 +378,7 @@ def table(results: list[Result]) -> list[str]:
                 result.family.key,
                 "200" if result.ok else "/".join(str(code) for code in sorted(statuses)),
                 each((result.queries[size] for size in SIZES), "d"),
+                each((result.kilobytes[size] for size in SIZES), ".0f"),
                 each((result.median(size) for size in SIZES), ".1f"),
                 each((result.p95(size) for size in SIZES), ".1f"),
                 f"{result.ratio:.2f}",
@@ -381,15 +386,15 @@ def table(results: list[Result]) -> list[str]:
                 ", ".join(result.flags),
             )
         )
-    header = ("family", "status", "queries S/Y/L", "median ms S/Y/L", "p95 ms S/Y/L")
+    header = ("family", "status", "queries S/Y/L", "KB S/Y/L", "median ms S/Y/L", "p95 ms S/Y/L")
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     header += ("p95 L/S", "p95 L/Y", "marks")
 
     def line(row):
         cells = [row[0].ljust(widths[0])]
-        cells += [cell.rjust(width) for cell, width in zip(row[1:5], widths[1:], strict=True)]
-        cells += [row[5].rjust(7), row[6].rjust(7)]
-        marks = f"!! {row[7]}" if row[7] and row is not header else row[7]
+        cells += [cell.rjust(width) for cell, width in zip(row[1:6], widths[1:], strict=True)]
+        cells += [row[6].rjust(7), row[7].rjust(7)]
+        marks = f"!! {row[8]}" if row[8] and row is not header else row[8]
         return " ".join(cells) + "  " + marks
 
     lines = [line(header)]

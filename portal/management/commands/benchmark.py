@@ -214,7 +214,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"\nS, Y, L: small (a hundredth of everything, the organisation with it), young (the "
             f"large set's organisation and work in hand, {generate.YOUNG_YEARS} years in), large "
-            f"({generate.YEARS} years in).\nMarks (!!): p95 on the large set over "
+            f"({generate.YEARS} years in). KB: the size of the page each answered (a page that "
+            "lists what is in hand is longer where there is more in hand).\nMarks (!!): p95 on "
+            "the large set over "
             f"{measure.GROWTH:g}x the young set's (grows with history) or the small set's (and "
             f"over {measure.NOISE_MS} ms more), or over {measure.LIMIT_MS} ms "
             f"({measure.REPORTS_LIMIT_MS} ms for reports). Each request ran with the cache "
