@@ -365,6 +365,7 @@ def test_the_job_runs_the_same_queries_for_5_or_50_accounts(django_assert_max_nu
 @pytest.mark.django_db
 def test_benchmark_command_prints_figures_and_changes_nothing():
     import io
+    import re
 
     from django.core.management import call_command
 
@@ -373,10 +374,11 @@ def test_benchmark_command_prints_figures_and_changes_nothing():
     load_platform_catalogue()
     out = io.StringIO()
 
-    call_command("benchmark_reviews", accounts=30, stdout=out)
+    call_command("benchmark_reviews", accounts=30, stdout=out, verbosity=2)
 
     assert "raise_due_reviews first run:" in out.getvalue()
     assert "30 reviews raised" in out.getvalue()
+    assert re.search(r"^ +[\d.]+ ms  INSERT INTO .evaluation_review.", out.getvalue(), re.M)
     assert not Account.objects.exists() and not Review.objects.exists()
 
 
