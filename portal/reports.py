@@ -71,47 +71,35 @@ def _aware(day, end=False):
     return timezone.make_aware(moment)
 
 
-def _column(state):
+# The account tables' columns: official (live, or closing but not yet closed), being set up,
+# closed.
+COLUMNS = ["Official", "Being set up", "Closed"]
+
+
+def _column(state) -> int:
     if state == AccountState.CLOSED:
-        return "closed"
-    return "official" if state in OFFICIAL_STATES else "setting_up"
+        return 2
+    return 0 if state in OFFICIAL_STATES else 1
 
 
-def accounts_by(counts, field, label):
-    """Official accounts (live, or closing but not yet closed), accounts being set up, and
-    closed ones."""
-    rows = Counter()
-    names = {}
-    for (platform, office, state), count in counts.items():
-        key, name = platform if field == "platform" else office
-        names[key] = name
-        rows[(key, _column(state))] += count
+def accounts_by(counted, label):
+    """Accounts by platform or by office (`counted`: {name-and-key: [official, being set up,
+    closed]}), the most official accounts first."""
     return {
         "title": f"Accounts by {label}",
-        "columns": [label.capitalize(), "Official", "Being set up", "Closed"],
+        "columns": [label.capitalize(), *COLUMNS],
         "rows": sorted(
-            (
-                [
-                    names[key],
-                    rows[(key, "official")],
-                    rows[(key, "setting_up")],
-                    rows[(key, "closed")],
-                ]
-                for key in names
-            ),
+            ([name, *columns] for (_, name), columns in counted.items()),
             key=lambda row: (-row[1], row[0]),
         ),
     }
 
 
-def accounts_by_state(accounts):
-    counts = Counter()
-    for (_, _, state), count in accounts.items():
-        counts[state] += count
+def accounts_by_state(counted):
     return {
         "title": "Accounts by state",
         "columns": ["State", "Accounts"],
-        "rows": [[label, counts.get(value, 0)] for value, label in AccountState.choices],
+        "rows": [[label, counted.get(value, 0)] for value, label in AccountState.choices],
     }
 
 
@@ -130,11 +118,12 @@ class Period:
         return figures.total(self.months, group)
 
     @cached_property
-    def accounts(self) -> Counter:
-        """Every account (whatever the dates), counted by (platform, office, state), each a
-        (key, name) pair but the state: one pass over an index of the accounts for the three
-        tables that count them, with the names from the short lists of platforms and offices
-        (a join would read each account's platform and office rows)."""
+    def accounts(self) -> dict:
+        """Every account (whatever the dates), counted in one pass over an index of the
+        accounts for the three tables that count them: {"platform": {(key, name): [official,
+        being set up, closed]}, "office": the same, "state": {state: accounts}}. The names come
+        from the short lists of platforms and offices (a join would read each account's
+        platform and office rows)."""
         rows = list(
             Account.objects.values_list("platform_id", "office_id", "state")
             # COUNT(*), not COUNT(id): the id is not in the index, and asking for it made
@@ -146,12 +135,18 @@ class Period:
         offices = dict(office_choices())
         if missing := {office for _, office, _, _ in rows} - offices.keys():  # just added
             offices.update(Office.objects.filter(pk__in=missing).values_list("pk", "name"))
-        return Counter(
-            {
-                ((platform, platforms.get(platform)), (office, offices[office]), state): count
-                for platform, office, state, count in rows
-            }
-        )
+        by_platform, by_office = defaultdict(lambda: [0, 0, 0]), defaultdict(lambda: [0, 0, 0])
+        by_state = Counter()
+        columns = {state: _column(state) for state in AccountState.values}
+        for platform, office, state, count in rows:
+            by_platform[platform][columns[state]] += count
+            by_office[office][columns[state]] += count
+            by_state[state] += count
+        return {
+            "platform": {(key, platforms.get(key)): row for key, row in by_platform.items()},
+            "office": {(key, offices[key]): row for key, row in by_office.items()},
+            "state": by_state,
+        }
 
 
 def proposal_outcomes(period):
@@ -265,9 +260,9 @@ def trend(period):
 
 
 TABLES = {
-    "platform": lambda period: accounts_by(period.accounts, "platform", "platform"),
-    "office": lambda period: accounts_by(period.accounts, "office", "office"),
-    "state": lambda period: accounts_by_state(period.accounts),
+    "platform": lambda period: accounts_by(period.accounts["platform"], "platform"),
+    "office": lambda period: accounts_by(period.accounts["office"], "office"),
+    "state": lambda period: accounts_by_state(period.accounts["state"]),
     "outcomes": proposal_outcomes,
     "decision_time": time_to_decision,
     "reviews": review_outcomes,
