@@ -308,7 +308,7 @@ def _deepest(client, path: str) -> str:
     return path.replace(f"page={DEEP}", f"page={(pages + 1) // 2}")
 
 
-def measure(databases, families: list[Family], *, requests: int, sizes=SIZES):
+def measure(databases, families: list[Family], *, requests: int):
     """Time every family `requests` times at each size, interleaved: request by request, each
     size in turn (which goes first rotates), each on its own database connection kept open
     between requests; the switch is not timed. First, one untimed request per family and
@@ -319,7 +319,7 @@ def measure(databases, families: list[Family], *, requests: int, sizes=SIZES):
     hosts = [*settings.ALLOWED_HOSTS, "testserver"]
     # DEBUG off, as served: with it on, every query is also formatted and kept.
     with override_settings(CACHES=CACHES, ALLOWED_HOSTS=hosts, DEBUG=False):
-        for size in sizes:
+        for size in SIZES:
             with databases.using(databases[size]):
                 people = cast()
                 for family in families:
@@ -350,8 +350,8 @@ def measure(databases, families: list[Family], *, requests: int, sizes=SIZES):
                     result.ms[size] = []
         gc.collect()  # the warm-ups' garbage is not collected during the timed requests
         for number in range(requests):
-            turn = number % len(sizes)
-            order = sizes[turn:] + sizes[:turn]
+            turn = number % len(SIZES)
+            order = SIZES[turn:] + SIZES[:turn]
             for family in families:
                 result = results[family.key]
                 for size in order:
