@@ -29,6 +29,7 @@ def account_page_context(account, user) -> dict:
         "kpi_history": history,
         "chart_years": CHART_YEARS,
         "figures_before_chart": selectors.has_figures_before(account, since),
+        "has_figures": selectors.has_figures(account),
         "schedule": getattr(account, "review_schedule", None),
         "can_adjust_kpis": permissions.may_adjust_kpis(account, user),
         "can_import_figures": permissions.may_import_metrics(account, user),

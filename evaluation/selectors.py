@@ -1,6 +1,7 @@
 """Reads for evaluation pages (reviews and recertifications) and for DCCT's watch lists."""
 
 import datetime
+import heapq
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q
@@ -94,13 +95,8 @@ def kpi_history(account, *, since: datetime.date | None = None):
     each week, marked as read. `since`: only periods ending and readings taken from that day
     on (the page shows the last few years: a ten-year-old account's whole history would be
     hundreds of points, and the page would slow with the account's age)."""
-    values = MetricValue.objects.filter(
-        review__account=account,
-        review__state__in=[ReviewState.SUBMITTED, ReviewState.ASSESSED],
-    )
-    readings = MetricObservation.objects.filter(account=account, kpi__active=True).exclude(
-        read_from=""
-    )
+    values = _charted_values(account)
+    readings = _charted_readings(account)
     if since is not None:
         values = values.filter(review__period_end__gte=since)
         readings = readings.filter(day__gte=since)
@@ -143,16 +139,32 @@ def kpi_history(account, *, since: datetime.date | None = None):
     return list(series.values())
 
 
+def _charted_values(account):
+    return MetricValue.objects.filter(
+        review__account=account,
+        review__state__in=[ReviewState.SUBMITTED, ReviewState.ASSESSED],
+    )
+
+
+def _charted_readings(account):
+    return MetricObservation.objects.filter(account=account, kpi__active=True).exclude(read_from="")
+
+
 def has_figures_before(account, day: datetime.date) -> bool:
-    """Whether the account has a review's figures for a period ending, or a reading taken,
-    before `day`: what its chart leaves out."""
+    """Whether the account's charts leave out anything before `day`: a review's figures for a
+    period ending, or a reading from its platform taken, before it."""
     return (
-        MetricValue.objects.filter(
-            review__account=account,
-            review__state__in=[ReviewState.SUBMITTED, ReviewState.ASSESSED],
-            review__period_end__lt=day,
-        ).exists()
-        or MetricObservation.objects.filter(account=account, day__lt=day).exists()
+        _charted_values(account).filter(review__period_end__lt=day).exists()
+        or _charted_readings(account).filter(day__lt=day).exists()
+    )
+
+
+def has_figures(account) -> bool:
+    """Whether `all_figures` has anything to give: a review's figures, or a figure imported or
+    read from its platform."""
+    return (
+        _charted_values(account).exists()
+        or MetricObservation.objects.filter(account=account).exists()
     )
 
 
@@ -161,29 +173,34 @@ FIGURE_COLUMNS = ["Period end or day", "KPI", "Unit", "Value", "Target", "From"]
 
 def all_figures(account):
     """Every figure the account has, oldest first, as rows of FIGURE_COLUMNS: each submitted or
-    assessed review's KPI values, then every figure imported or read from its platform."""
+    assessed review's KPI values (by the end of its period), and every figure imported or read
+    from its platform (by its day); on the same day, the review's first."""
     values = (
-        MetricValue.objects.filter(
-            review__account=account,
-            review__state__in=[ReviewState.SUBMITTED, ReviewState.ASSESSED],
-        )
+        _charted_values(account)
         .order_by("review__period_end", "kpi__metric", "pk")
         .values_list(
             "review__period_end", "kpi__metric", "kpi__unit", "value", "target", "kpi__target"
         )
     )
-    for period_end, metric, unit, value, target, kpi_target in values.iterator(chunk_size=1000):
-        # The target in force when the figures were reported, where one was kept.
-        target = kpi_target if target is None else target
-        yield [period_end.isoformat(), metric, unit, value, target, "Review"]
     observations = (
         MetricObservation.objects.filter(account=account)
         .order_by("day", "kpi__metric", "pk")
         .values_list("day", "kpi__metric", "kpi__unit", "value", "kpi__target", "read_from")
     )
-    for day, metric, unit, value, target, read_from in observations.iterator(chunk_size=1000):
-        source = f"Read from {read_from}" if read_from else "Imported"
-        yield [day.isoformat(), metric, unit, value, target, source]
+
+    def reviewed():
+        for period_end, metric, unit, value, target, kpi_target in values.iterator(1000):
+            # The target in force when the figures were reported, where one was kept.
+            target = kpi_target if target is None else target
+            yield [period_end.isoformat(), metric, unit, value, target, "Review"]
+
+    def observed():
+        for day, metric, unit, value, target, read_from in observations.iterator(1000):
+            source = f"Read from {read_from}" if read_from else "Imported"
+            yield [day.isoformat(), metric, unit, value, target, source]
+
+    # ISO dates sort as the days do; heapq.merge keeps the reviews first on a tie.
+    return heapq.merge(reviewed(), observed(), key=lambda row: row[0])
 
 
 def _item(review, user):

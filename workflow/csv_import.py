@@ -5,6 +5,7 @@ travels back signed, so what is imported is exactly what was previewed."""
 import csv
 import io
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django import forms
 from django.core import signing
@@ -14,7 +15,11 @@ MAX_BYTES = 2 * 1024 * 1024
 
 
 def spreadsheet_safe(cell):
-    """A cell a spreadsheet will show as text, never run as a formula (for CSV downloads)."""
+    """A cell a spreadsheet will show as text, never run as a formula (for CSV downloads). A
+    number is left as it is, a negative one too: it is a figure, not a formula, and a
+    spreadsheet should read it as a number."""
+    if isinstance(cell, int | float | Decimal) and not isinstance(cell, bool):
+        return cell
     text = str(cell)
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
 

@@ -125,6 +125,9 @@ OPEN_PROPOSAL_STATES = {
     "contested",
     "escalated",
 }
+# What is in hand at any time, however long the history: the open proposals, and the
+# approvals waiting to be set up.
+PROPOSALS_IN_HAND = {*OPEN_PROPOSAL_STATES, "approved"}
 # Accounts being set up or closed are, likewise, the last few weeks' (about 1.6% of all).
 ACCOUNT_STATES = {
     "setting_up": 0.75,
@@ -732,9 +735,7 @@ class History:
     def _proposals(self):
         rng = self.rng
         total = count_of("proposals", self.scale, self.years)
-        targets = allocate(
-            rng, total, in_hand(PROPOSAL_STATES, {*OPEN_PROPOSAL_STATES, "approved"}, self.years)
-        )
+        targets = allocate(rng, total, in_hand(PROPOSAL_STATES, PROPOSALS_IN_HAND, self.years))
         account_states = iter(
             allocate(
                 rng,
@@ -941,7 +942,9 @@ class History:
             created = now - self.days(1, 50)
             return {"state": state, "created": created, "live": None}
         recent = state in ("closure_proposed", "closure_contested", "closure_escalated", "closing")
-        latest_live = now - (400 * DAY if state == "closed" else 60 * DAY)
+        # Late enough to close (or have its closure refused) a while before today: a closed
+        # account after 300 days live, a retained one after 200.
+        latest_live = now - {"closed": 400, "retained": 260}.get(state, 60) * DAY
         live = self.between(start, latest_live)
         created = live - self.days(14, 60)
         plan = {"state": state, "created": created, "live": live.date()}
@@ -950,7 +953,7 @@ class History:
         elif recent:
             plan["closure"] = now - self.days(3, 25)
         elif state == "retained":
-            plan["closure"] = self.between(live + 200 * DAY, max(live + 201 * DAY, now - 60 * DAY))
+            plan["closure"] = self.between(live + 200 * DAY, now - 60 * DAY)
         return plan
 
     def _inventory_accounts(self):

@@ -15,6 +15,13 @@ from workflow.models import Export
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def today(time_machine):
+    """The day these tests' dates were chosen for: the fixture's review (ending 1 July 2026)
+    within the charts' three years, one ending in 2019 before them."""
+    time_machine.move_to(datetime.datetime(2026, 11, 27, 12, tzinfo=datetime.UTC), tick=False)
+
+
 def old_review(account, period_end):
     """An assessed review of a period long past, with a figure for each KPI."""
     review = Review.objects.create(
@@ -67,7 +74,28 @@ def test_an_account_with_no_figures_offers_no_download(client, make_review, dcct
     assert "All its figures (CSV)" not in client.get(f"/accounts/{account.pk}/").text
 
 
+def test_imported_figures_alone_are_offered_but_not_said_to_be_left_out(client, make_review, owner):
+    """Imported figures are not charted (the reviews' and the platform's readings are), so an
+    old import is not "left out" of the charts; the CSV still has it."""
+    account = make_review("due").account
+    MetricObservation.objects.create(
+        account=account,
+        kpi=account.kpis.get(metric="Followers"),
+        day=datetime.date(2019, 3, 1),
+        value=100,
+        imported_by=owner,
+    )
+    client.force_login(owner)
+
+    page = client.get(f"/accounts/{account.pk}/")
+
+    assert "All its figures (CSV)" in page.text
+    assert "The charts show the last" not in page.text
+
+
 def test_every_figure_since_the_start_is_in_the_csv_oldest_first(client, make_review, owner):
+    """Reviews by the end of their period and other figures by their day, merged: a figure
+    imported before a review's period ended comes before it; a negative figure is a number."""
     recent = make_review("assessed")
     account = recent.account
     old_review(account, datetime.date(2019, 6, 30))
@@ -81,6 +109,13 @@ def test_every_figure_since_the_start_is_in_the_csv_oldest_first(client, make_re
     followers = account.kpis.get(metric="Followers")
     MetricObservation.objects.create(
         account=account, kpi=followers, day=datetime.date(2026, 8, 3), value=420, imported_by=owner
+    )
+    MetricObservation.objects.create(
+        account=account,
+        kpi=account.kpis.get(metric="Complaints"),
+        day=datetime.date(2026, 6, 15),
+        value=-1,
+        imported_by=owner,
     )
     MetricObservation.objects.create(
         account=account,
@@ -101,6 +136,7 @@ def test_every_figure_since_the_start_is_in_the_csv_oldest_first(client, make_re
         ["Period end or day", "KPI", "Unit", "Value", "Target", "From"],
         ["2019-06-30", "Complaints", "complaints", "100.00", "2.00", "Review"],
         ["2019-06-30", "Followers", "followers", "200.00", "500.00", "Review"],
+        ["2026-06-15", "Complaints", "complaints", "-1.00", "2.00", "Imported"],
         ["2026-07-01", "Complaints", "complaints", "3.00", "2.00", "Review"],
         ["2026-07-01", "Followers", "followers", "3.00", "500.00", "Review"],
         ["2026-08-03", "Followers", "followers", "420.00", "500.00", "Imported"],

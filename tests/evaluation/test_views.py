@@ -1,5 +1,7 @@
 """Review pages: the lists, the report and assessment forms, KPIs and frequency, figures import."""
 
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -277,7 +279,9 @@ def test_only_dcct_adjusts_kpis(request, client, make_review, persona):
     assert client.get(f"/accounts/{account.pk}/evaluation/").status_code == 403
 
 
-def test_account_page_charts_kpis_against_targets(client, make_review, dcct):
+def test_account_page_charts_kpis_against_targets(client, make_review, dcct, time_machine):
+    # A day on which the review (ending 1 July 2026) is within the charts' last three years.
+    time_machine.move_to(datetime.datetime(2026, 11, 27, 12, tzinfo=datetime.UTC), tick=False)
     review = make_review("assessed", outcome="effective")
     client.force_login(dcct)
 

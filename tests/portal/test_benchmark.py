@@ -14,8 +14,8 @@ from evaluation.models import add_months
 from portal.benchmark.generate import (
     ACCOUNT_STATES,
     ACCOUNTS_IN_HAND,
-    OPEN_PROPOSAL_STATES,
     PROPOSAL_STATES,
+    PROPOSALS_IN_HAND,
     YEARS,
     YOUNG_YEARS,
     count_of,
@@ -68,7 +68,7 @@ def test_a_young_history_is_the_same_organisation_and_work_in_hand_with_less_his
         return total * sum(shares[state] for state in states) / sum(shares.values())
 
     for weights, states in (
-        (PROPOSAL_STATES, OPEN_PROPOSAL_STATES),
+        (PROPOSAL_STATES, PROPOSALS_IN_HAND),
         (ACCOUNT_STATES, ACCOUNTS_IN_HAND),
     ):
         young = in_hand_count(weights, states, YOUNG_YEARS, 10_000)
