@@ -16,6 +16,7 @@ def account_page_context(account, user) -> dict:
     today = timezone.localdate()
     since = add_months(today, -12 * CHART_YEARS)
     history = selectors.kpi_history(account, since=since)
+    figures_before_chart = selectors.has_figures_before(account, since)
     for number, series in enumerate(history):
         series["element_id"] = f"kpi-series-{number}"
     alerts = []
@@ -28,8 +29,9 @@ def account_page_context(account, user) -> dict:
         "reviews": account.reviews.order_by("-period_end")[:12],
         "kpi_history": history,
         "chart_years": CHART_YEARS,
-        "figures_before_chart": selectors.has_figures_before(account, since),
-        "has_figures": selectors.has_figures(account),
+        "figures_before_chart": figures_before_chart,
+        # Whatever is charted, or left out of the charts, is in the CSV: asked only otherwise.
+        "has_figures": bool(history) or figures_before_chart or selectors.has_figures(account),
         "schedule": getattr(account, "review_schedule", None),
         "can_adjust_kpis": permissions.may_adjust_kpis(account, user),
         "can_import_figures": permissions.may_import_metrics(account, user),

@@ -232,7 +232,6 @@ class Result:
     queries: dict = field(default_factory=dict)  # size: queries of one request
     ms: dict = field(default_factory=dict)  # size: the timed requests, in ms
     kilobytes: dict = field(default_factory=dict)  # size: what one request answered
-    bytes: int = 0  # what the last request answered
     error: str = ""  # what the first failing request raised
 
     def median(self, size):
@@ -284,19 +283,17 @@ class Result:
         return marks
 
 
-def _get(client, path, result) -> tuple[int, float]:
-    """One request, read to its last byte; returns its status and milliseconds, and keeps the
-    size of what it answered in `result`."""
+def _get(client, path, result) -> tuple[int, float, int]:
+    """One request, read to its last byte; returns its status, milliseconds and size."""
     started = time.perf_counter()
     response = client.get(path)
     body = b"".join(response.streaming_content) if response.streaming else response.content
     elapsed = (time.perf_counter() - started) * 1000
-    result.bytes = len(body)
     # Not response.close(): the test client has closed it, and closing again would let
     # request_finished close the database connection, which the next timed request reopens.
     if response.exc_info and not result.error:
         result.error = repr(response.exc_info[1])
-    return response.status_code, elapsed
+    return response.status_code, elapsed, len(body)
 
 
 def _deepest(client, path: str) -> str:
@@ -342,10 +339,10 @@ def measure(databases, families: list[Family], *, requests: int):
                         return execute(sql, params, many, context)
 
                     with connection.execute_wrapper(count):
-                        status, _ = _get(client, result.paths[size], result)
+                        status, _, size_in_bytes = _get(client, result.paths[size], result)
                     _get(client, result.paths[size], result)  # a second warm-up, untimed
                     result.queries[size] = len(queries)
-                    result.kilobytes[size] = result.bytes / 1024
+                    result.kilobytes[size] = size_in_bytes / 1024
                     result.statuses[size] = {status}
                     result.ms[size] = []
         gc.collect()  # the warm-ups' garbage is not collected during the timed requests
@@ -357,7 +354,7 @@ def measure(databases, families: list[Family], *, requests: int):
                 for size in order:
                     databases.switch(databases[size])
                     cache.clear()
-                    status, ms = _get(clients[(size, family.key)], result.paths[size], result)
+                    status, ms, _ = _get(clients[(size, family.key)], result.paths[size], result)
                     result.statuses[size].add(status)
                     result.ms[size].append(ms)
     return list(results.values())
