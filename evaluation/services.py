@@ -4,11 +4,14 @@ figures; and each live account's yearly recertification by its owner, with DCCT'
 any answer "no"."""
 
 import datetime
+import functools
 import logging
+import operator
+from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Case, DateField, Exists, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 
 from accounts import permissions as account_permissions
@@ -99,9 +102,9 @@ def ensure_evaluation_plans(*, today: datetime.date, account_ids=None) -> int:
 
 def raise_due_reviews(*, today: datetime.date) -> tuple[int, list[datetime.date]]:
     """Create the review of every live account whose period has ended, and move its schedule
-    on. In bulk: per due date, one INSERT ... SELECT and one UPDATE per frequency, whatever the
-    number of accounts. Returns how many schedules this run moved on (the reviews it raised)
-    and the period ends they close.
+    on. In bulk: per due date, one INSERT ... SELECT and one UPDATE, whatever the number of
+    accounts. Returns how many schedules this run moved on (the reviews it raised) and the
+    period ends they close.
 
     Idempotent and safe to run concurrently: a review is unique per account and period
     (ON CONFLICT DO NOTHING), and a schedule moves on only from the date this run read
@@ -115,22 +118,42 @@ def raise_due_reviews(*, today: datetime.date) -> tuple[int, list[datetime.date]
         groups = list(due.values_list("frequency", "next_due_on", "anchor_day").distinct())
         if not groups:
             break
+        by_period_end = defaultdict(list)
+        for frequency, period_end, anchor_day in groups:
+            by_period_end[period_end].append((frequency, anchor_day))
         with transaction.atomic():
-            for period_end in sorted({period_end for _, period_end, _ in groups}):
+            for period_end in sorted(by_period_end):
                 failed |= _insert_reviews_isolated(period_end, skip=failed)
-            for frequency, period_end, anchor_day in groups:
-                raised += (
-                    due.filter(frequency=frequency, next_due_on=period_end, anchor_day=anchor_day)
-                    .exclude(pk__in=failed)
-                    .update(
-                        period_start=period_end,
-                        next_due_on=add_months(
-                            period_end, policy.REVIEW_FREQUENCY_MONTHS[frequency], anchor_day
-                        ),
-                    )
-                )
+            for period_end, kinds in by_period_end.items():
+                raised += _move_schedules_on(due, period_end, kinds, skip=failed)
                 period_ends.add(period_end)
     return raised, sorted(period_ends)
+
+
+def _move_schedules_on(due, period_end, kinds, skip) -> int:
+    """Start the next period of the schedules in `due` whose period ends on `period_end`, in
+    one UPDATE: the next due date of each (frequency, anchor day) in `kinds` is worked out
+    here and chosen row by row with a CASE. A schedule of a kind not read (set up meanwhile)
+    is left for the next pass, as is one in `skip`."""
+    next_due = {
+        kind: add_months(period_end, policy.REVIEW_FREQUENCY_MONTHS[kind[0]], kind[1])
+        for kind in kinds
+    }
+    of_kind = [Q(frequency=frequency, anchor_day=anchor_day) for frequency, anchor_day in kinds]
+    return (
+        due.filter(functools.reduce(operator.or_, of_kind), next_due_on=period_end)
+        .exclude(pk__in=skip)
+        .update(
+            period_start=period_end,
+            next_due_on=Case(
+                *(
+                    When(frequency=frequency, anchor_day=anchor_day, then=Value(day))
+                    for (frequency, anchor_day), day in next_due.items()
+                ),
+                output_field=DateField(),
+            ),
+        )
+    )
 
 
 def _insert_reviews_isolated(period_end: datetime.date, skip=frozenset()) -> set[int]:

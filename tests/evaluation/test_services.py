@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Account
 from evaluation import services
@@ -248,6 +249,38 @@ def test_monthly_periods_from_the_31st_do_not_drift_to_the_28th():
         D(2027, 4, 30),
         D(2027, 5, 31),
     ]
+
+
+@pytest.mark.django_db
+def test_schedules_ending_on_one_day_each_move_to_their_own_next_period():
+    # Three kinds of schedule end on 30 April: each moves on by its own frequency from its own
+    # anchor day, all in one UPDATE.
+    kinds = {
+        ("monthly", 31): D(2026, 5, 31),
+        ("monthly", 30): D(2026, 5, 30),
+        ("quarterly", 31): D(2026, 7, 31),
+    }
+    schedules = {}
+    for frequency, anchor_day in kinds:
+        account = live_account(D(2026, 1, 31))
+        schedules[(frequency, anchor_day)] = ReviewSchedule.objects.create(
+            account=account,
+            frequency=frequency,
+            anchor_day=anchor_day,
+            period_start=D(2026, 3, 31),
+            next_due_on=D(2026, 4, 30),
+        )
+
+    with CaptureQueriesContext(connection) as queries:
+        assert services.raise_due_reviews(today=D(2026, 5, 1)) == (3, [D(2026, 4, 30)])
+
+    updates = [q for q in queries if q["sql"].startswith('UPDATE "evaluation_reviewschedule"')]
+    assert len(updates) == 1
+    for kind, next_due_on in kinds.items():
+        schedule = schedules[kind]
+        schedule.refresh_from_db()
+        assert (schedule.period_start, schedule.next_due_on) == (D(2026, 4, 30), next_due_on)
+    assert Review.objects.filter(period_end=D(2026, 4, 30)).count() == 3
 
 
 @pytest.mark.django_db
