@@ -1,6 +1,8 @@
 """What every workflow shares: the append-only log row, the escalation to HEC, and the outbox of
 notices. Abstract bases carry no table of their own; each app's concrete log has its own."""
 
+import functools
+
 import pgtrigger
 from django.conf import settings
 from django.db import models
@@ -16,6 +18,12 @@ class StateMachine(ConcurrentTransitionMixin):
     reloading meanwhile met it switched on again ("Direct state modification is not allowed"),
     and the loser of a race got a 500. Here only this object's own value is set aside, and the
     protection lets a value in where there is none."""
+
+    @property
+    def state_fields(self):
+        """django-fsm's, worked out once per model rather than on every instance's creation
+        (it walks every field of the model; a list page makes hundreds of instances)."""
+        return _state_fields(type(self))
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -52,6 +60,11 @@ class StateMachine(ConcurrentTransitionMixin):
         super(FSMModelMixin, self).refresh_from_db(using, fields, from_queryset)
         if reloaded:
             self._update_initial_state()
+
+
+@functools.cache
+def _state_fields(model) -> tuple:
+    return tuple(field for field in model._meta.fields if isinstance(field, FSMFieldMixin))
 
 
 def save_fields(obj, values: dict) -> None:
