@@ -539,3 +539,41 @@ def test_a_schedule_whose_period_ends_where_it_starts_is_refused(make_account):
     assert "next_due_on" in refused.value.message_dict
     with pytest.raises(IntegrityError), transaction.atomic():
         schedule.save()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+    reason="VACUUM and deferred constraints are PostgreSQL's (CI runs it)",
+)
+def test_benchmark_command_leaves_the_statistics_as_it_found_them():
+    # Run as a person runs it, outside any transaction: the tables it wrote to are vacuumed
+    # and analysed after its rollback, so that the planner does not count its rows.
+    import io
+
+    from django.core.management import call_command
+
+    from accounts.services import load_platform_catalogue
+
+    def last_maintained():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT relname, last_vacuum, last_analyze FROM pg_stat_user_tables "
+                "WHERE relname IN (%s, %s, %s)",
+                [Account._meta.db_table, ReviewSchedule._meta.db_table, Review._meta.db_table],
+            )
+            return {name: (vacuum, analyze) for name, vacuum, analyze in cursor.fetchall()}
+
+    load_platform_catalogue()
+    before = last_maintained()
+    out = io.StringIO()
+
+    call_command("benchmark_reviews", accounts=500, stdout=out)
+
+    after = last_maintained()
+    assert "Vacuumed and analysed" in out.getvalue()
+    assert not Account.objects.exists()
+    assert len(after) == 3
+    for table, (vacuumed, analysed) in after.items():
+        assert vacuumed is not None and vacuumed != before[table][0], table
+        assert analysed is not None and analysed != before[table][1], table

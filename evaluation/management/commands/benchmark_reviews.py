@@ -38,6 +38,22 @@ class Command(BaseCommand):
                 raise Rollback
         except Rollback:
             self.stdout.write("Rolled back: the database is as it was.")
+        self._vacuum()
+
+    def _vacuum(self):
+        """The rolled-back rows are still in the tables until VACUUM, and ANALYZE may have
+        counted them: a hundred thousand accounts that are not there made the planner hash
+        every account for DCCT's home page (16 ms for what takes 4). Vacuum and analyse what
+        was written, unless a caller's transaction is open (a test's), where VACUUM cannot
+        run and nothing was committed anyway."""
+        if connection.vendor != "postgresql" or connection.in_atomic_block:
+            return
+        tables = [model._meta.db_table for model in (Office, Account, ReviewSchedule, Review)]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "VACUUM (ANALYZE) " + ", ".join(connection.ops.quote_name(t) for t in tables)
+            )
+        self.stdout.write(f"Vacuumed and analysed {', '.join(tables)}.")
 
     def _run(self, count):
         today = datetime.date(2026, 6, 30)
