@@ -2,9 +2,10 @@ from django.apps import AppConfig
 
 
 def _person_left(sender, person, actor=None, **kwargs):
-    from proposals.services import approver_left
+    from proposals.services import approver_left, proposer_left
 
     approver_left(person=person, actor=actor)
+    proposer_left(person=person, actor=actor)
 
 
 class ProposalsConfig(AppConfig):
@@ -14,5 +15,6 @@ class ProposalsConfig(AppConfig):
     def ready(self):
         from people.signals import leaving_approvals
 
-        # A leaver's approvals in principle move to whoever approves now (services).
+        # A leaver's approvals in principle move to whoever approves now, and the proposals
+        # they made or are named on to whoever carries them on (services).
         leaving_approvals.connect(_person_left, dispatch_uid="proposals-person-left")

@@ -4,11 +4,15 @@ django-fsm transition, writes the Decision and sends the notices once the transa
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django_fsm import can_proceed
 
 from accounts import services as accounts_services
 from proposals import evidence, permissions
 from proposals.catalogue import ENGAGEMENT_PRIORITIES
 from proposals.models import (
+    OPEN_STATES,
+    STATES,
     AlternativePlan,
     Attachment,
     Comment,
@@ -511,6 +515,152 @@ def approver_left(*, person, actor=None, **kwargs) -> list[Proposal]:
             lambda pk=proposal.pk, found=can: _tell_of_approver_left(pk, person.pk, found)
         )
     return moved
+
+
+# Proposals whose account does not exist yet: their proposer may still be needed, and their
+# named team is still the team the account will be set up with.
+UNFINISHED = (ProposalState.DRAFT, *OPEN_STATES, ProposalState.APPROVED)
+
+
+@transaction.atomic
+def proposer_left(*, person, actor=None, **kwargs) -> list[Proposal]:
+    """A person left (people.signals.person_left), after their approvals moved on: on every
+    proposal not yet set up they leave its named team (its account would otherwise be set up
+    with them on it), and a proposal they made passes to whoever carries it on (`_carrier`).
+    With nobody to, it is withdrawn where it waits for its proposer or office head, and stays
+    with DCCT or HEC where they are deciding it. Each change is logged on the proposal (by
+    whoever deactivated them or, where nobody signed in did, by the leaver), and the people
+    concerned are told. Returns the proposals that changed."""
+    named = ProposalTeamMember.objects.filter(person=person, proposal__state__in=UNFINISHED)
+    made = Proposal.objects.filter(proposer=person, state__in=UNFINISHED)
+    changed = []
+    for pk in sorted(
+        {*named.values_list("proposal_id", flat=True), *made.values_list("pk", flat=True)}
+    ):
+        proposal = Proposal.objects.select_related("office__head").get(pk=pk)
+        transitions.lock(proposal)
+        if proposal.state not in UNFINISHED:
+            continue  # set up, or ended, meanwhile
+        notes = []
+        if proposal.team.filter(person=person).delete()[0]:
+            notes.append(f"{person} has left the organisation and is no longer on its team.")
+        outcome = "team"
+        if proposal.proposer_id == person.pk:
+            carrier = _carrier(proposal, person)
+            if carrier is not None:
+                proposal.proposer = carrier
+                proposal.save(update_fields=["proposer"])
+                notes.append(f"{person} made it and has left: {carrier} carries it on now.")
+                outcome = "carried"
+            elif can_proceed(proposal.withdraw):
+                notes.append(
+                    f"{person} made it and has left, and nobody still here is named on its "
+                    "team, manages them or heads its office to carry it on: withdrawn."
+                )
+                outcome = "withdrawn"
+            else:
+                notes.append(
+                    f"{person} made it and has left, and nobody still here is named on its "
+                    "team, manages them or heads its office to carry it on. It is with "
+                    f"{STATES[proposal.state].holder.upper()}, who decide it without them."
+                )
+                outcome = "nobody"
+        from_state = proposal.state
+        if outcome == "withdrawn":
+            proposal.withdraw()
+            proposal.state_changed_at = timezone.now()
+            proposal.save()
+        Decision.objects.create(
+            proposal=proposal,
+            actor=actor or person,
+            actor_role="Administrator" if actor else LEFT,
+            # A withdrawal is counted as one (the reports, the time at each stage).
+            action="withdraw" if outcome == "withdrawn" else "proposer_left",
+            from_state=from_state,
+            to_state=proposal.state,
+            comment=" ".join(notes),
+        )
+        changed.append(proposal)
+        transitions.notify_after_commit(
+            lambda pk=proposal.pk, outcome=outcome: _tell_of_proposer_left(pk, person.pk, outcome)
+        )
+    return changed
+
+
+def _carrier(proposal, leaver):
+    """Who carries on a leaver's proposal: the first active person still named on its team
+    (its owner-to-be first), else the leaver's line manager, else its office's head; never
+    whoever is to approve it in principle now, since nobody approves their own proposal."""
+    judging = proposal.approver_id if proposal.state == ProposalState.WITH_OFFICE_HEAD else None
+    owners_first = sorted(
+        proposal.team.select_related("person").order_by("pk"),
+        key=lambda member: member.role != ProposalTeamMember.Role.OWNER,
+    )
+    line_manager = leaver.line_manager if leaver.line_manager_id else None
+    candidates = [*(member.person for member in owners_first), line_manager, proposal.office.head]
+    return next(
+        (
+            person
+            for person in candidates
+            if person is not None and person.is_active and person.pk not in (leaver.pk, judging)
+        ),
+        None,
+    )
+
+
+def _tell_of_proposer_left(proposal_id, leaver_id, outcome) -> int:
+    """Tell whoever carries the proposal on (to act, where it waits for its proposer), or its
+    proposer that a member of its team has left, or, where nobody carries it on, whoever was
+    to decide it; and its office head and the rest of its team."""
+    from people import roles
+    from people.models import User
+    from people.roles import Role
+    from workflow.notifications import others, tell
+
+    proposal = Proposal.objects.select_related("proposer", "approver", "office__head").get(
+        pk=proposal_id
+    )
+    leaver = User.objects.get(pk=leaver_id)
+    team = [member.person for member in proposal.team.select_related("person")]
+    named = f"{proposal.reference} {proposal.title}"
+    people, must_act = [proposal.office.head, *team], []
+    if outcome == "carried":
+        body = (
+            f"{leaver} has left the organisation. {proposal.proposer} now carries on {named} "
+            f"in their place ({proposal.get_state_display().lower()})."
+        )
+        people.append(proposal.proposer)
+        if STATES[proposal.state].holder == "proposer":
+            must_act = [proposal.proposer]
+    elif outcome == "team":
+        body = (
+            f"{leaver} has left the organisation and is no longer named on the team of "
+            f"{named}. Name someone in their place if the team needs them."
+        )
+        people.append(proposal.proposer)
+    elif outcome == "withdrawn":
+        body = (
+            f"{leaver} has left the organisation. They made {named}, and nobody still here "
+            "could carry it on, so it has been withdrawn."
+        )
+        people.append(proposal.approver)
+    else:
+        holder = Role.HEC if STATES[proposal.state].holder == "hec" else Role.DCCT
+        body = (
+            f"{leaver} has left the organisation. They made {named}, and nobody still here is "
+            f"named on its team, manages them or heads its office. It is with {holder.label}, "
+            "who decide it without them."
+        )
+        must_act = roles.members_of(holder)
+        people += must_act
+    return tell(
+        f"leaver:{leaver_id}:made:{proposal_id}",
+        others(people, leaver_id),
+        f"{proposal.reference}: {leaver} has left",
+        body,
+        proposal.get_absolute_url(),
+        must_act=must_act,
+    )
 
 
 def _tell_of_approver_left(proposal_id, leaver_id, found) -> int:

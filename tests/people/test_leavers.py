@@ -12,8 +12,9 @@ from accounts import services as account_services
 from accounts.models import AccountEvent, AccountMember
 from people.models import User
 from portal.models import TimeAtStage
+from proposals import permissions as proposal_permissions
 from proposals import services as proposal_services
-from proposals.models import Decision
+from proposals.models import Decision, ProposalTeamMember
 from tests.factories import TrainingRecordFactory, UserFactory
 from workflow.models import NoticeKind, Notification
 
@@ -291,3 +292,123 @@ def test_a_leaver_process_that_fails_leaves_them_active_and_everything_as_it_was
 
     assert User.objects.get(pk=owner.pk).is_active  # not half gone: tried again next save
     assert _member(account, owner).removed_on is None
+
+
+# --- Proposals they made, or are named on the team of -------------------------------------------
+
+
+def _editor(proposal):
+    return proposal.team.get(role="editor").person
+
+
+def test_a_proposer_who_leaves_hands_the_proposal_to_the_next_on_its_team(
+    deactivate, administrator, make_proposal, staff, office_head
+):
+    proposal = make_proposal("revising")
+    editor = _editor(proposal)
+
+    deactivate(staff)
+
+    proposal.refresh_from_db()
+    assert proposal.proposer == editor
+    assert proposal.state == "revising"
+    assert not proposal.team.filter(person=staff).exists()
+    (logged,) = Decision.objects.filter(proposal=proposal, action="proposer_left")
+    assert logged.actor == administrator and logged.actor_role == "Administrator"
+    assert f"{editor} carries it on now" in logged.comment
+    assert logged.from_state == logged.to_state == "revising"
+    # The proposal waits for its proposer: the one carrying it on is asked to act.
+    (told,) = _notices(editor, f"leaver:{staff.pk}:made:{proposal.pk}")
+    assert told.kind == NoticeKind.ACTION
+    assert _notices(office_head, f"leaver:{staff.pk}:made:{proposal.pk}")
+    # ... and can: the changes are theirs to make now, a second person named on the team among
+    # them (the policy's minimum, which the leaver's going broke).
+    assert proposal_permissions.can_edit(proposal, editor)
+    ProposalTeamMember.objects.create(proposal=proposal, person=UserFactory(), role="editor")
+    proposal_services.resubmit(proposal=proposal, actor=editor)
+    proposal.refresh_from_db()
+    assert proposal.state == "with_dcct"
+
+
+def test_a_team_member_who_leaves_is_off_the_team_the_account_will_be_set_up_with(
+    make_proposal, staff
+):
+    proposal = make_proposal("approved")
+    editor = _editor(proposal)
+
+    editor.is_active = False
+    editor.save()  # the shell: nobody signed in
+
+    assert list(proposal.team.values_list("person", flat=True)) == [staff.pk]
+    (logged,) = Decision.objects.filter(proposal=proposal, action="proposer_left")
+    assert logged.actor == editor and logged.actor_role == "Left the organisation"
+    assert "no longer on its team" in logged.comment
+    proposal.refresh_from_db()
+    assert proposal.proposer == staff
+
+
+def test_with_nobody_left_on_the_team_their_line_manager_carries_it_on(
+    deactivate, make_proposal, staff, office
+):
+    manager = UserFactory(office=office, full_name="Calum Manager")
+    staff.line_manager = manager
+    staff.save()
+    proposal = make_proposal("alternative_offered")
+    proposal.team.exclude(person=staff).delete()
+
+    deactivate(staff)
+
+    proposal.refresh_from_db()
+    assert proposal.proposer == manager
+    assert not proposal.team.exists()
+
+
+def test_nobody_who_is_to_approve_it_carries_it_on_and_with_nobody_else_it_is_withdrawn(
+    deactivate, make_proposal, staff, office_head
+):
+    # The office head approves it in principle: neither as line manager nor as head may they
+    # also carry it; with nobody else, it is withdrawn, and counted as a withdrawal.
+    staff.line_manager = office_head
+    staff.save()
+    proposal = make_proposal("with_office_head")
+    proposal.team.exclude(person=staff).delete()
+
+    deactivate(staff)
+
+    proposal.refresh_from_db()
+    assert proposal.state == "withdrawn" and proposal.proposer == staff
+    (logged,) = Decision.objects.filter(proposal=proposal, action="withdraw")
+    assert logged.from_state == "with_office_head" and logged.to_state == "withdrawn"
+    assert "nobody still here" in logged.comment
+    (told,) = _notices(office_head, f"leaver:{staff.pk}:made:{proposal.pk}")
+    assert "has been withdrawn" in told.body
+
+
+def test_with_nobody_to_carry_it_on_a_proposal_dcct_is_deciding_stays_with_them(
+    deactivate, make_proposal, staff, office, dcct
+):
+    proposal = make_proposal("with_dcct")
+    proposal.team.exclude(person=staff).delete()
+    office.head = None
+    office.save()
+
+    deactivate(staff)
+
+    proposal.refresh_from_db()
+    assert proposal.state == "with_dcct" and proposal.proposer == staff
+    (logged,) = Decision.objects.filter(proposal=proposal, action="proposer_left")
+    assert "It is with DCCT, who decide it without them" in logged.comment
+    (told,) = _notices(dcct, f"leaver:{staff.pk}:made:{proposal.pk}")
+    assert told.kind == NoticeKind.ACTION
+
+
+def test_proposals_already_set_up_or_ended_are_left_as_they_were(deactivate, make_proposal, staff):
+    finished = [make_proposal(state) for state in ("set_up", "declined", "withdrawn")]
+
+    deactivate(staff)
+
+    for proposal in finished:
+        proposal.refresh_from_db()
+        assert proposal.proposer == staff
+        assert proposal.team.filter(person=staff).exists()
+        assert not Decision.objects.filter(proposal=proposal).exists()
