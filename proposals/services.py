@@ -623,7 +623,9 @@ def _tell_of_proposer_left(proposal_id, leaver_id, outcome) -> int:
     leaver = User.objects.get(pk=leaver_id)
     team = [member.person for member in proposal.team.select_related("person")]
     named = f"{proposal.reference} {proposal.title}"
-    people, must_act = [proposal.office.head, *team], []
+    # A draft never submitted is its proposer's and team's alone: nobody else hears of it.
+    private = proposal.submitted_at is None
+    people, must_act = (team if private else [proposal.office.head, *team]), []
     if outcome == "carried":
         body = (
             f"{leaver} has left the organisation. {proposal.proposer} now carries on {named} "
@@ -643,7 +645,8 @@ def _tell_of_proposer_left(proposal_id, leaver_id, outcome) -> int:
             f"{leaver} has left the organisation. They made {named}, and nobody still here "
             "could carry it on, so it has been withdrawn."
         )
-        people.append(proposal.approver)
+        if not private:
+            people.append(proposal.approver)
     else:
         holder = Role.HEC if STATES[proposal.state].holder == "hec" else Role.DCCT
         body = (

@@ -412,3 +412,17 @@ def test_proposals_already_set_up_or_ended_are_left_as_they_were(deactivate, mak
         assert proposal.proposer == staff
         assert proposal.team.filter(person=staff).exists()
         assert not Decision.objects.filter(proposal=proposal).exists()
+
+
+def test_a_draft_never_submitted_is_heard_of_only_by_whoever_carries_it_on(
+    deactivate, make_proposal, staff, office_head
+):
+    proposal = make_proposal("draft")
+    editor = _editor(proposal)
+
+    deactivate(staff)
+
+    proposal.refresh_from_db()
+    assert proposal.proposer == editor
+    assert _notices(editor, f"leaver:{staff.pk}:made:{proposal.pk}")
+    assert not _notices(office_head, f"leaver:{staff.pk}:made:{proposal.pk}")
