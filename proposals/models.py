@@ -151,6 +151,16 @@ class Proposal(StateMachine, models.Model):
     proposer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proposals"
     )
+    # Who started the draft, once somebody else carries it on (a leaver's proposal, passed on
+    # by services.proposer_left); empty while its proposer is who started it.
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # read with its proposal, never searched by
+    )
     office = models.ForeignKey("people.Office", on_delete=models.PROTECT, related_name="proposals")
     approver = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -307,6 +317,11 @@ class Proposal(StateMachine, models.Model):
     @property
     def reference(self):
         return f"P-{self.pk:04d}" if self.pk else "New proposal"
+
+    @property
+    def starter(self):
+        """Who started the draft: its proposer, unless somebody else has carried it on since."""
+        return self.started_by or self.proposer
 
     def holder(self):
         """Who must act next, in words."""

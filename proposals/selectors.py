@@ -120,7 +120,12 @@ def proposal_for(user, pk) -> Proposal:
     its existence does not leak)."""
     proposal = get_object_or_404(
         Proposal.objects.select_related(
-            "office__head", "platform", "proposer", "approver", "account__platform"
+            "office__head",
+            "platform",
+            "proposer",
+            "started_by",
+            "approver",
+            "account__platform",
         ).prefetch_related(
             Prefetch("team", queryset=ProposalTeamMember.objects.select_related("person")),
             "priorities",

@@ -548,8 +548,9 @@ def proposer_left(*, person, actor=None, **kwargs) -> list[Proposal]:
         if proposal.proposer_id == person.pk:
             carrier = _carrier(proposal, person)
             if carrier is not None:
+                proposal.started_by = proposal.starter
                 proposal.proposer = carrier
-                proposal.save(update_fields=["proposer"])
+                proposal.save(update_fields=["started_by", "proposer"])
                 notes.append(f"{person} made it and has left: {carrier} carries it on now.")
                 outcome = "carried"
             elif can_proceed(proposal.withdraw):

@@ -302,7 +302,7 @@ def _editor(proposal):
 
 
 def test_a_proposer_who_leaves_hands_the_proposal_to_the_next_on_its_team(
-    deactivate, administrator, make_proposal, staff, office_head
+    deactivate, client, administrator, make_proposal, staff, office_head
 ):
     proposal = make_proposal("revising")
     editor = _editor(proposal)
@@ -317,6 +317,11 @@ def test_a_proposer_who_leaves_hands_the_proposal_to_the_next_on_its_team(
     assert logged.actor == administrator and logged.actor_role == "Administrator"
     assert f"{editor} carries it on now" in logged.comment
     assert logged.from_state == logged.to_state == "revising"
+    # Its history still says who started it.
+    assert proposal.starter == staff
+    client.force_login(editor)
+    page = client.get(reverse("proposals:detail", args=[proposal.pk]))
+    assert f"Draft started by {staff.get_full_name()}" in page.text
     # The proposal waits for its proposer: the one carrying it on is asked to act.
     (told,) = _notices(editor, f"leaver:{staff.pk}:made:{proposal.pk}")
     assert told.kind == NoticeKind.ACTION
