@@ -159,7 +159,6 @@ class Proposal(StateMachine, models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        db_index=False,  # read with its proposal, never searched by
     )
     office = models.ForeignKey("people.Office", on_delete=models.PROTECT, related_name="proposals")
     approver = models.ForeignKey(
