@@ -23,11 +23,13 @@ import ipaddress
 import json
 import socket
 import time
+import urllib.request
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+import httpcore
 import httpx
 from django.conf import settings
 
@@ -127,21 +129,81 @@ def check_public(url: str) -> None:
     """Refuse (NotAvailable) an address that is not http(s) or whose host is not on the public
     internet (a private, loopback or link-local address, as the cloud's metadata service is),
     as its name resolves now; ACTIVITY_ALLOW_PRIVATE_ADDRESSES lets the tests' local server
-    through."""
+    through. Checked again as the connection is made (`PublicOnlyBackend`), to the address
+    checked then."""
     address = httpx.URL(url)
     if address.scheme not in ("http", "https") or not address.host:
         raise NotAvailable("not an http(s) address")
     if address.userinfo:
         raise NotAvailable("an address with a name and password in it")
-    if settings.ACTIVITY_ALLOW_PRIVATE_ADDRESSES:
-        return
+    public_addresses(address.host, address.port or 443)
+
+
+def public_addresses(host: str, port: int) -> list[str]:
+    """The addresses `host` resolves to now, refusing (NotAvailable) if any of them is off the
+    public internet (all of them are kept where ACTIVITY_ALLOW_PRIVATE_ADDRESSES is set);
+    Unreachable if it does not resolve."""
     try:
-        found = socket.getaddrinfo(address.host, address.port or 443, proto=socket.IPPROTO_TCP)
+        found = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
     except socket.gaierror:
-        raise Unreachable(f"{address.host} does not resolve") from None
-    for *_, sockaddr in found:
-        if not ipaddress.ip_address(sockaddr[0]).is_global:
-            raise NotAvailable(f"{address.host} is not on the public internet")
+        raise Unreachable(f"{host} does not resolve") from None
+    addresses = list(dict.fromkeys(sockaddr[0] for *_, sockaddr in found))
+    if not settings.ACTIVITY_ALLOW_PRIVATE_ADDRESSES and not all(
+        ipaddress.ip_address(address).is_global for address in addresses
+    ):
+        raise NotAvailable(f"{host} is not on the public internet")
+    return addresses
+
+
+class PublicOnlyBackend(httpcore.NetworkBackend):
+    """httpcore's own way of connecting, except that it resolves the server's name itself,
+    once, and connects to an address it has just checked is public: where the name were
+    resolved again to connect, a server that answers the check with a public address and the
+    connection with a private one (DNS rebinding) would be read from inside. TLS, the Host
+    header and certificate checks still go by the name."""
+
+    def __init__(self):
+        self._backend = httpcore.SyncBackend()
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        failure = None
+        for address in public_addresses(host, port):
+            try:
+                return self._backend.connect_tcp(
+                    address, port, timeout, local_address, socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as error:
+                failure = error  # the next of its addresses, as a browser would
+        raise failure
+
+    def connect_unix_socket(self, path, timeout=None, socket_options=None):
+        raise httpcore.ConnectError("platforms are read over the internet only")
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
+
+
+class PublicOnlyTransport(httpx.HTTPTransport):
+    """httpx's transport, connecting through PublicOnlyBackend."""
+
+    def __init__(self):
+        super().__init__()
+        # httpx builds its pool of connections with httpcore's default backend and offers no
+        # way to give it another; the same pool, with ours.
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(),
+            max_connections=10,
+            max_keepalive_connections=5,
+            keepalive_expiry=5.0,
+            network_backend=PublicOnlyBackend(),
+        )
+
+
+def _transport():
+    """PublicOnlyTransport, unless the environment names a proxy for outgoing requests
+    (HTTPS_PROXY and the like, which httpx follows): then the proxy connects, and what is
+    checked is the name as it resolves here."""
+    return None if urllib.request.getproxies() else PublicOnlyTransport()
 
 
 class PlatformClient:
@@ -168,7 +230,7 @@ class PlatformClient:
             },
             timeout=settings.ACTIVITY_TIMEOUT_SECONDS,
             follow_redirects=False,  # each hop is checked (`_fetch`)
-            transport=transport,
+            transport=transport if transport is not None else _transport(),
         )
 
     def close(self) -> None:

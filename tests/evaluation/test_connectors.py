@@ -4,7 +4,9 @@ client: no test reaches the internet, and none waits (the client's sleep is reco
 
 import datetime
 import json
+import socket
 
+import httpcore
 import pytest
 from werkzeug import Response
 
@@ -311,22 +313,22 @@ def test_a_public_server_cannot_redirect_the_reader_inside(fast, httpserver, set
     )
     client = fast("rss")
     settings.ACTIVITY_ALLOW_PRIVATE_ADDRESSES = False
-    base_check = base.check_public
-    # The first address stands for a public server (it is the local one here); the redirect's
-    # target is checked as any address is.
+    real = base.public_addresses
+    # The local server stands for a public one; every other address is checked as any is.
     checked = []
 
-    def check(url):
-        checked.append(url)
-        if url.startswith(httpserver.url_for("/")):
-            return
-        base_check(url)
+    def public_addresses(host, port):
+        checked.append(host)
+        return [host] if (host, port) == (httpserver.host, httpserver.port) else real(host, port)
 
     import unittest.mock
 
-    with unittest.mock.patch.object(base, "check_public", check), pytest.raises(NotAvailable):
+    with (
+        unittest.mock.patch.object(base, "public_addresses", public_addresses),
+        pytest.raises(NotAvailable),
+    ):
         client.get(httpserver.url_for("/feed"))
-    assert checked[-1] == "http://169.254.169.254/latest/"
+    assert checked[-1] == "169.254.169.254"
 
 
 def test_redirects_are_followed_a_few_times_only(fast, httpserver):
@@ -589,3 +591,77 @@ def test_a_server_is_the_one_each_connector_reads_from(fast):
 
     assert base.connector_for("mastodon", fast("mastodon")).host(target) == "social.example"
     assert base.connector_for("rss", fast("rss")).host(target) == "blog.example"
+
+
+def test_a_name_that_resolves_elsewhere_to_connect_is_never_read(settings, monkeypatch):
+    # DNS rebinding: the name answers the check with a public address and, a moment later,
+    # the connection with a private one. The reader resolves it once, as it connects, and
+    # connects to the address it checked, so the second answer is checked too: refused.
+    settings.ACTIVITY_ALLOW_PRIVATE_ADDRESSES = False
+    monkeypatch.setattr(base.urllib.request, "getproxies", dict)  # no proxy in between
+    answers = iter(["93.184.215.14", "127.0.0.1", "127.0.0.1"])
+    real = socket.getaddrinfo
+    asked = []
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host != "rebinding.example":
+            return real(host, port, *args, **kwargs)
+        asked.append(host)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers), port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    client = PlatformClient("rss", sleep=lambda seconds: None)
+
+    with pytest.raises(NotAvailable, match="not on the public internet"):
+        client.get("https://rebinding.example/feed")
+    assert len(asked) == 2  # the check, then the connection: nobody else resolved it
+
+
+def test_the_reader_connects_to_the_address_it_checked(settings, monkeypatch):
+    settings.ACTIVITY_ALLOW_PRIVATE_ADDRESSES = False
+    monkeypatch.setattr(
+        socket,
+        "getaddrinfo",
+        lambda host, port, *a, **k: [
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.215.14", port)),
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.215.15", port)),
+        ],
+    )
+    connected = []
+
+    class Refusing:
+        def connect_tcp(self, host, port, *args):
+            connected.append((host, port))
+            raise httpcore.ConnectError("refused")
+
+    backend = base.PublicOnlyBackend()
+    backend._backend = Refusing()
+
+    with pytest.raises(httpcore.ConnectError):
+        backend.connect_tcp("public.example", 443)
+    # Each of its addresses in turn, and nothing else (never the name, resolved again).
+    assert connected == [("93.184.215.14", 443), ("93.184.215.15", 443)]
+
+
+def test_a_name_with_any_private_address_is_refused(settings, monkeypatch):
+    settings.ACTIVITY_ALLOW_PRIVATE_ADDRESSES = False
+    monkeypatch.setattr(
+        socket,
+        "getaddrinfo",
+        lambda host, port, *a, **k: [
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.215.14", port)),
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.1.2.3", port)),
+        ],
+    )
+
+    with pytest.raises(NotAvailable):
+        base.PublicOnlyBackend().connect_tcp("mixed.example", 443)
+
+
+def test_behind_an_outgoing_proxy_the_proxy_connects(monkeypatch):
+    monkeypatch.setattr(
+        base.urllib.request, "getproxies", lambda: {"https": "http://proxy.example:3128"}
+    )
+    assert base._transport() is None  # httpx's own, which follows the proxy
+    monkeypatch.setattr(base.urllib.request, "getproxies", dict)
+    assert isinstance(base._transport(), base.PublicOnlyTransport)
