@@ -31,7 +31,8 @@ from accounts.models import (
     trained_period,
 )
 from people import policy
-from people.models import TrainingRecord, User
+from people.models import TrainingRecord
+from people.services import lock_people
 from workflow import transitions
 from workflow.models import removed, save_fields
 from workflow.permissions import require
@@ -112,15 +113,11 @@ def _lock(account) -> None:
 
 
 def _lock_people(people) -> None:
-    """Lock these people (ids) until the transaction commits, before any account: a change to
-    someone's place on a team and a change to their training happen one after the other, so
-    that each team's count of trained people (refresh_team_training) sees both."""
-    list(
-        User.objects.select_for_update(no_key=True)
-        .filter(pk__in=list(people))
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    """Lock these people (ids) until the transaction commits, before any account
+    (people.services.lock_people): a change to someone's place on a team and a change to their
+    training happen one after the other, so that each team's count of trained people
+    (refresh_team_training) sees both."""
+    lock_people(people)
 
 
 # --- Set-up and going live ----------------------------------------------------------------------

@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Case, DateField, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, DateField, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 
 from accounts import permissions as account_permissions
@@ -112,9 +112,12 @@ def raise_due_reviews(*, today: datetime.date) -> tuple[int, list[datetime.date]
     ensure_evaluation_plans(today=today)
     raised, period_ends, failed = 0, set(), set()
     for _ in range(MAX_CATCH_UP_PASSES):
-        due = ReviewSchedule.objects.filter(
-            next_due_on__lte=today, account__state=AccountState.LIVE
-        ).exclude(pk__in=failed)  # a schedule that failed is tried again on the next run
+        # The accounts by a subquery, not a join: an UPDATE through a join is made a filter on
+        # ids, and a schedule changed meanwhile would not be read again against the rest.
+        live = Account.objects.filter(state=AccountState.LIVE).values("pk")
+        due = ReviewSchedule.objects.filter(next_due_on__lte=today, account__in=live).exclude(
+            pk__in=failed
+        )  # a schedule that failed is tried again on the next run
         groups = list(due.values_list("frequency", "next_due_on", "anchor_day").distinct())
         if not groups:
             break
@@ -140,16 +143,24 @@ def _move_schedules_on(due, period_end, kinds, skip) -> int:
         for kind in kinds
     }
     of_kind = [Q(frequency=frequency, anchor_day=anchor_day) for frequency, anchor_day in kinds]
+    # Each row's own values, as a concurrent change (a new frequency) left them, choose its
+    # next due date; one whose kind no longer matches is left as it is (the filter reads it
+    # again too) for the next pass.
     return (
         due.filter(functools.reduce(operator.or_, of_kind), next_due_on=period_end)
         .exclude(pk__in=skip)
         .update(
-            period_start=period_end,
+            period_start=Case(
+                When(functools.reduce(operator.or_, of_kind), then=Value(period_end)),
+                default=F("period_start"),
+                output_field=DateField(),
+            ),
             next_due_on=Case(
                 *(
                     When(frequency=frequency, anchor_day=anchor_day, then=Value(day))
                     for (frequency, anchor_day), day in next_due.items()
                 ),
+                default=F("next_due_on"),
                 output_field=DateField(),
             ),
         )

@@ -70,6 +70,19 @@ def remove_role(*, user: User, role: Role) -> None:
     forget_roles(user)
 
 
+def lock_people(people) -> None:
+    """Lock these people (ids) until the transaction commits. People are locked before the
+    proposals and accounts a change to them reaches (a leaver's departure locks the leaver
+    first, then their proposals, then their accounts): every change that locks both takes them
+    in that order, so that two never wait for each other."""
+    list(
+        User.objects.select_for_update(no_key=True)
+        .filter(pk__in=list(people))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def set_office_head(*, office: Office, head: User | None) -> None:
     office.head = head
     office.save(update_fields=["head"])

@@ -2,10 +2,9 @@ from django.apps import AppConfig
 
 
 def _person_left(sender, person, actor=None, **kwargs):
-    from proposals.services import approver_left, proposer_left
+    from proposals.services import leaver_left_proposals
 
-    approver_left(person=person, actor=actor)
-    proposer_left(person=person, actor=actor)
+    leaver_left_proposals(person=person, actor=actor)
 
 
 class ProposalsConfig(AppConfig):

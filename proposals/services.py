@@ -4,10 +4,12 @@ django-fsm transition, writes the Decision and sends the notices once the transa
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_fsm import can_proceed
 
 from accounts import services as accounts_services
+from people.services import lock_people
 from proposals import evidence, permissions
 from proposals.catalogue import ENGAGEMENT_PRIORITIES
 from proposals.models import (
@@ -349,6 +351,9 @@ def start_set_up(*, proposal, actor, platform=None, comment="", expected_state=N
         if plan is not None and plan.pilot_end_date and not proposal.end_date:
             proposal.end_date = plan.pilot_end_date
 
+    # The team's people before the proposal, in the order a leaver's departure locks them
+    # (people.services.lock_people); the team is read again behind the proposal's lock.
+    lock_people(proposal.team.values_list("person_id", flat=True))
     return _act(
         proposal=proposal,
         actor=actor,
@@ -517,34 +522,60 @@ def approver_left(*, person, actor=None, **kwargs) -> list[Proposal]:
     return moved
 
 
-# Proposals whose account does not exist yet: their proposer may still be needed, and their
-# named team is still the team the account will be set up with.
-UNFINISHED = (ProposalState.DRAFT, *OPEN_STATES, ProposalState.APPROVED)
+# Proposals still under way: drafts, open ones, and approved ones waiting to be set up as a new
+# account. Their proposer may still be needed, and their named team is the team the account
+# will be set up with.
+UNFINISHED = Q(state__in=[ProposalState.DRAFT, *OPEN_STATES]) | Q(
+    state=ProposalState.APPROVED, for_new_account=True
+)
+
+
+def _unfinished(proposal) -> bool:
+    return proposal.state in (ProposalState.DRAFT, *OPEN_STATES) or (
+        proposal.state == ProposalState.APPROVED and proposal.for_new_account
+    )
+
+
+@transaction.atomic
+def leaver_left_proposals(*, person, actor=None) -> None:
+    """A person left (people.signals.leaving_approvals): the approvals waiting for them move on
+    (`approver_left`), then the proposals they made or are named on (`proposer_left`). Every
+    proposal either touches is locked first, in one order, so that two people leaving at once
+    never wait for each other's proposals."""
+    waiting = Proposal.objects.filter(state=ProposalState.WITH_OFFICE_HEAD, approver=person)
+    ids = {
+        *waiting.values_list("pk", flat=True),
+        *_of_leaver(person).values_list("pk", flat=True),
+    }
+    list(Proposal.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
+    approver_left(person=person, actor=actor)
+    proposer_left(person=person, actor=actor)
+
+
+def _of_leaver(person):
+    """The proposals still under way that `person` made or is named on the team of."""
+    named = ProposalTeamMember.objects.filter(person=person).values("proposal_id")
+    return Proposal.objects.filter(UNFINISHED & (Q(proposer=person) | Q(pk__in=named)))
 
 
 @transaction.atomic
 def proposer_left(*, person, actor=None, **kwargs) -> list[Proposal]:
-    """A person left (people.signals.person_left), after their approvals moved on: on every
-    proposal not yet set up they leave its named team (its account would otherwise be set up
-    with them on it), and a proposal they made passes to whoever carries it on (`_carrier`).
-    With nobody to, it is withdrawn where it waits for its proposer or office head, and stays
-    with DCCT or HEC where they are deciding it. Each change is logged on the proposal (by
-    whoever deactivated them or, where nobody signed in did, by the leaver), and the people
-    concerned are told. Returns the proposals that changed."""
-    named = ProposalTeamMember.objects.filter(person=person, proposal__state__in=UNFINISHED)
-    made = Proposal.objects.filter(proposer=person, state__in=UNFINISHED)
+    """A person left, after their approvals moved on: on every proposal still under way they
+    leave its named team (its account would otherwise be set up with them on it), and a
+    proposal they made passes to whoever carries it on (`_carrier`). With nobody to, it is
+    withdrawn where it waits for its proposer or office head; where DCCT or HEC are deciding
+    it, it stays with them, who are told. Each change is logged on the proposal (by whoever
+    deactivated them or, where nobody signed in did, by the leaver), and the people concerned
+    are told. Returns the proposals that changed."""
     changed = []
-    for pk in sorted(
-        {*named.values_list("proposal_id", flat=True), *made.values_list("pk", flat=True)}
-    ):
-        proposal = Proposal.objects.select_related("office__head").get(pk=pk)
+    for pk in _of_leaver(person).order_by("pk").values_list("pk", flat=True):
+        proposal = Proposal.objects.select_related("office__head", "proposer").get(pk=pk)
         transitions.lock(proposal)
-        if proposal.state not in UNFINISHED:
+        if not _unfinished(proposal):
             continue  # set up, or ended, meanwhile
-        notes = []
+        notes, outcome = [], "member"
         if proposal.team.filter(person=person).delete()[0]:
             notes.append(f"{person} has left the organisation and is no longer on its team.")
-        outcome = "team"
         if proposal.proposer_id == person.pk:
             carrier = _carrier(proposal, person)
             if carrier is not None:
@@ -555,15 +586,14 @@ def proposer_left(*, person, actor=None, **kwargs) -> list[Proposal]:
                 outcome = "carried"
             elif can_proceed(proposal.withdraw):
                 notes.append(
-                    f"{person} made it and has left, and nobody still here is named on its "
-                    "team, manages them or heads its office to carry it on: withdrawn."
+                    f"{person} made it and has left, and nobody still here could carry it on: "
+                    "withdrawn."
                 )
                 outcome = "withdrawn"
             else:
                 notes.append(
-                    f"{person} made it and has left, and nobody still here is named on its "
-                    "team, manages them or heads its office to carry it on. It is with "
-                    f"{STATES[proposal.state].holder.upper()}, who decide it without them."
+                    f"{person} made it and has left, and nobody still here could carry it on. "
+                    f"It is with {_holder_label(proposal)}, who decide it without them."
                 )
                 outcome = "nobody"
         from_state = proposal.state
@@ -576,7 +606,7 @@ def proposer_left(*, person, actor=None, **kwargs) -> list[Proposal]:
             actor=actor or person,
             actor_role="Administrator" if actor else LEFT,
             # A withdrawal is counted as one (the reports, the time at each stage).
-            action="withdraw" if outcome == "withdrawn" else "proposer_left",
+            action={"withdrawn": "withdraw", "member": "member_left"}.get(outcome, "proposer_left"),
             from_state=from_state,
             to_state=proposal.state,
             comment=" ".join(notes),
@@ -588,32 +618,48 @@ def proposer_left(*, person, actor=None, **kwargs) -> list[Proposal]:
     return changed
 
 
+def _holder_label(proposal) -> str:
+    return "HEC" if STATES[proposal.state].holder == "hec" else "DCCT"
+
+
 def _carrier(proposal, leaver):
     """Who carries on a leaver's proposal: the first active person still named on its team
-    (its owner-to-be first), else the leaver's line manager, else its office's head; never
-    whoever is to approve it in principle now, since nobody approves their own proposal."""
-    judging = proposal.approver_id if proposal.state == ProposalState.WITH_OFFICE_HEAD else None
+    (its owner-to-be first), else the leaver's line manager, else its office's head; for a
+    draft never submitted, which nobody else has seen, only its team. Never somebody who would
+    leave it with nobody free to judge it (its approver now; the only member of DCCT or HEC
+    not on its team: permissions.judges_left_out)."""
     owners_first = sorted(
         proposal.team.select_related("person").order_by("pk"),
         key=lambda member: member.role != ProposalTeamMember.Role.OWNER,
     )
-    line_manager = leaver.line_manager if leaver.line_manager_id else None
-    candidates = [*(member.person for member in owners_first), line_manager, proposal.office.head]
-    return next(
-        (
-            person
-            for person in candidates
-            if person is not None and person.is_active and person.pk not in (leaver.pk, judging)
-        ),
-        None,
+    candidates = [member.person for member in owners_first]
+    if proposal.submitted_at is not None:
+        line_manager = leaver.line_manager if leaver.line_manager_id else None
+        candidates += [line_manager, proposal.office.head]
+    team_ids = {member.person_id for member in owners_first}
+    approver_id = (
+        permissions.approver_id_of(proposal)
+        if proposal.state == ProposalState.WITH_OFFICE_HEAD
+        else None
     )
+    already = set(permissions.judges_left_out(proposal, team_ids))
+    for person in candidates:
+        if person is None or not person.is_active or person.pk in (leaver.pk, approver_id):
+            continue
+        proposal.proposer = person
+        left_out = set(permissions.judges_left_out(proposal, team_ids)) - already
+        proposal.proposer = leaver
+        if not left_out:
+            return person
+    return None
 
 
 def _tell_of_proposer_left(proposal_id, leaver_id, outcome) -> int:
     """Tell whoever carries the proposal on (to act, where it waits for its proposer), or its
     proposer that a member of its team has left, or, where nobody carries it on, whoever was
-    to decide it; and its office head and the rest of its team."""
-    from people import roles
+    to decide it; and those who can see it: its team and, once submitted, its approver (a
+    returned draft) or office head."""
+    from people import policy, roles
     from people.models import User
     from people.roles import Role
     from workflow.notifications import others, tell
@@ -624,9 +670,10 @@ def _tell_of_proposer_left(proposal_id, leaver_id, outcome) -> int:
     leaver = User.objects.get(pk=leaver_id)
     team = [member.person for member in proposal.team.select_related("person")]
     named = f"{proposal.reference} {proposal.title}"
-    # A draft never submitted is its proposer's and team's alone: nobody else hears of it.
-    private = proposal.submitted_at is None
-    people, must_act = (team if private else [proposal.office.head, *team]), []
+    people, must_act = list(team), []
+    if proposal.submitted_at is not None:
+        draft = proposal.state == ProposalState.DRAFT
+        people.append(proposal.approver if draft else proposal.office.head)
     if outcome == "carried":
         body = (
             f"{leaver} has left the organisation. {proposal.proposer} now carries on {named} "
@@ -635,25 +682,23 @@ def _tell_of_proposer_left(proposal_id, leaver_id, outcome) -> int:
         people.append(proposal.proposer)
         if STATES[proposal.state].holder == "proposer":
             must_act = [proposal.proposer]
-    elif outcome == "team":
-        body = (
-            f"{leaver} has left the organisation and is no longer named on the team of "
-            f"{named}. Name someone in their place if the team needs them."
-        )
+    elif outcome == "member":
+        body = f"{leaver} has left the organisation and is no longer named on the team of {named}."
+        if len(team) < policy.MIN_TEAM and permissions.can_edit(proposal, proposal.proposer):
+            body += f" Name at least {policy.MIN_TEAM} people in its team before you submit it."
         people.append(proposal.proposer)
     elif outcome == "withdrawn":
         body = (
             f"{leaver} has left the organisation. They made {named}, and nobody still here "
             "could carry it on, so it has been withdrawn."
         )
-        if not private:
-            people.append(proposal.approver)
+        people.append(proposal.approver)
     else:
-        holder = Role.HEC if STATES[proposal.state].holder == "hec" else Role.DCCT
+        holder = Role.HEC if _holder_label(proposal) == "HEC" else Role.DCCT
         body = (
-            f"{leaver} has left the organisation. They made {named}, and nobody still here is "
-            f"named on its team, manages them or heads its office. It is with {holder.label}, "
-            "who decide it without them."
+            f"{leaver} has left the organisation. They made {named}, and nobody still here "
+            f"could carry it on. It is with {holder.label}, who decide it without them: "
+            "changes asked for, or an alternative offered, would wait for nobody."
         )
         must_act = roles.members_of(holder)
         people += must_act

@@ -345,7 +345,8 @@ def test_a_team_member_who_leaves_is_off_the_team_the_account_will_be_set_up_wit
     editor.save()  # the shell: nobody signed in
 
     assert list(proposal.team.values_list("person", flat=True)) == [staff.pk]
-    (logged,) = Decision.objects.filter(proposal=proposal, action="proposer_left")
+    (logged,) = Decision.objects.filter(proposal=proposal, action="member_left")
+    assert logged.label == "Member left"
     assert logged.actor == editor and logged.actor_role == "Left the organisation"
     assert "no longer on its team" in logged.comment
     proposal.refresh_from_db()
@@ -431,3 +432,94 @@ def test_a_draft_never_submitted_is_heard_of_only_by_whoever_carries_it_on(
     assert proposal.proposer == editor
     assert _notices(editor, f"leaver:{staff.pk}:made:{proposal.pk}")
     assert not _notices(office_head, f"leaver:{staff.pk}:made:{proposal.pk}")
+
+
+def test_the_owner_to_be_carries_it_on_before_an_editor_and_nobody_who_has_left(
+    deactivate, make_proposal, staff, office
+):
+    proposal = make_proposal("revising")
+    proposal.team.filter(role="owner").delete()  # the proposer was its owner-to-be
+    gone = UserFactory(office=office, is_active=False)
+    ProposalTeamMember.objects.create(proposal=proposal, person=gone, role="owner")
+    owner_to_be = UserFactory(office=office)
+    ProposalTeamMember.objects.create(proposal=proposal, person=owner_to_be, role="owner")
+
+    deactivate(staff)
+
+    proposal.refresh_from_db()
+    assert proposal.proposer == owner_to_be
+
+
+def test_nobody_carries_it_on_who_would_leave_it_with_nobody_free_to_judge_it(
+    deactivate, make_proposal, staff, office, hec
+):
+    # Its proposer's line manager is the only member of HEC, who decide the escalation: as its
+    # proposer they could not, so the office head carries it on instead.
+    staff.line_manager = hec
+    staff.save()
+    proposal = make_proposal("escalated")
+    proposal.team.exclude(person=staff).delete()
+
+    deactivate(staff)
+
+    proposal.refresh_from_db()
+    assert proposal.proposer == office.head
+    assert proposal_permissions.may_decide_escalation(proposal, hec)
+
+
+def test_a_draft_nobody_else_has_seen_is_carried_on_only_by_its_team(
+    deactivate, make_proposal, staff, office
+):
+    staff.line_manager = UserFactory(office=office)
+    staff.save()
+    proposal = make_proposal("draft")
+    proposal.team.exclude(person=staff).delete()
+
+    deactivate(staff)
+
+    proposal.refresh_from_db()
+    assert proposal.state == "withdrawn" and proposal.proposer == staff
+    assert not Notification.objects.filter(key__contains=f":made:{proposal.pk}").exists()
+
+
+def test_an_approval_that_opens_no_new_account_is_left_alone(deactivate, make_proposal, staff):
+    proposal = make_proposal("approved", outcome="alternative", for_new_account=False)
+
+    deactivate(staff)
+
+    proposal.refresh_from_db()
+    assert proposal.proposer == staff
+    assert not Decision.objects.filter(proposal=proposal).exists()
+
+
+def test_a_member_who_leaves_a_proposal_being_revised_tells_its_proposer_to_name_another(
+    deactivate, make_proposal, staff
+):
+    proposal = make_proposal("revising")
+    editor = _editor(proposal)
+
+    deactivate(editor)
+
+    (told,) = _notices(staff, f"leaver:{editor.pk}:made:{proposal.pk}")
+    assert "Name at least 2 people in its team" in told.body
+    other = make_proposal("with_dcct")
+    gone = _editor(other)
+    deactivate(gone)
+    (told,) = _notices(staff, f"leaver:{gone.pk}:made:{other.pk}")
+    assert "Name at least" not in told.body  # it cannot be changed while DCCT assess it
+
+
+def test_a_returned_draft_s_notice_goes_to_its_approver(
+    deactivate, make_proposal, staff, office, office_head
+):
+    proposal = make_proposal("draft")  # returned to its proposer by its approver
+    type(proposal).objects.filter(pk=proposal.pk).update(
+        submitted_at=timezone.now(), approver=office_head
+    )
+    office.head = UserFactory(office=office)  # a new head since it was returned
+    office.save()
+
+    deactivate(staff)
+
+    assert _notices(office_head, f"leaver:{staff.pk}:made:{proposal.pk}")
+    assert not _notices(office.head, f"leaver:{staff.pk}:made:{proposal.pk}")
