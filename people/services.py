@@ -117,8 +117,8 @@ def person_left(*, person: User, actor: User | None = None) -> Leaver:
     that does it): the offices they headed are headed, acting, by their own line manager, and
     the people they line-managed report to that line manager too, until an administrator
     records otherwise; then every app does its part (`signals.person_left`: their places on
-    teams, the approvals waiting for them). Each change is logged where its object keeps its
-    history, and each person it moves work to is told."""
+    teams, the approvals waiting for them, the proposals they made). Each change is logged
+    where its object keeps its history, and each person it moves work to is told."""
     person = User.objects.select_for_update(no_key=True).get(pk=person.pk)
     successor = person.line_manager if person.line_manager_id else None
     if successor is not None and not successor.is_active:

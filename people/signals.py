@@ -6,8 +6,9 @@ records have moved on (the offices they headed have an acting head, the people t
 new line manager), with `person`, the `actor` who deactivated them (None when nobody signed in
 did: a command, the shell) and `acting_heads`, each office they headed with its acting head (or
 None). Each app then does its part and logs it, in the order every change locks its objects:
-`leaving_approvals` first (proposals: the approvals waiting for them move), then `person_left`
-(accounts: their teams)."""
+`leaving_approvals` first (proposals: the approvals waiting for them move, and the proposals
+they made or are named on are carried on by someone else), then `person_left` (accounts: their
+teams)."""
 
 from django.dispatch import Signal
 
