@@ -3,6 +3,7 @@ accounts they owned, the offices they headed and the approvals waiting for them 
 each logged and each person told (people.services.person_left and the apps' parts)."""
 
 import datetime
+import io
 
 import pytest
 from django.urls import reverse
@@ -523,3 +524,20 @@ def test_a_returned_draft_s_notice_goes_to_its_approver(
 
     assert _notices(office_head, f"leaver:{staff.pk}:made:{proposal.pk}")
     assert not _notices(office.head, f"leaver:{staff.pk}:made:{proposal.pk}")
+
+
+def test_people_who_left_before_or_by_a_bulk_update_are_caught_up(make_proposal, staff, office):
+    from django.core.management import call_command
+
+    proposal = make_proposal("revising")
+    editor = _editor(proposal)
+    User.objects.filter(pk=staff.pk).update(is_active=False)  # sends nothing
+    out = io.StringIO()
+
+    call_command("catch_up_leavers", stdout=out)
+    call_command("catch_up_leavers", stdout=out)  # again: nothing more moves
+
+    proposal.refresh_from_db()
+    assert proposal.proposer == editor
+    assert Decision.objects.filter(proposal=proposal, action="proposer_left").count() == 1
+    assert "People who have left, caught up: 1." in out.getvalue()
