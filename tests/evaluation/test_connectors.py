@@ -617,16 +617,20 @@ def test_a_name_that_resolves_elsewhere_to_connect_is_never_read(settings, monke
     assert len(asked) == 2  # the check, then the connection: nobody else resolved it
 
 
-def test_the_reader_connects_to_the_address_it_checked(settings, monkeypatch):
-    settings.ACTIVITY_ALLOW_PRIVATE_ADDRESSES = False
+def _resolving(monkeypatch, *addresses):
+    """Every name resolves to `addresses` (IPv4), as far as the reader can tell."""
     monkeypatch.setattr(
         socket,
         "getaddrinfo",
-        lambda host, port, *a, **k: [
-            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.215.14", port)),
-            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.215.15", port)),
+        lambda host, port, *args, **kwargs: [
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port)) for address in addresses
         ],
     )
+
+
+def test_the_reader_connects_to_the_address_it_checked(settings, monkeypatch):
+    settings.ACTIVITY_ALLOW_PRIVATE_ADDRESSES = False
+    _resolving(monkeypatch, "93.184.215.14", "93.184.215.15")
     connected = []
 
     class Refusing:
@@ -645,14 +649,7 @@ def test_the_reader_connects_to_the_address_it_checked(settings, monkeypatch):
 
 def test_a_name_with_any_private_address_is_refused(settings, monkeypatch):
     settings.ACTIVITY_ALLOW_PRIVATE_ADDRESSES = False
-    monkeypatch.setattr(
-        socket,
-        "getaddrinfo",
-        lambda host, port, *a, **k: [
-            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.215.14", port)),
-            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.1.2.3", port)),
-        ],
-    )
+    _resolving(monkeypatch, "93.184.215.14", "10.1.2.3")
 
     with pytest.raises(NotAvailable):
         base.PublicOnlyBackend().connect_tcp("mixed.example", 443)

@@ -302,6 +302,16 @@ def _editor(proposal):
     return proposal.team.get(role="editor").person
 
 
+def _made_alone(make_proposal, state, proposer, line_manager=None):
+    """A proposal by `proposer` in `state`, nobody else named on its team."""
+    if line_manager is not None:
+        proposer.line_manager = line_manager
+        proposer.save()
+    proposal = make_proposal(state)
+    proposal.team.exclude(person=proposer).delete()
+    return proposal
+
+
 def test_a_proposer_who_leaves_hands_the_proposal_to_the_next_on_its_team(
     deactivate, client, administrator, make_proposal, staff, office_head
 ):
@@ -358,10 +368,7 @@ def test_with_nobody_left_on_the_team_their_line_manager_carries_it_on(
     deactivate, make_proposal, staff, office
 ):
     manager = UserFactory(office=office, full_name="Calum Manager")
-    staff.line_manager = manager
-    staff.save()
-    proposal = make_proposal("alternative_offered")
-    proposal.team.exclude(person=staff).delete()
+    proposal = _made_alone(make_proposal, "alternative_offered", staff, line_manager=manager)
 
     deactivate(staff)
 
@@ -375,10 +382,7 @@ def test_nobody_who_is_to_approve_it_carries_it_on_and_with_nobody_else_it_is_wi
 ):
     # The office head approves it in principle: neither as line manager nor as head may they
     # also carry it; with nobody else, it is withdrawn, and counted as a withdrawal.
-    staff.line_manager = office_head
-    staff.save()
-    proposal = make_proposal("with_office_head")
-    proposal.team.exclude(person=staff).delete()
+    proposal = _made_alone(make_proposal, "with_office_head", staff, line_manager=office_head)
 
     deactivate(staff)
 
@@ -394,8 +398,7 @@ def test_nobody_who_is_to_approve_it_carries_it_on_and_with_nobody_else_it_is_wi
 def test_with_nobody_to_carry_it_on_a_proposal_dcct_is_deciding_stays_with_them(
     deactivate, make_proposal, staff, office, dcct
 ):
-    proposal = make_proposal("with_dcct")
-    proposal.team.exclude(person=staff).delete()
+    proposal = _made_alone(make_proposal, "with_dcct", staff)
     office.head = None
     office.save()
 
@@ -456,10 +459,7 @@ def test_nobody_carries_it_on_who_would_leave_it_with_nobody_free_to_judge_it(
 ):
     # Its proposer's line manager is the only member of HEC, who decide the escalation: as its
     # proposer they could not, so the office head carries it on instead.
-    staff.line_manager = hec
-    staff.save()
-    proposal = make_proposal("escalated")
-    proposal.team.exclude(person=staff).delete()
+    proposal = _made_alone(make_proposal, "escalated", staff, line_manager=hec)
 
     deactivate(staff)
 
@@ -471,10 +471,7 @@ def test_nobody_carries_it_on_who_would_leave_it_with_nobody_free_to_judge_it(
 def test_a_draft_nobody_else_has_seen_is_carried_on_only_by_its_team(
     deactivate, make_proposal, staff, office
 ):
-    staff.line_manager = UserFactory(office=office)
-    staff.save()
-    proposal = make_proposal("draft")
-    proposal.team.exclude(person=staff).delete()
+    proposal = _made_alone(make_proposal, "draft", staff, line_manager=UserFactory(office=office))
 
     deactivate(staff)
 
