@@ -685,7 +685,7 @@ def _tell_of_proposer_left(proposal_id, leaver_id, outcome) -> int:
     elif outcome == "member":
         body = f"{leaver} has left the organisation and is no longer named on the team of {named}."
         if len(team) < policy.MIN_TEAM and permissions.can_edit(proposal, proposal.proposer):
-            body += f" Name at least {policy.MIN_TEAM} people in its team before you submit it."
+            body += f" Its team needs at least {policy.MIN_TEAM} people named before it goes on."
         people.append(proposal.proposer)
     elif outcome == "withdrawn":
         body = (

@@ -499,12 +499,12 @@ def test_a_member_who_leaves_a_proposal_being_revised_tells_its_proposer_to_name
     deactivate(editor)
 
     (told,) = _notices(staff, f"leaver:{editor.pk}:made:{proposal.pk}")
-    assert "Name at least 2 people in its team" in told.body
+    assert "Its team needs at least 2 people named" in told.body
     other = make_proposal("with_dcct")
     gone = _editor(other)
     deactivate(gone)
     (told,) = _notices(staff, f"leaver:{gone.pk}:made:{other.pk}")
-    assert "Name at least" not in told.body  # it cannot be changed while DCCT assess it
+    assert "needs at least" not in told.body  # it cannot be changed while DCCT assess it
 
 
 def test_a_returned_draft_s_notice_goes_to_its_approver(
