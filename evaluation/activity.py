@@ -72,6 +72,16 @@ def takes_feed(account) -> bool:
     return connector is None or connector.needs_token or connector.uses_feed
 
 
+def feed_site(account) -> str:
+    """The site a feed recorded on this account must be on, where its platform's own connector
+    reads it (a YouTube channel's, on YouTube: a failing feed elsewhere would count against
+    the platform); "" for anywhere."""
+    connector = registry().get(account.platform.slug)
+    if connector is None or connector.needs_token or not connector.uses_feed:
+        return ""
+    return connector.feed_site()
+
+
 def how_read(account) -> str:
     """What the daily reading does for this account, as the evaluation page says it."""
     if account.state not in (AccountState.LIVE, AccountState.SETTING_UP):

@@ -940,6 +940,11 @@ def set_feed(*, account, actor, feed_url: str) -> bool:
                     "gives its latest post: no feed is needed."
                 }
             )
+        site = activity.feed_site(account)
+        if site and browser_reading(feed_url).site != site:
+            raise ValidationError(
+                {"feed_url": f"A {account.platform} account's feed is on {site}: give it there."}
+            )
     previous = account.feed_url  # as committed: the lock read it again
     if feed_url == previous:
         return False

@@ -93,6 +93,12 @@ class Connector:
         """The server it reads this account from (for a `per_host` connector's breaker)."""
         return urlsplit(target.url).hostname or ""
 
+    @classmethod
+    def feed_site(cls) -> str:
+        """Where a `uses_feed` connector's feeds are (a site, as accounts.handles.site_of
+        gives it), for one that reads them under its platform's breaker; "" for anywhere."""
+        return ""
+
 
 REGISTRY: dict[str, type] = {}
 

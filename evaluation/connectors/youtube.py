@@ -5,6 +5,7 @@ videos from `channels.list`, which also finds the channel (and so its feed) from
 
 from django.conf import settings
 
+from accounts.handles import browser_reading
 from evaluation.connectors.base import (
     Connector,
     NotAvailable,
@@ -20,6 +21,10 @@ class YouTube(Connector):
     name = "YouTube"
 
     uses_feed = True
+
+    @classmethod
+    def feed_site(cls) -> str:
+        return browser_reading(settings.ACTIVITY_YOUTUBE_FEEDS_URL).site
 
     def read(self, target) -> Profile:
         key = settings.ACTIVITY_YOUTUBE_API_KEY

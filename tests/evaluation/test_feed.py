@@ -128,3 +128,27 @@ def test_an_account_its_platform_reads_itself_needs_no_feed(client, make_account
     )
     account.refresh_from_db()
     assert account.feed_url == ""
+
+
+def test_a_youtube_channel_s_feed_is_on_youtube(client, make_account, dcct):
+    # Its feed is read under YouTube's own breaker: one elsewhere that kept failing would stop
+    # the day's reading of every YouTube channel.
+    from tests.factories import PlatformFactory
+
+    youtube = PlatformFactory(slug="youtube", name="YouTube", hosts=["youtube.com"])
+    account = make_account("live", platform=youtube, handle="ScottishParliament")
+    client.force_login(dcct)
+    elsewhere = "https://feeds.example.org/youtube/scottishparliament.xml"
+    channel = "https://www.youtube.com/feeds/videos.xml?channel_id=UC0123456789"
+
+    refused = _send(client, account, elsewhere)
+    saved = _send(client, account, channel)
+
+    assert refused.status_code == 200
+    form = refused.context["feed_form"]
+    assert "A YouTube account's feed is on youtube.com" in " ".join(form.errors["feed_url"])
+    assert form["feed_url"].value() == elsewhere
+    assert saved.status_code == 302
+    account.refresh_from_db()
+    assert account.feed_url == channel
+    assert AccountEvent.objects.filter(action="set_feed").count() == 1
