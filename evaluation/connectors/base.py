@@ -172,7 +172,7 @@ class PublicOnlyBackend(httpcore.NetworkBackend):
         self._backend = httpcore.SyncBackend()
 
     def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
-        failure = None
+        failure = httpcore.ConnectError(f"{host} has no address")
         for address in public_addresses(host, port):
             try:
                 return self._backend.connect_tcp(
