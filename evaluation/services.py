@@ -142,16 +142,19 @@ def _move_schedules_on(due, period_end, kinds, skip) -> int:
         kind: add_months(period_end, policy.REVIEW_FREQUENCY_MONTHS[kind[0]], kind[1])
         for kind in kinds
     }
-    of_kind = [Q(frequency=frequency, anchor_day=anchor_day) for frequency, anchor_day in kinds]
+    of_kind = functools.reduce(
+        operator.or_,
+        (Q(frequency=frequency, anchor_day=anchor_day) for frequency, anchor_day in kinds),
+    )
     # Each row's own values, as a concurrent change (a new frequency) left them, choose its
     # next due date; one whose kind no longer matches is left as it is (the filter reads it
     # again too) for the next pass.
     return (
-        due.filter(functools.reduce(operator.or_, of_kind), next_due_on=period_end)
+        due.filter(of_kind, next_due_on=period_end)
         .exclude(pk__in=skip)
         .update(
             period_start=Case(
-                When(functools.reduce(operator.or_, of_kind), then=Value(period_end)),
+                When(of_kind, then=Value(period_end)),
                 default=F("period_start"),
                 output_field=DateField(),
             ),

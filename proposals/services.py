@@ -9,6 +9,7 @@ from django.utils import timezone
 from django_fsm import can_proceed
 
 from accounts import services as accounts_services
+from people.roles import Role
 from people.services import lock_people
 from proposals import evidence, permissions
 from proposals.catalogue import ENGAGEMENT_PRIORITIES
@@ -478,8 +479,7 @@ def approver_left(*, person, actor=None, **kwargs) -> list[Proposal]:
     one. Each is logged on the proposal (by whoever deactivated them or, where nobody signed in
     did, by the leaver), and the new approver and the proposer are told."""
     moved = []
-    waiting = Proposal.objects.filter(state=ProposalState.WITH_OFFICE_HEAD, approver=person)
-    for pk in waiting.order_by("pk").values_list("pk", flat=True):
+    for pk in _awaiting_approval_of(person).order_by("pk").values_list("pk", flat=True):
         proposal = Proposal.objects.select_related("office__head", "proposer__line_manager").get(
             pk=pk
         )
@@ -542,14 +542,18 @@ def leaver_left_proposals(*, person, actor=None) -> None:
     (`approver_left`), then the proposals they made or are named on (`proposer_left`). Every
     proposal either touches is locked first, in one order, so that two people leaving at once
     never wait for each other's proposals."""
-    waiting = Proposal.objects.filter(state=ProposalState.WITH_OFFICE_HEAD, approver=person)
     ids = {
-        *waiting.values_list("pk", flat=True),
+        *_awaiting_approval_of(person).values_list("pk", flat=True),
         *_of_leaver(person).values_list("pk", flat=True),
     }
     list(Proposal.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
     approver_left(person=person, actor=actor)
     proposer_left(person=person, actor=actor)
+
+
+def _awaiting_approval_of(person):
+    """The proposals waiting for `person`'s approval in principle."""
+    return Proposal.objects.filter(state=ProposalState.WITH_OFFICE_HEAD, approver=person)
 
 
 def _of_leaver(person):
@@ -593,7 +597,7 @@ def proposer_left(*, person, actor=None, **kwargs) -> list[Proposal]:
             else:
                 notes.append(
                     f"{person} made it and has left, and nobody still here could carry it on. "
-                    f"It is with {_holder_label(proposal)}, who decide it without them."
+                    f"It is with {_deciding_team(proposal).value}, who decide it without them."
                 )
                 outcome = "nobody"
         from_state = proposal.state
@@ -618,8 +622,9 @@ def proposer_left(*, person, actor=None, **kwargs) -> list[Proposal]:
     return changed
 
 
-def _holder_label(proposal) -> str:
-    return "HEC" if STATES[proposal.state].holder == "hec" else "DCCT"
+def _deciding_team(proposal) -> Role:
+    """The team deciding a proposal that waits for neither its proposer nor its approver."""
+    return Role.HEC if STATES[proposal.state].holder == "hec" else Role.DCCT
 
 
 def _carrier(proposal, leaver):
@@ -661,7 +666,6 @@ def _tell_of_proposer_left(proposal_id, leaver_id, outcome) -> int:
     returned draft) or office head."""
     from people import policy, roles
     from people.models import User
-    from people.roles import Role
     from workflow.notifications import others, tell
 
     proposal = Proposal.objects.select_related("proposer", "approver", "office__head").get(
@@ -694,7 +698,7 @@ def _tell_of_proposer_left(proposal_id, leaver_id, outcome) -> int:
         )
         people.append(proposal.approver)
     else:
-        holder = Role.HEC if _holder_label(proposal) == "HEC" else Role.DCCT
+        holder = _deciding_team(proposal)
         body = (
             f"{leaver} has left the organisation. They made {named}, and nobody still here "
             f"could carry it on. It is with {holder.label}, who decide it without them: "
