@@ -274,8 +274,9 @@ class Account(StateMachine, models.Model):
                 condition=models.Q(state="live"),
             ),
             models.Index(fields=["office", "state"], name="account_office_state"),
-            # The reports count every account by these three, from this index alone.
-            models.Index(fields=["platform", "office", "state"], name="account_counted"),
+            # The reports count every account by platform and state, from this index alone, in
+            # its order (and by office and state from the one above).
+            models.Index(fields=["platform", "state"], name="account_counted"),
             # The register's order: its first and its deepest pages are read from here, from
             # the index alone (PostgreSQL reads a page's keys off an index of an expression
             # without visiting the table only when the index carries the column itself: the

@@ -119,29 +119,31 @@ class Period:
 
     @cached_property
     def accounts(self) -> dict:
-        """Every account (whatever the dates), counted in one pass over an index of the
-        accounts for the three tables that count them: {"platform": {(key, name): [official,
-        being set up, closed]}, "office": the same, "state": {state: accounts}}. The names come
-        from the short lists of platforms and offices (a join would read each account's
-        platform and office rows)."""
-        rows = list(
-            Account.objects.values_list("platform_id", "office_id", "state")
+        """Every account (whatever the dates), counted for the three tables that count them:
+        {"platform": {(key, name): [official, being set up, closed]}, "office": the same,
+        "state": {state: accounts}}. Two groupings, each read in the order of its own index
+        (by platform and state, by office and state), where one by all three returned a row
+        for each platform, office and state that has an account, five times as many rows to
+        add up in Python on ten years of accounts. The names come from the short lists of
+        platforms and offices (a join would read each account's platform and office rows)."""
+        by_platform_state, by_office_state = (
             # COUNT(*), not COUNT(id): the id is not in the index, and asking for it made
             # PostgreSQL read the whole table (20 ms for 20,000 accounts, against 5).
-            .annotate(count=Count("*"))
-            .order_by()
+            list(Account.objects.values_list(key, "state").annotate(n=Count("*")).order_by())
+            for key in ("platform_id", "office_id")
         )
         platforms = dict(Platform.objects.values_list("pk", "name"))
         offices = dict(office_choices())
-        if missing := {office for _, office, _, _ in rows} - offices.keys():  # just added
+        if missing := {office for office, _, _ in by_office_state} - offices.keys():  # just added
             offices.update(Office.objects.filter(pk__in=missing).values_list("pk", "name"))
         by_platform, by_office = defaultdict(lambda: [0, 0, 0]), defaultdict(lambda: [0, 0, 0])
         by_state = Counter()
         columns = {state: _column(state) for state in AccountState.values}
-        for platform, office, state, count in rows:
+        for platform, state, count in by_platform_state:
             by_platform[platform][columns[state]] += count
-            by_office[office][columns[state]] += count
             by_state[state] += count
+        for office, state, count in by_office_state:
+            by_office[office][columns[state]] += count
         return {
             "platform": {(key, platforms.get(key)): row for key, row in by_platform.items()},
             "office": {(key, offices[key]): row for key, row in by_office.items()},
