@@ -95,6 +95,13 @@ def test_times_every_page_family_on_every_size(django_db_blocker):
     assert len(counted) == len(FAMILIES)
     assert all(int(queries) > 0 for row in counted for queries in row), printed
     assert "raise_due_reviews first run" in printed
+    # How fast the machine was, so that milliseconds are read against runs alike.
+    assert re.search(
+        r"^This machine: \d+ CPUs; a Python loop of ten million additions \d+\.\d\d s \(best "
+        r"of three\); a round trip to the database \d+\.\d\d ms \(median of 200\)\.$",
+        printed,
+        re.MULTILINE,
+    ), printed
     assert re.search(
         r"^Dropped \S+_bench_small, \S+_bench_young and \S+_bench_large\.$", printed, re.MULTILINE
     )
