@@ -27,6 +27,7 @@ from accounts.models import (
 from accounts.models import AccountState as A
 from people.models import TrainingRecord
 from workflow.paging import first_rows
+from workflow.planning import joins_as_written
 from workflow.waiting import Kind, Source
 
 CURRENT_TEAM = Prefetch(
@@ -54,18 +55,19 @@ def first_visible_accounts(user, count: int) -> list[Account]:
 
 def account_for(user, pk) -> Account:
     """The account with its team and their training, or 404 for anyone who may not see it."""
-    account = get_object_or_404(
-        Account.objects.select_related(
-            "platform", "office__head", "proposal", "setup", "exit_strategy"
-        ).prefetch_related(
-            CURRENT_TEAM,
-            Prefetch(
-                "escalations",
-                queryset=ClosureEscalation.objects.select_related("escalated_by", "decided_by"),
+    with joins_as_written():
+        account = get_object_or_404(
+            Account.objects.select_related(
+                "platform", "office__head", "proposal", "setup", "exit_strategy"
+            ).prefetch_related(
+                CURRENT_TEAM,
+                Prefetch(
+                    "escalations",
+                    queryset=ClosureEscalation.objects.select_related("escalated_by", "decided_by"),
+                ),
             ),
-        ),
-        pk=pk,
-    )
+            pk=pk,
+        )
     if not permissions.can_view(account, user):
         raise Http404("No account found")
     return account

@@ -24,6 +24,7 @@ from evaluation.models import (
 )
 from people import roles
 from people.models import TrainingRecord
+from workflow.planning import joins_as_written
 from workflow.waiting import Kind, Source
 
 READING_TRUSTED_DAYS = 14  # how long a reading of the platform decides dormancy
@@ -72,6 +73,11 @@ def reviews_for(user):
 
 
 def review_for_page(pk):
+    with joins_as_written():
+        return _review_for_page(pk)
+
+
+def _review_for_page(pk):
     return (
         Review.objects.select_related(
             "account__platform",
@@ -311,6 +317,11 @@ def not_recertified_accounts(*, today: datetime.date):
 def recertification_for_page(pk):
     """A recertification with what its page shows: the account's current team and their
     training (for the questions), the set-up record (where the sign-in is kept), the people."""
+    with joins_as_written():
+        return _recertification_for_page(pk)
+
+
+def _recertification_for_page(pk):
     return (
         Recertification.objects.select_related(
             "account__platform",

@@ -18,6 +18,7 @@ from proposals.models import (
     ProposalState,
     ProposalTeamMember,
 )
+from workflow.planning import joins_as_written
 from workflow.waiting import Kind, Source
 
 
@@ -118,21 +119,22 @@ def nobody_free_to_act():
 def proposal_for(user, pk) -> Proposal:
     """The proposal with what its page shows, or 404 for anyone who may not see it (so that
     its existence does not leak)."""
-    proposal = get_object_or_404(
-        Proposal.objects.select_related(
-            "office__head",
-            "platform",
-            "proposer",
-            "started_by",
-            "approver",
-            "account__platform",
-        ).prefetch_related(
-            Prefetch("team", queryset=ProposalTeamMember.objects.select_related("person")),
-            "priorities",
-            "kpis",
-        ),
-        pk=pk,
-    )
+    with joins_as_written():
+        proposal = get_object_or_404(
+            Proposal.objects.select_related(
+                "office__head",
+                "platform",
+                "proposer",
+                "started_by",
+                "approver",
+                "account__platform",
+            ).prefetch_related(
+                Prefetch("team", queryset=ProposalTeamMember.objects.select_related("person")),
+                "priorities",
+                "kpis",
+            ),
+            pk=pk,
+        )
     if not permissions.can_view(proposal, user):
         raise Http404("No proposal found")
     return proposal
