@@ -202,7 +202,7 @@ class Command(BaseCommand):
 
     def _measure(self, bench, families, requests) -> int:
         """Time the families and print the table; returns how many did not answer 200."""
-        self.stdout.write(measure.yardstick())
+        self.stdout.write(measure.yardstick(bench.base._nodb_cursor))
         self.stdout.write(
             f"Timing {len(families)} page families, {requests} requests each at each size, "
             + ", ".join(f"{size} ({bench[size].name})" for size in measure.SIZES)
