@@ -219,12 +219,13 @@ def cast() -> dict:
 
 
 def yardstick(server_cursor) -> str:
-    """How fast this machine is, in two figures that do not depend on the data: milliseconds
-    compare only between runs whose yardsticks agree (machines of the same kind have differed
-    more than twofold), where the ratios in one run compare always. The best of three Python
-    loops of ten million additions (a request's CPU is mostly Python), and the median of 200
-    round trips to the database server (`SELECT 1`, on `server_cursor()`: the configured
-    database itself need not exist)."""
+    """How fast this machine seemed as the run began, in two figures that do not depend on
+    the data: the best of three Python loops of ten million additions (a request's CPU is
+    mostly Python), and the median of 200 round trips to the database server (`SELECT 1`, on
+    `server_cursor()`: the configured database itself need not exist). A rough guide only:
+    it tells a machine twice as slow from a fast one, not 10%, and a shared machine's speed
+    changes during a run (on session 28's, the loop took 0.63 to 1.6 s within the hour while
+    the pages kept their times). The ratios within one run are what compare."""
     loops = []
     for _ in range(3):
         started, total = time.perf_counter(), 0
