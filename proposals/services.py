@@ -525,13 +525,13 @@ def approver_left(*, person, actor=None, **kwargs) -> list[Proposal]:
 # Proposals still under way: drafts, open ones, and approved ones waiting to be set up as a new
 # account. Their proposer may still be needed, and their named team is the team the account
 # will be set up with.
-UNFINISHED = Q(state__in=[ProposalState.DRAFT, *OPEN_STATES]) | Q(
-    state=ProposalState.APPROVED, for_new_account=True
-)
+UNDER_WAY = (ProposalState.DRAFT, *OPEN_STATES)
+UNFINISHED = Q(state__in=UNDER_WAY) | Q(state=ProposalState.APPROVED, for_new_account=True)
 
 
 def _unfinished(proposal) -> bool:
-    return proposal.state in (ProposalState.DRAFT, *OPEN_STATES) or (
+    """UNFINISHED, of a proposal already read (and locked)."""
+    return proposal.state in UNDER_WAY or (
         proposal.state == ProposalState.APPROVED and proposal.for_new_account
     )
 
